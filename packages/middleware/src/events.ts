@@ -1,0 +1,13 @@
+/** Events the layers emit to an optional observer. None of them ever carries a secret. */
+export type MiddlewareEvent =
+  | { type: "throttle.wait"; bucket: string; waitMs: number; method: string; url: string }
+  | { type: "throttle.pause"; bucket: string; untilMs: number; reason: "429" | "headers" }
+  | { type: "retry"; attempt: number; delayMs: number; reason: string; method: string; url: string }
+  | { type: "token.refresh"; provider: string; reason: "initial" | "expired" | "401" }
+  | { type: "token.refreshed"; provider: string; expiresAt?: number }
+  | { type: "probe"; service: string; url: string; status?: number }
+  | { type: "deprecation"; route: string; reason: "spec" | "header"; sunset?: string; link?: string }
+  | { type: "route.rewrite"; from: string; to: string }
+  | { type: "cache.hit" | "cache.miss" | "cache.store"; key: string };
+
+export type MiddlewareEventType = MiddlewareEvent["type"];

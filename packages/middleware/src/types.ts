@@ -1,0 +1,35 @@
+/**
+ * The onion contract. Every layer wraps the next handler; the innermost handler is `fetch`.
+ * Layers receive a per-call context so they can share what they learned (the matched operation,
+ * the idempotency key, the attempt number) without re-parsing the request.
+ */
+import type { MiddlewareEvent } from "./events.js";
+
+export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+
+/** What a layer knows about the call it is handling. Created once per logical call. */
+export interface CallContext {
+  /** The operation the request matched, if the stack has an operation table. */
+  operation?: MatchedOperation;
+  /** Idempotency key for the logical call, generated once and reused on every attempt. */
+  idempotencyKey?: string;
+  /** 1 for the first attempt, incremented by the retry layer. */
+  attempt: number;
+  /** Identity of the credential the call is made with, for per-user buckets. Never the secret. */
+  identity?: string;
+}
+
+export interface MatchedOperation {
+  method: string;
+  /** Path template as written in the spec, e.g. `/v2/orders/{order_id}`. */
+  template: string;
+  /** Path relative to the API base URL, e.g. `/v2/orders/abc`. */
+  path: string;
+  params: Record<string, string>;
+  deprecated?: boolean;
+}
+
+export type Handler = (request: Request, context: CallContext) => Promise<Response>;
+export type Layer = (next: Handler) => Handler;
+
+export type Observer = (event: MiddlewareEvent) => void;
