@@ -2,7 +2,7 @@ import type { CallContext, FetchLike, Handler, Layer } from "./types.js";
 
 /** Adapts a plain fetch into the innermost handler. */
 export function fromFetch(fetchImpl: FetchLike = globalThis.fetch): Handler {
-  return (request) => fetchImpl(request);
+  return (request, context) => (context.signal ? fetchImpl(request, { signal: context.signal }) : fetchImpl(request));
 }
 
 /**

@@ -15,7 +15,7 @@ interface CompiledOperation {
 
 export interface OperationTable {
   /** Matches a path relative to the API base URL. */
-  find(method: string, path: string): (MatchedOperation & { flags?: OperationFlags }) | undefined;
+  find(method: string, path: string): MatchedOperation | undefined;
   /** Path of `url` relative to `baseUrl`, or undefined when the URL is elsewhere. */
   relativePath(url: string): string | undefined;
 }
@@ -37,7 +37,7 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
       for (const op of list) {
         const params = op.match(path);
         if (params) {
-          const found: MatchedOperation & { flags?: OperationFlags } = {
+          const found: MatchedOperation = {
             method: op.method,
             template: op.template,
             path,

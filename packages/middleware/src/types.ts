@@ -3,6 +3,7 @@
  * Layers receive a per-call context so they can share what they learned (the matched operation,
  * the idempotency key, the attempt number) without re-parsing the request.
  */
+import type { OperationFlags } from "./config.js";
 import type { MiddlewareEvent } from "./events.js";
 
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -17,6 +18,11 @@ export interface CallContext {
   attempt: number;
   /** Identity of the credential the call is made with, for per-user buckets. Never the secret. */
   identity?: string;
+  /**
+   * Signal for the current attempt: the caller's signal joined with the per-attempt deadline.
+   * The innermost fetch uses it when set; otherwise the request's own signal applies.
+   */
+  signal?: AbortSignal;
 }
 
 export interface MatchedOperation {
@@ -27,6 +33,8 @@ export interface MatchedOperation {
   path: string;
   params: Record<string, string>;
   deprecated?: boolean;
+  /** Per-operation facts from the spec (per-operation server, streaming response). */
+  flags?: OperationFlags;
 }
 
 export type Handler = (request: Request, context: CallContext) => Promise<Response>;

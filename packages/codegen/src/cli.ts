@@ -1,0 +1,99 @@
+/** `brokerkit generate [broker…] [--check] [--root DIR] [--specs DIR] [--packages DIR] [--verbose]` */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { CodegenError, CodegenErrors } from "./errors.js";
+import { generate } from "./generate.js";
+
+const USAGE = `Usage: brokerkit generate [broker…] [options]
+
+Generates packages/<broker>/ from specs/<broker>/ (OpenAPI specs + broker.yaml).
+
+Options:
+  --check           write nothing; exit 1 when any generated file is stale
+  --root DIR        repository root (default: nearest folder with pnpm-workspace.yaml)
+  --specs DIR       folder of broker spec folders (default: <root>/specs)
+  --packages DIR    folder of generated packages (default: <root>/packages)
+  --verbose         also list spec entries left out of the runtime tables
+  -h, --help        show this help`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    console.error(`brokerkit: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...brokers] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (command !== "generate") {
+    console.error(`brokerkit: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  const root = resolve(values.root ?? findRoot(process.cwd()));
+  try {
+    const reports = await generate({
+      root,
+      ...(values.specs ? { specsDir: resolve(values.specs) } : {}),
+      ...(values.packages ? { packagesDir: resolve(values.packages) } : {}),
+      brokers,
+      check: values.check ?? false,
+      log: (line) => console.log(line),
+    });
+    if (values.verbose) {
+      for (const report of reports) for (const s of report.skipped) console.log(`  ${report.broker}: skipped ${s}`);
+    }
+    const stale = reports.flatMap((r) => r.stale.map((s) => `${r.packageDir}/${s}`));
+    if (values.check && stale.length) {
+      console.error(
+        `\nbrokerkit: ${stale.length} generated file(s) are stale. Run \`pnpm generate\` and commit the result.`,
+      );
+      return 1;
+    }
+    if (reports.length === 0) console.log("brokerkit: no broker manifests found (specs/<broker>/broker.yaml)");
+    return 0;
+  } catch (error) {
+    if (error instanceof CodegenErrors) {
+      console.error(
+        `brokerkit: ${error.errors.length} problem(s):\n${error.errors.map((e) => `  ${e.message}`).join("\n")}`,
+      );
+      return 1;
+    }
+    if (error instanceof CodegenError) {
+      console.error(`brokerkit: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      check: { type: "boolean" },
+      root: { type: "string" },
+      specs: { type: "string" },
+      packages: { type: "string" },
+      verbose: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+function findRoot(start: string): string {
+  let dir = start;
+  for (let i = 0; i < 64; i++) {
+    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return start;
+}

@@ -1,0 +1,108 @@
+/**
+ * The per-API runtime config and client factory. The factory is a thin typed seam over
+ * `createBrokerClient` from @brokerkit/middleware, which assembles the layers from the config.
+ */
+import type { ApiConfig, AuthSchemeConfig } from "@brokerkit/middleware";
+
+export interface ClientEmitInput {
+  config: ApiConfig;
+  factory: string;
+  description: string;
+  manifestPath: string;
+}
+
+/** `createTradingClient` → `Trading`. */
+export function typeStem(factory: string): string {
+  return factory.replace(/^create/, "").replace(/Client$/, "");
+}
+
+export function emitConfig(config: ApiConfig): string {
+  const { operations, ...rest } = config;
+  const body = JSON.stringify(rest, null, 2);
+  const ops = operations.map((op) => `    ${JSON.stringify(op)}`).join(",\n");
+  const withOps = `${body.slice(0, -2)},\n  "operations": [\n${ops}\n  ]\n}`;
+  return [
+    'import type { ApiConfig } from "@brokerkit/middleware";',
+    "",
+    "/** Runtime configuration of this API, from the broker manifest and the spec's operations. */",
+    `export const config: ApiConfig = ${withOps};`,
+    "",
+  ].join("\n");
+}
+
+export function emitClient({ config, factory, description, manifestPath }: ClientEmitInput): string {
+  const stem = typeStem(factory);
+  const credentialTypes = config.auth.map(credentialType);
+  const imports = new Set(["type BrokerClient", "type BrokerClientOptions", "createBrokerClient"]);
+  for (const t of credentialTypes) if (/^[A-Z]\w+$/.test(t)) imports.add(`type ${t}`);
+  const sortedImports = [...imports].sort((a, b) => a.replace(/^type /, "").localeCompare(b.replace(/^type /, "")));
+  const envs = Object.keys(config.environments);
+  const serverKeys = [...new Set(Object.values(config.environments).flatMap((env) => Object.keys(env.servers)))].sort();
+  const envDocs = envs
+    .map((env) => ` *   - \`${env}\`: ${config.environments[env]?.servers[config.server] ?? "?"}`)
+    .join("\n");
+  const union = (items: string[]) => items.map((i) => JSON.stringify(i)).join(" | ");
+  return [
+    `import { ${sortedImports.join(", ")} } from "@brokerkit/middleware";`,
+    'import { config } from "./config.js";',
+    'import type { paths } from "./types.js";',
+    "",
+    `/** Environments declared in ${manifestPath}. */`,
+    `export type ${stem}Environment = ${union(envs)};`,
+    "/** Server keys; override their base URLs with the `servers` option (for example to use a local simulator). */",
+    `export type ${stem}ServerKey = ${union(serverKeys)};`,
+    `/** Credentials accepted by this API (auth schemes: ${config.auth.map((a) => `${a.name} (${a.kind})`).join(", ")}). */`,
+    `export type ${stem}Credentials = ${credentialTypes.join(" | ")};`,
+    `export type ${stem}ClientOptions = BrokerClientOptions<${stem}Environment, ${stem}ServerKey, ${stem}Credentials>;`,
+    `export type ${stem}Client = BrokerClient<paths>;`,
+    "",
+    "/**",
+    ` * ${description}`,
+    " *",
+    " * Environments (base URL):",
+    envDocs,
+    " */",
+    `export function ${factory}(options: ${stem}ClientOptions): ${stem}Client {`,
+    "  return createBrokerClient<paths>(config, options);",
+    "}",
+    "",
+  ].join("\n");
+}
+
+export function emitApiIndex(factory: string): string {
+  const stem = typeStem(factory);
+  return [
+    `export type { ${[`${stem}Client`, `${stem}ClientOptions`, `${stem}Credentials`, `${stem}Environment`, `${stem}ServerKey`].join(", ")} } from "./client.js";`,
+    `export { ${factory} } from "./client.js";`,
+    `export { config as ${lowerFirst(stem)}Config } from "./config.js";`,
+    `export type { components as ${stem}Components, operations as ${stem}Operations, paths as ${stem}Paths } from "./types.js";`,
+    "",
+    'import type { components } from "./types.js";',
+    `/** Every named schema of the spec, e.g. \`${stem}Schemas["Order"]\`. */`,
+    `export type ${stem}Schemas = components extends { schemas: infer S } ? S : never;`,
+    "",
+  ].join("\n");
+}
+
+export function emitRootIndex(apiNames: readonly string[]): string {
+  return `${apiNames.map((name) => `export * from "./${name}/index.js";`).join("\n")}\n`;
+}
+
+function credentialType(auth: AuthSchemeConfig): string {
+  switch (auth.kind) {
+    case "refresh-exchange":
+      return "RefreshExchangeCredentials";
+    case "oauth2":
+      return auth.grant === "client_credentials" ? "ClientCredentials" : "OAuth2Credentials";
+    case "static-headers":
+      return `{ ${[...new Set(Object.values(auth.headers))].map((field) => `${field}: string`).join("; ")} }`;
+    case "basic":
+      return "BasicCredentials";
+    case "bearer":
+      return "BearerCredentials";
+  }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

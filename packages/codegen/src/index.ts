@@ -1,0 +1,7 @@
+export { CodegenError, CodegenErrors, type SourceLocation } from "./errors.js";
+export { type BrokerReport, discoverBrokers, type GenerateOptions, generate } from "./generate.js";
+export { type LoadedManifest, loadManifest } from "./manifest/load.js";
+export { normalizeApi } from "./manifest/normalize.js";
+export type { Manifest } from "./manifest/types.js";
+export { type LoadedSpec, loadSpec } from "./spec/load.js";
+export { extractOperations } from "./spec/operations.js";

@@ -1,0 +1,172 @@
+/**
+ * Loads an OpenAPI 3.0/3.1 document and every local file it references, and checks that each
+ * `$ref` resolves, so that a broken reference is reported with the ref, where it was used, and
+ * what is missing, instead of surfacing later as an opaque type error.
+ */
+import { createHash } from "node:crypto";
+import { dirname, relative, resolve } from "node:path";
+import { CodegenError, CodegenErrors, fieldPath } from "../errors.js";
+import { readSource, type SourceDocument } from "../source.js";
+
+export interface LoadedSpec {
+  /** Absolute path of the root document. */
+  file: string;
+  root: SourceDocument;
+  /** Every document read, keyed by absolute path (the root included). */
+  documents: Map<string, SourceDocument>;
+  openapiVersion: string;
+  /** sha256 over the root file and every referenced file, in a stable order. */
+  sha256: string;
+  /** Resolves a `$ref` written in `fromFile`. */
+  resolveRef(ref: string, fromFile: string): unknown;
+  /** Absolute path of the file a `$ref` written in `fromFile` points into. */
+  fileOf(ref: string, fromFile: string): string;
+}
+
+export async function loadSpec(file: string, displayBase: string = process.cwd()): Promise<LoadedSpec> {
+  const absolute = resolve(file);
+  const display = (path: string) => relative(displayBase, path) || path;
+  const documents = new Map<string, SourceDocument>();
+  const root = await readSource(absolute, display(absolute));
+  documents.set(absolute, root);
+  const openapiVersion = checkVersion(root);
+
+  const errors: CodegenError[] = [];
+  const pending: SourceDocument[] = [root];
+  while (pending.length) {
+    const doc = pending.shift() as SourceDocument;
+    for (const use of collectRefs(doc.value)) {
+      const [target, pointer = ""] = use.ref.split("#", 2) as [string, string?];
+      const targetFile = target ? resolve(dirname(doc.file), decodeURI(target)) : doc.file;
+      let targetDoc = documents.get(targetFile);
+      if (!targetDoc) {
+        try {
+          targetDoc = await readSource(targetFile, display(targetFile));
+        } catch (error) {
+          const reason = error instanceof CodegenError ? error.message : String(error);
+          errors.push(refError(doc, use, `cannot load the referenced file: ${reason}`));
+          continue;
+        }
+        documents.set(targetFile, targetDoc);
+        pending.push(targetDoc);
+      }
+      const missing = findMissing(targetDoc.value, pointer);
+      if (missing !== undefined)
+        errors.push(refError(doc, use, `${targetDoc.displayPath} has no "${missing}" at #${pointer}`));
+    }
+  }
+  if (errors.length) throw new CodegenErrors(errors);
+
+  const hash = createHash("sha256");
+  for (const key of [...documents.keys()].sort())
+    hash
+      .update(key === absolute ? "" : relative(dirname(absolute), key))
+      .update((documents.get(key) as SourceDocument).text);
+
+  const spec: LoadedSpec = {
+    file: absolute,
+    root,
+    documents,
+    openapiVersion,
+    sha256: documents.size === 1 ? createHash("sha256").update(root.text).digest("hex") : hash.digest("hex"),
+    resolveRef(ref, fromFile) {
+      const pointer = ref.split("#", 2)[1] ?? "";
+      const doc = documents.get(spec.fileOf(ref, fromFile));
+      return doc ? walkPointer(doc.value, pointer) : undefined;
+    },
+    fileOf(ref, fromFile) {
+      const target = ref.split("#", 1)[0];
+      return target ? resolve(dirname(fromFile), decodeURI(target)) : fromFile;
+    },
+  };
+  return spec;
+}
+
+function checkVersion(root: SourceDocument): string {
+  const value = root.value as Record<string, unknown> | null;
+  const at = (field: string) => ({ file: root.displayPath, field, ...root.locate([field], "key") });
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new CodegenError(
+      { file: root.displayPath, line: 1 },
+      "not an OpenAPI document: expected a mapping at the top level",
+    );
+  }
+  if ("swagger" in value) {
+    throw new CodegenError(
+      at("swagger"),
+      `this is a Swagger ${String(value.swagger)} document; brokerkit reads OpenAPI 3.0 or 3.1. Convert it first (for example with swagger2openapi) and point the manifest at the converted file`,
+    );
+  }
+  const version = value.openapi;
+  if (typeof version !== "string" || !/^3\.[01]\.\d+$/.test(version)) {
+    throw new CodegenError(
+      at("openapi"),
+      `unsupported OpenAPI version ${JSON.stringify(version)}: expected "3.0.x" or "3.1.x"`,
+    );
+  }
+  if (!value.paths || typeof value.paths !== "object") {
+    throw new CodegenError(at("paths"), 'missing required field "paths"');
+  }
+  return version;
+}
+
+interface RefUse {
+  ref: string;
+  segments: (string | number)[];
+}
+
+function collectRefs(value: unknown): RefUse[] {
+  const uses: RefUse[] = [];
+  const visit = (node: unknown, segments: (string | number)[]) => {
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => {
+        visit(item, [...segments, index]);
+      });
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    for (const [key, child] of Object.entries(node)) {
+      // `$ref` under `properties` is a property named "$ref", not a reference.
+      if (key === "$ref" && typeof child === "string" && segments[segments.length - 1] !== "properties") {
+        uses.push({ ref: child, segments: [...segments, key] });
+      } else visit(child, [...segments, key]);
+    }
+  };
+  visit(value, []);
+  return uses;
+}
+
+function refError(doc: SourceDocument, use: RefUse, detail: string): CodegenError {
+  return new CodegenError(
+    { file: doc.displayPath, field: fieldPath(use.segments), ...doc.locate(use.segments) },
+    `unresolvable $ref "${use.ref}": ${detail}`,
+  );
+}
+
+/** Returns the first pointer segment that does not exist, or undefined when the pointer resolves. */
+function findMissing(value: unknown, pointer: string): string | undefined {
+  let node = value;
+  for (const segment of pointerSegments(pointer)) {
+    if (node && typeof node === "object" && segment in (node as object))
+      node = (node as Record<string, unknown>)[segment];
+    else return segment;
+  }
+  return undefined;
+}
+
+function walkPointer(value: unknown, pointer: string): unknown {
+  let node = value;
+  for (const segment of pointerSegments(pointer)) {
+    if (!node || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+function pointerSegments(pointer: string): string[] {
+  if (!pointer || pointer === "/") return [];
+  return pointer
+    .replace(/^\//, "")
+    .split("/")
+    .map((s) => decodeURIComponent(s).replace(/~1/g, "/").replace(/~0/g, "~"));
+}

@@ -1,0 +1,11 @@
+export { type BrokerClient, type BrokerClientOptions, type BrokerRuntime, createBrokerClient } from "./client.js";
+export { compose, fromFetch, toFetch } from "./compose.js";
+export type * from "./config.js";
+export type * from "./credentials.js";
+export * from "./errors.js";
+export type { MiddlewareEvent, MiddlewareEventType } from "./events.js";
+export { createOperationTable, matchOperations, type OperationTable } from "./operations.js";
+export { compilePattern, fillTemplate, type PathMatcher } from "./pattern.js";
+export { isSecretHeader, redactHeaders, redactText, redactUrl, registerSecret } from "./redact.js";
+export { expandUrl, operationServers, resolveServers } from "./servers.js";
+export type { CallContext, FetchLike, Handler, Layer, MatchedOperation, Observer } from "./types.js";
