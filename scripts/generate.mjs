@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `pnpm generate [broker…] [--check]`: builds the generator if needed, scaffolds packages for new
+// specs/<broker>/ folders (and links them with pnpm install), then regenerates every client.
+// --check never writes and bypasses turbo's cache, so a hand-edited file cannot hide behind a cache hit.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { done, ensurePnpm, root, run, step } from "./lib.mjs";
+
+const args = process.argv.slice(2);
+const check = args.includes("--check");
+ensurePnpm();
+const bin = join(root, "packages/codegen/bin/brokerkit.mjs");
+
+let started = step("Building the code generator");
+run("pnpm", ["exec", "turbo", "run", "build", "--filter=@brokerkit/codegen", "--output-logs=errors-only"]);
+done(started);
+
+const brokers = readdirSync(join(root, "specs"), { withFileTypes: true })
+  .filter((e) => e.isDirectory() && existsSync(join(root, "specs", e.name, "broker.yaml")))
+  .map((e) => e.name);
+const fresh = brokers.filter((b) => !existsSync(join(root, "packages", b, "package.json")));
+
+if (check) {
+  started = step("Checking that generated code is up to date");
+  run("node", [bin, "generate", "--check", ...args.filter((a) => a !== "--check")]);
+  done(started);
+} else {
+  if (fresh.length) {
+    started = step(`Scaffolding new package(s): ${fresh.join(", ")}`);
+    run("node", [bin, "generate", ...fresh]);
+    run("pnpm", ["install", "--prefer-offline"]);
+    done(started);
+  }
+  started = step("Generating clients (turbo: only brokers whose spec changed run)");
+  const filters = args.length ? args.map((b) => `--filter=@brokerkit/${b}`) : [];
+  run("pnpm", ["exec", "turbo", "run", "generate", ...filters, "--output-logs=new-only"]);
+  done(started);
+}
