@@ -55,8 +55,9 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
     relativePath(url) {
       const parsed = new URL(url);
       if (parsed.origin !== base.origin) return undefined;
-      if (!parsed.pathname.startsWith(basePath)) return undefined;
-      return parsed.pathname.slice(basePath.length) || "/";
+      const rest = parsed.pathname.slice(basePath.length);
+      if (!parsed.pathname.startsWith(basePath) || (rest && !rest.startsWith("/"))) return undefined;
+      return rest || "/";
     },
   };
 }

@@ -23,7 +23,11 @@ const secrets = new Set<string>();
 
 export function registerSecret(value: string | undefined | null): void {
   if (!value || value.length < 6) return;
-  if (secrets.has(value)) return;
+  // Re-registering refreshes the entry, so long-lived secrets in use are never the oldest.
+  if (secrets.delete(value)) {
+    secrets.add(value);
+    return;
+  }
   if (secrets.size >= MAX_SECRETS) {
     const oldest = secrets.values().next().value;
     if (oldest !== undefined) secrets.delete(oldest);

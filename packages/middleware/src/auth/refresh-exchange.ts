@@ -1,0 +1,82 @@
+/**
+ * `refresh-exchange` (ALOR): POST the long-lived refresh token to the token URL, as `?token=` or
+ * a JSON body `{ "token": … }`, and receive a JWT in a named field (`AccessToken`). The JWT's
+ * `exp` says when to refresh; without one, `defaultLifetimeMs` is assumed.
+ */
+
+import { registerSecret } from "../redact.js";
+import type { FetchLike, Observer } from "../types.js";
+import { jwtExpiresAt } from "./jwt.js";
+import { requireAbsoluteUrl, requireOption } from "./options.js";
+import { type CredentialProvider, credentialIdentity } from "./provider.js";
+import { refreshingProvider } from "./refreshing-provider.js";
+import { MemoryTokenStore, type TokenStore } from "./token-cache.js";
+import { postToTokenEndpoint, requireStringField } from "./token-endpoint.js";
+
+export interface RefreshExchangeOptions {
+  refreshToken: string;
+  /** Absolute URL, e.g. `https://oauth.alor.ru/refresh`. */
+  tokenUrl: string;
+  /** Scheme name for events and errors. Default `refresh-exchange`. */
+  name?: string;
+  /** Default `query` (`?token=`). */
+  tokenIn?: "query" | "body";
+  /** Default `AccessToken`. */
+  accessTokenField?: string;
+  /** Lifetime assumed when the JWT has no `exp`. Default 30 minutes. */
+  defaultLifetimeMs?: number;
+  /** Refresh this long before expiry. Default 60 s. */
+  skewMs?: number;
+  /** Never start an exchange sooner than this after the previous one ended. Default 1 s. */
+  minIntervalMs?: number;
+  /** Fetch used for the token endpoint (not the middleware stack). Default globalThis.fetch. */
+  fetch?: FetchLike;
+  /** Where the current token lives. Default in memory. */
+  store?: TokenStore;
+  /** Per-user throttle key. Default derived from a hash of the refresh token. */
+  identity?: string;
+  observer?: Observer;
+  /** Deadline of one token request. Default 30 s. */
+  timeoutMs?: number;
+}
+
+export function refreshExchange(options: RefreshExchangeOptions): CredentialProvider {
+  const name = options.name ?? "refresh-exchange";
+  const refreshToken = requireOption(name, "refreshToken", options.refreshToken);
+  const tokenUrl = requireAbsoluteUrl(name, "tokenUrl", options.tokenUrl);
+  registerSecret(refreshToken);
+  const tokenIn = options.tokenIn ?? "query";
+  const field = options.accessTokenField ?? "AccessToken";
+  const defaultLifetimeMs = options.defaultLifetimeMs ?? 30 * 60_000;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+
+  return refreshingProvider({
+    kind: "refresh-exchange",
+    name,
+    identity: options.identity ?? credentialIdentity("refresh-exchange", refreshToken),
+    store: options.store ?? new MemoryTokenStore(),
+    skewMs: options.skewMs ?? 60_000,
+    minIntervalMs: options.minIntervalMs ?? 1_000,
+    observer: options.observer,
+    async mint() {
+      const url = new URL(tokenUrl);
+      const headers: Record<string, string> = { accept: "application/json" };
+      let body: string | undefined;
+      if (tokenIn === "query") url.searchParams.set("token", refreshToken);
+      else {
+        headers["content-type"] = "application/json";
+        body = JSON.stringify({ token: refreshToken });
+      }
+      const answer = await postToTokenEndpoint({
+        provider: name,
+        url: url.toString(),
+        headers,
+        body,
+        fetch: fetchImpl,
+        timeoutMs: options.timeoutMs ?? 30_000,
+      });
+      const accessToken = requireStringField(answer, field, name, tokenUrl);
+      return { accessToken, expiresAt: jwtExpiresAt(accessToken) ?? Date.now() + defaultLifetimeMs };
+    },
+  });
+}
