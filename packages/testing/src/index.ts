@@ -1,2 +1,3 @@
 export * from "./jwt.js";
+export * from "./prism.js";
 export * from "./server.js";
