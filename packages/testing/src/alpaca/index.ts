@@ -1,0 +1,12 @@
+export {
+  ALPACA_SIMULATOR_DEFAULTS,
+  type AlpacaSimulator,
+  type AlpacaSimulatorCounters,
+  type AlpacaSimulatorOptions,
+  type DropMatcher,
+  type LegacyClockMode,
+  type LegacyStreamMode,
+  type SimOrder,
+  startAlpacaSimulator,
+} from "./simulator.js";
+export { isUlid } from "./ulid.js";

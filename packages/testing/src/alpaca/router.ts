@@ -1,0 +1,56 @@
+/**
+ * Route table for the simulator: `METHOD /path/{param}` templates, matched segment by segment.
+ * Alpaca's colon sub-paths (`/v2/orders:by_client_order_id`) are literal segments.
+ */
+
+export interface RouteMatch<T> {
+  route: T;
+  /** `METHOD template`, the key for per-route counters. */
+  key: string;
+  params: Record<string, string>;
+}
+
+export interface RouteDefinition {
+  method: string;
+  template: string;
+}
+
+export class Router<T extends RouteDefinition> {
+  private readonly routes: { route: T; segments: string[] }[] = [];
+
+  add(route: T): void {
+    this.routes.push({ route, segments: route.template.split("/") });
+  }
+
+  /** The matching route, `"method-not-allowed"` when only the method differs, or undefined. */
+  match(method: string, path: string): RouteMatch<T> | "method-not-allowed" | undefined {
+    const got = path.split("/");
+    let pathMatched = false;
+    for (const { route, segments } of this.routes) {
+      const params = matchSegments(segments, got);
+      if (!params) continue;
+      if (route.method !== method) {
+        pathMatched = true;
+        continue;
+      }
+      return { route, key: `${route.method} ${route.template}`, params };
+    }
+    return pathMatched ? "method-not-allowed" : undefined;
+  }
+}
+
+function matchSegments(want: string[], got: string[]): Record<string, string> | undefined {
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] as string;
+    const g = got[i] as string;
+    if (w.startsWith("{") && w.endsWith("}")) {
+      if (!g) return undefined;
+      params[w.slice(1, -1)] = decodeURIComponent(g);
+    } else if (w !== g) {
+      return undefined;
+    }
+  }
+  return params;
+}
