@@ -3,11 +3,23 @@
  * environment, picks the credential provider, and composes the layers in their fixed order.
  */
 import createClient, { type Client } from "openapi-fetch";
+import { auth } from "./auth/layer.js";
+import type { CredentialProvider } from "./auth/provider.js";
+import { selectProvider } from "./auth/select.js";
+import type { TokenStore } from "./auth/token-cache.js";
+import { createCache, type ResponseCache } from "./cache.js";
 import { compose, fromFetch, toFetch } from "./compose.js";
 import type { ApiConfig } from "./config.js";
 import { MalformedResponseError } from "./errors.js";
+import { idempotency } from "./idempotency.js";
 import { createOperationTable, matchOperations } from "./operations.js";
+import { redirects } from "./redirects.js";
+import { type RetryOptions, retry } from "./retry.js";
+import { routes } from "./routes.js";
 import { operationServers, resolveServers } from "./servers.js";
+import { type StickyLayer, sticky } from "./sticky.js";
+import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
+import { timeout } from "./timeout.js";
 import type { FetchLike, Layer, Observer } from "./types.js";
 
 export interface BrokerClientOptions<
@@ -26,6 +38,20 @@ export interface BrokerClientOptions<
   observer?: Observer;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
+  /** Retry tuning (defaults from the manifest), or `false` to send every call once. */
+  retry?: Partial<Pick<RetryOptions, "attempts" | "baseDelayMs" | "maxDelayMs" | "jitter">> | false;
+  /** Throttle tuning, or `false` to disable client-side rate limiting (not recommended). */
+  throttle?: Pick<ThrottleOptions, "marginMs" | "maxTransitMs"> | false;
+  /** Per-attempt deadline in ms (default from the manifest, 30 s), or `false` for none. */
+  timeoutMs?: number | false;
+  /** Where access tokens are kept; in memory by default. */
+  tokenStore?: TokenStore;
+  /**
+   * The reference-data cache of the manifest's `cache` routes: options, or `false` to send every call.
+   * `file` persists it across restarts; `sessionBoundaryUtc` (`HH:MM`) overrides the manifest's;
+   * `now` (epoch ms) is the clock that decides expiry.
+   */
+  cache?: { file?: string; maxEntries?: number; sessionBoundaryUtc?: string; now?: () => number } | false;
 }
 
 export interface BrokerRuntime {
@@ -36,6 +62,14 @@ export interface BrokerRuntime {
   readonly baseUrl: string;
   /** The composed fetch that every call goes through. */
   readonly fetch: FetchLike;
+  /** The credential in use: sets auth headers, e.g. for a streaming connection. */
+  readonly credentials: CredentialProvider;
+  /** The throttle, when the manifest declares rate limits (stats, manual pause). */
+  readonly throttle: Throttle | undefined;
+  /** The Cookie header the sticky jar holds for `url` ("" when the API is not sticky). */
+  cookieHeaderFor(url: string): Promise<string>;
+  /** The reference-data cache (invalidate, flush, stats), when the manifest declares one and it is on. */
+  readonly cache: ResponseCache | undefined;
 }
 
 export type BrokerClient<Paths extends {}> = Client<Paths> & { readonly runtime: BrokerRuntime };
@@ -48,10 +82,47 @@ export function createBrokerClient<Paths extends {}>(
 ): BrokerClient<Paths> {
   const servers = resolveServers(config, options.environment, options.servers as Record<string, string | undefined>);
   const baseUrl = servers[config.server] as string;
+  const { observer } = options;
+  const provider = selectProvider(config, options.credentials, {
+    servers,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
+  });
   const table = createOperationTable(config.operations, baseUrl);
-  const layers: Layer[] = [matchOperations(table), operationServers(baseUrl, servers)];
-  const handler = compose(fromFetch(options.fetch ?? globalThis.fetch), layers);
-  const stackFetch = toFetch(handler);
+  const throttle =
+    options.throttle !== false && config.rateLimits.length
+      ? createThrottle({ rules: config.rateLimits, ...(options.throttle ?? {}), ...(observer ? { observer } : {}) })
+      : undefined;
+  const responseCache =
+    options.cache !== false && config.cache
+      ? createCache({ rule: config.cache, ...(options.cache ?? {}), ...(observer ? { observer } : {}) })
+      : undefined;
+  const stickyLayer: StickyLayer | undefined = config.sticky
+    ? sticky({ rule: config.sticky, baseUrl, ...(observer ? { observer } : {}) })
+    : undefined;
+
+  // Outermost first; see the middleware README for why this order.
+  const layers: (Layer | false | undefined)[] = [
+    matchOperations(table),
+    // A hit sends nothing: it must take no throttle slot, token or retry.
+    responseCache?.layer,
+    config.idempotency && idempotency(config.idempotency),
+    config.routes.length > 0 && routes({ rules: config.routes, baseUrl, table, ...(observer ? { observer } : {}) }),
+    operationServers(baseUrl, servers),
+    options.retry !== false &&
+      retry({ ...retryDefaults(config), ...(options.retry ?? {}), ...(observer ? { observer } : {}) }),
+    throttle?.layer,
+    auth(provider, observer ? { observer } : {}),
+    stickyLayer,
+    options.timeoutMs !== false && timeout({ timeoutMs: options.timeoutMs ?? config.timeoutMs }),
+    redirects({ credentialHeaders: provider.headerNames }),
+  ];
+  const handler = compose(
+    fromFetch(options.fetch ?? globalThis.fetch),
+    layers.filter((layer): layer is Layer => typeof layer === "function"),
+  );
+  // Throttle buckets are per credential, and the throttle runs before auth: seed the identity.
+  const stackFetch = toFetch(handler, () => ({ identity: provider.identity }));
 
   const client = createClient<Paths>({
     baseUrl,
@@ -59,8 +130,26 @@ export function createBrokerClient<Paths extends {}>(
     ...(options.headers ? { headers: options.headers } : {}),
   });
   wrapMalformedResponses(client as unknown as Record<string, unknown>);
-  const runtime: BrokerRuntime = { config, environment: options.environment, servers, baseUrl, fetch: stackFetch };
+  const runtime: BrokerRuntime = {
+    config,
+    environment: options.environment,
+    servers,
+    baseUrl,
+    fetch: stackFetch,
+    credentials: provider,
+    throttle,
+    cookieHeaderFor: (url) => stickyLayer?.cookieHeaderFor(url) ?? Promise.resolve(""),
+    cache: responseCache,
+  };
   return Object.assign(client, { runtime });
+}
+
+function retryDefaults(config: ApiConfig): RetryOptions {
+  return {
+    attempts: config.retry.attempts,
+    baseDelayMs: config.retry.baseDelayMs,
+    maxDelayMs: config.retry.maxDelayMs,
+  };
 }
 
 /** openapi-fetch throws a bare SyntaxError on an unparsable 2xx body; name the call instead. */

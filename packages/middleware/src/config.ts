@@ -77,6 +77,13 @@ export interface IdempotencyRule {
   methods: HttpMethod[];
   /** Patterns of the operations that take a key; all matching methods when absent. */
   paths?: string[];
+  /**
+   * What the broker does with a key it has already seen. `deduplicated` (default): it does not act twice, so a
+   * call may be replayed with its key. `rejected` (Alpaca's client_order_id): it refuses the reuse with an error,
+   * so a call that may have arrived is never replayed (only a 429, which proves it was not processed); the
+   * caller reconciles by looking the key up.
+   */
+  reuse?: "deduplicated" | "rejected";
 }
 
 export interface CacheRule {

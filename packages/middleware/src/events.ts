@@ -8,6 +8,7 @@ export type MiddlewareEvent =
   | { type: "probe"; service: string; url: string; status?: number }
   | { type: "deprecation"; route: string; reason: "spec" | "header"; sunset?: string; link?: string }
   | { type: "route.rewrite"; from: string; to: string }
-  | { type: "cache.hit" | "cache.miss" | "cache.store"; key: string };
+  | { type: "cache.hit" | "cache.miss" | "cache.store"; key: string }
+  | { type: "cache.error"; file: string; reason: string };
 
 export type MiddlewareEventType = MiddlewareEvent["type"];

@@ -1,11 +1,35 @@
+export * from "./auth/index.js";
+export {
+  type CacheOptions,
+  type CacheStats,
+  cache,
+  createCache,
+  nextSessionBoundary,
+  type ResponseCache,
+} from "./cache.js";
 export { type BrokerClient, type BrokerClientOptions, type BrokerRuntime, createBrokerClient } from "./client.js";
 export { compose, fromFetch, toFetch } from "./compose.js";
 export type * from "./config.js";
 export type * from "./credentials.js";
 export * from "./errors.js";
 export type { MiddlewareEvent, MiddlewareEventType } from "./events.js";
+export { type IdempotencyOptions, idempotency } from "./idempotency.js";
 export { createOperationTable, matchOperations, type OperationTable } from "./operations.js";
 export { compilePattern, fillTemplate, type PathMatcher } from "./pattern.js";
+export {
+  isExhausted,
+  parseRateLimitDimensions,
+  parseRateLimitHeaders,
+  parseResetValue,
+  parseRetryAfter,
+  type RateLimitDimension,
+} from "./rate-limit-headers.js";
 export { isSecretHeader, redactHeaders, redactText, redactUrl, registerSecret } from "./redact.js";
+export { RedirectError, type RedirectOptions, redirects } from "./redirects.js";
+export { type RetryOptions, retry } from "./retry.js";
+export { type RoutesOptions, routes } from "./routes.js";
 export { expandUrl, operationServers, resolveServers } from "./servers.js";
+export { type StickyLayer, type StickyOptions, sticky } from "./sticky.js";
+export { createThrottle, type Throttle, type ThrottleOptions, type ThrottleStats, throttle } from "./throttle.js";
+export { type TimeoutOptions, timeout } from "./timeout.js";
 export type { CallContext, FetchLike, Handler, Layer, MatchedOperation, Observer } from "./types.js";

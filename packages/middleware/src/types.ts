@@ -14,6 +14,8 @@ export interface CallContext {
   operation?: MatchedOperation;
   /** Idempotency key for the logical call, generated once and reused on every attempt. */
   idempotencyKey?: string;
+  /** Set by the idempotency layer from its rule: `rejected` keys are not replayed once they may have arrived. */
+  idempotencyKeyReuse?: "deduplicated" | "rejected";
   /** 1 for the first attempt, incremented by the retry layer. */
   attempt: number;
   /** Identity of the credential the call is made with, for per-user buckets. Never the secret. */

@@ -53,6 +53,11 @@ export function selectProvider(config: ApiConfig, credentials: unknown, context:
         });
       case "oauth2": {
         const creds = fields as unknown as OAuth2Credentials;
+        // A refresh_token scheme given only an access token (and no store that may hold a refresh token)
+        // has nothing to refresh with: a static bearer token.
+        if (scheme.grant === "refresh_token" && !creds.refreshToken && !context.tokenStore) {
+          return bearer({ name: scheme.name, accessToken: creds.accessToken as string }, "oauth2");
+        }
         return oauth2({
           name: scheme.name,
           tokenUrl: expandUrl(scheme.tokenUrl, context.servers),

@@ -1,0 +1,101 @@
+/**
+ * Gives each state-changing call one idempotency key, generated once per logical call, so that the
+ * retry layer beneath may replay it and the broker can deduplicate: in a header (ALOR `X-REQID`,
+ * Saxo `x-request-id`) or in a JSON body field (Alpaca `client_order_id`). A key the caller supplied
+ * is kept. The key is recorded in `context.idempotencyKey`.
+ */
+import type { IdempotencyRule } from "./config.js";
+import { ConfigError } from "./errors.js";
+import { compilePattern, type PathMatcher } from "./pattern.js";
+import type { CallContext, Handler, Layer } from "./types.js";
+
+export interface IdempotencyOptions {
+  /** Key generator. Default `crypto.randomUUID()`. */
+  generate?: () => string;
+}
+
+export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions = {}): Layer {
+  if (!rule.header && !rule.bodyField) {
+    throw new ConfigError("idempotency: the rule needs a `header` or a `bodyField` to carry the key");
+  }
+  const methods = new Set(rule.methods.map((method) => method.toUpperCase()));
+  const paths: PathMatcher[] | undefined = rule.paths?.map((pattern) => compilePattern(pattern));
+  const generate = options.generate ?? (() => globalThis.crypto.randomUUID());
+  const header = rule.header;
+  const bodyField = rule.bodyField;
+
+  function applies(request: Request, method: string, context: CallContext): boolean {
+    if (!methods.has(method)) return false;
+    if (!paths) return true;
+    const path = context.operation?.path ?? new URL(request.url).pathname;
+    return paths.some((match) => match(path) !== null);
+  }
+
+  return (next: Handler): Handler =>
+    async (request: Request, context: CallContext): Promise<Response> => {
+      const method = request.method.toUpperCase();
+      if (!applies(request, method, context)) return next(request, context);
+
+      let key = context.idempotencyKey ?? (header ? (request.headers.get(header) ?? undefined) : undefined);
+      const body = bodyField ? await jsonObjectBody(request) : undefined;
+      const supplied = body && bodyField ? body.object[bodyField] : undefined;
+      if (typeof supplied === "string" && supplied !== "") key ??= supplied;
+      else if (typeof supplied === "number") key ??= String(supplied);
+      key ??= generate();
+      context.idempotencyKey = key;
+      if (rule.reuse) context.idempotencyKeyReuse = rule.reuse;
+
+      const addHeader = header !== undefined && request.headers.get(header) === null;
+      const addField =
+        body !== undefined &&
+        bodyField !== undefined &&
+        (supplied === undefined || supplied === null || supplied === "");
+      if (!addHeader && !addField) return next(request, context);
+      // A new Request, so a Request object the caller reuses never carries this call's key into the next.
+      const headers = new Headers(request.headers);
+      if (addHeader) headers.set(header, key);
+      const init: RequestInit = { headers };
+      if (addField && body && bodyField) {
+        init.body = withField(body, bodyField, key);
+        headers.delete("content-length");
+      }
+      return next(new Request(request, init), context);
+    };
+}
+
+interface JsonObjectBody {
+  text: string;
+  object: Record<string, unknown>;
+}
+
+/**
+ * Adds `field` to the body. When the field is absent it is inserted into the original text, so
+ * everything else (number precision, key order) is sent exactly as the caller wrote it.
+ */
+function withField(body: JsonObjectBody, field: string, key: string): string {
+  if (!Object.hasOwn(body.object, field)) {
+    const close = body.text.lastIndexOf("}");
+    const head = body.text.slice(0, close).trimEnd();
+    const separator = Object.keys(body.object).length === 0 ? "" : ",";
+    return `${head}${separator}${JSON.stringify(field)}:${JSON.stringify(key)}${body.text.slice(close)}`;
+  }
+  return JSON.stringify({ ...body.object, [field]: key });
+}
+
+/** The body as a JSON object, or undefined when it has none or it is not a JSON object (then left as is). */
+async function jsonObjectBody(request: Request): Promise<JsonObjectBody | undefined> {
+  if (request.body === null) return undefined;
+  const type = request.headers.get("content-type");
+  if (type !== null && !/[/+]json\b/i.test(type)) return undefined;
+  // Read a copy: if the body is not a JSON object, the original goes on untouched.
+  const text = await request.clone().text();
+  if (!text.trimStart().startsWith("{")) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+      ? { text, object: parsed as Record<string, unknown> }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * Admission control over many sliding-window buckets. A call takes every bucket it needs at once, at
+ * the instant it is admitted, so no bucket ever records a start that happens later.
+ *
+ * Fairness: waiters form one queue in arrival order.
+ * - A new call is admitted at once only if every bucket it needs has room beyond all the calls
+ *   already waiting in that bucket, so it never overtakes a waiter.
+ * - Among waiters (each timer wake), the oldest holds a place in every bucket it needs; any other
+ *   waiter holds a place only in the buckets that block it. So within a bucket, calls blocked by it
+ *   go in FIFO order, while a call stuck on another, slower bucket (say 1 order/s) does not stop
+ *   unrelated calls sharing its other buckets. The oldest waiter always keeps its places, so every
+ *   waiter starts in bounded time (no starvation).
+ *
+ * Time: one timer for the whole scheduler, armed for the next instant a bucket with waiters can
+ * change (a call leaving its window, a pause ending). Every wake re-checks against the clock, so
+ * early or late timers cost nothing but a re-arm.
+ */
+import { SlidingWindow, type Slot } from "./sliding-window.js";
+
+export interface Bucket {
+  readonly key: string;
+  /** Printable name for events: identity, rule and captures. Never a secret. */
+  readonly label: string;
+  readonly identity: string;
+  readonly ruleName: string;
+  readonly window: SlidingWindow;
+  /** Clock time until which the server asked us to stop (429 or exhausted headers). */
+  pausedUntil: number;
+  /** Waiters holding a place in this bucket. */
+  waiting: number;
+  /** Per-pass bookkeeping, valid while `passId` equals the scheduler's current pass. */
+  passId: number;
+  passClaims: number;
+  fullInPass: number;
+}
+
+export interface BucketInit {
+  key: string;
+  label: string;
+  identity: string;
+  ruleName: string;
+  limit: number;
+  windowMs: number;
+  maxTransitMs: number;
+}
+
+/** How a waiting call was admitted. */
+export interface Admission {
+  /** One slot per bucket, in the order the buckets were given; settle them when the call ends. */
+  slots: Slot[];
+  /** Label of the bucket that made the call wait. */
+  bucket: string;
+  waitMs: number;
+}
+
+interface Waiter {
+  readonly buckets: readonly Bucket[];
+  readonly blockedBy: Bucket;
+  readonly enqueuedAt: number;
+  readonly signal: AbortSignal;
+  readonly resolve: (admission: Admission) => void;
+  readonly reject: (reason: unknown) => void;
+  onAbort: () => void;
+  queued: boolean;
+  prev: Waiter | undefined;
+  next: Waiter | undefined;
+}
+
+/**
+ * A sweep costs O(buckets). Running it after max(this, buckets left by the last sweep) admissions
+ * keeps it O(1) amortised per call: each admission adds at most one bucket.
+ */
+const MIN_ADMISSIONS_BETWEEN_SWEEPS = 1024;
+
+export class ThrottleScheduler {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly active = new Set<Bucket>();
+  private head: Waiter | undefined;
+  private tail: Waiter | undefined;
+  private waiters = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerDue = Number.POSITIVE_INFINITY;
+  private passSeq = 0;
+  private passQueued = false;
+  private admissionsSinceSweep = 0;
+  private sweepAfter = MIN_ADMISSIONS_BETWEEN_SWEEPS;
+
+  constructor(private readonly now: () => number) {}
+
+  get(key: string): Bucket | undefined {
+    return this.buckets.get(key);
+  }
+
+  create(init: BucketInit): Bucket {
+    const bucket: Bucket = {
+      key: init.key,
+      label: init.label,
+      identity: init.identity,
+      ruleName: init.ruleName,
+      window: new SlidingWindow(init.limit, init.windowMs, init.maxTransitMs),
+      pausedUntil: Number.NEGATIVE_INFINITY,
+      waiting: 0,
+      passId: 0,
+      passClaims: 0,
+      fullInPass: 0,
+    };
+    this.buckets.set(init.key, bucket);
+    return bucket;
+  }
+
+  /**
+   * Fast path: admits the call now, without a timer or promise, when every bucket has room for one
+   * more call beyond the places already held by waiters. Returns its slots, or undefined.
+   */
+  tryAdmit(buckets: readonly Bucket[]): Slot[] | undefined {
+    const now = this.now();
+    for (const bucket of buckets) if (this.blocks(bucket, now, bucket.waiting)) return undefined;
+    const slots = buckets.map((bucket) => bucket.window.take(now));
+    if (++this.admissionsSinceSweep >= this.sweepAfter) this.sweep(now);
+    return slots;
+  }
+
+  /** The call holding `slots` answered or failed: it reached the server by now, if ever. */
+  settle(buckets: readonly Bucket[], slots: readonly Slot[]): void {
+    const now = this.now();
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i] as Bucket;
+      const end = bucket.window.settle(slots[i] as Slot, now);
+      // Its slot frees earlier than planned: a waiter may start then.
+      if (bucket.waiting > 0) this.arm(end, now);
+    }
+  }
+
+  /** Queues a call that could not be admitted; resolves when it is, rejects with the signal's reason on abort. */
+  enqueue(buckets: readonly Bucket[], signal: AbortSignal): Promise<Admission> {
+    return new Promise<Admission>((resolve, reject) => {
+      const now = this.now();
+      const waiter: Waiter = {
+        buckets,
+        blockedBy: this.firstBlocking(buckets, now),
+        enqueuedAt: now,
+        signal,
+        resolve,
+        reject,
+        onAbort: () => this.abandon(waiter),
+        queued: true,
+        prev: this.tail,
+        next: undefined,
+      };
+      if (this.tail) this.tail.next = waiter;
+      else this.head = waiter;
+      this.tail = waiter;
+      this.waiters++;
+      for (const bucket of buckets) {
+        if (bucket.waiting++ === 0) this.active.add(bucket);
+        this.arm(this.nextChange(bucket, now), now);
+      }
+      signal.addEventListener("abort", waiter.onAbort, { once: true });
+      // Blocked only by places other waiters hold? Those may be blocked elsewhere: let a pass decide now.
+      if (buckets.every((bucket) => !this.blocks(bucket, now, 0))) this.queuePass();
+    });
+  }
+
+  /** Stops admissions through `bucket` until clock time `until`. */
+  pause(bucket: Bucket, until: number): void {
+    // The bucket may have been swept while its call was in flight: put it back so the pause holds.
+    if (this.buckets.get(bucket.key) !== bucket) {
+      const live = this.buckets.get(bucket.key);
+      if (live) {
+        live.pausedUntil = Math.max(live.pausedUntil, until);
+        return;
+      }
+      this.buckets.set(bucket.key, bucket);
+    }
+    bucket.pausedUntil = Math.max(bucket.pausedUntil, until);
+  }
+
+  /** Every known bucket, e.g. to pause all of one identity. */
+  all(): IterableIterator<Bucket> {
+    return this.buckets.values();
+  }
+
+  stats(): { buckets: number; waiting: number } {
+    return { buckets: this.buckets.size, waiting: this.waiters };
+  }
+
+  private firstBlocking(buckets: readonly Bucket[], now: number): Bucket {
+    for (const bucket of buckets) if (this.blocks(bucket, now, bucket.waiting)) return bucket;
+    return buckets[0] as Bucket;
+  }
+
+  /** The next instant at which `bucket` may gain room. */
+  private nextChange(bucket: Bucket, now: number): number {
+    return bucket.pausedUntil > now ? bucket.pausedUntil : bucket.window.nextExpiry(now);
+  }
+
+  private arm(at: number, now: number): void {
+    if (at >= this.timerDue) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerDue = at;
+    // Node timers have millisecond resolution and may fire up to ~1 ms early; the pass re-checks.
+    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(at - now)));
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    this.timerDue = Number.POSITIVE_INFINITY;
+    this.pass();
+  };
+
+  /** Admits, in arrival order, every waiter that fits now; then arms the timer for the next change. */
+  private pass(): void {
+    const now = this.now();
+    const pass = ++this.passSeq;
+    let fullBuckets = 0;
+    let oldest = true;
+    // Once every bucket with waiters is full, no later waiter can fit: stop early.
+    for (let waiter = this.head; waiter && fullBuckets < this.active.size; ) {
+      const following = waiter.next;
+      let fits = true;
+      for (const bucket of waiter.buckets) {
+        if (bucket.passId !== pass) {
+          bucket.passId = pass;
+          bucket.passClaims = 0;
+        }
+        if (this.blocks(bucket, now, bucket.passClaims)) {
+          fits = false;
+          if (bucket.fullInPass !== pass) {
+            bucket.fullInPass = pass;
+            fullBuckets++;
+          }
+        }
+      }
+      if (fits) {
+        this.admit(waiter, now);
+      } else {
+        for (const bucket of waiter.buckets) {
+          if (oldest || bucket.fullInPass === pass) bucket.passClaims++;
+        }
+        oldest = false;
+      }
+      waiter = following;
+    }
+    this.schedule(now);
+  }
+
+  private blocks(bucket: Bucket, now: number, reserved: number): boolean {
+    return bucket.pausedUntil > now || !bucket.window.hasRoom(now, reserved);
+  }
+
+  private admit(waiter: Waiter, now: number): void {
+    this.unlink(waiter);
+    const slots = waiter.buckets.map((bucket) => bucket.window.take(now));
+    waiter.signal.removeEventListener("abort", waiter.onAbort);
+    waiter.resolve({ slots, bucket: waiter.blockedBy.label, waitMs: now - waiter.enqueuedAt });
+  }
+
+  /** An aborted waiter leaves at once without taking a slot; the places it held may let others in. */
+  private abandon(waiter: Waiter): void {
+    if (!waiter.queued) return;
+    this.unlink(waiter);
+    waiter.reject(waiter.signal.reason);
+    this.queuePass();
+  }
+
+  /** One pass soon, shared by everything that asks for it in the same tick. */
+  private queuePass(): void {
+    if (this.passQueued) return;
+    this.passQueued = true;
+    queueMicrotask(() => {
+      this.passQueued = false;
+      this.pass();
+    });
+  }
+
+  private unlink(waiter: Waiter): void {
+    waiter.queued = false;
+    if (waiter.prev) waiter.prev.next = waiter.next;
+    else this.head = waiter.next;
+    if (waiter.next) waiter.next.prev = waiter.prev;
+    else this.tail = waiter.prev;
+    waiter.prev = undefined;
+    waiter.next = undefined;
+    this.waiters--;
+    for (const bucket of waiter.buckets) {
+      if (--bucket.waiting === 0) this.active.delete(bucket);
+    }
+  }
+
+  private schedule(now: number): void {
+    let due = Number.POSITIVE_INFINITY;
+    for (const bucket of this.active) {
+      const at = this.nextChange(bucket, now);
+      if (at < due) due = at;
+    }
+    if (due === Number.POSITIVE_INFINITY) {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerDue = Number.POSITIVE_INFINITY;
+      return;
+    }
+    this.arm(due, now);
+  }
+
+  /** Forgets buckets that hold nothing: no waiter, no pause, no start inside their window. */
+  private sweep(now: number): void {
+    this.admissionsSinceSweep = 0;
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.waiting === 0 && bucket.pausedUntil <= now && bucket.window.isIdle(now)) this.buckets.delete(key);
+    }
+    this.sweepAfter = Math.max(MIN_ADMISSIONS_BETWEEN_SWEEPS, this.buckets.size);
+  }
+}

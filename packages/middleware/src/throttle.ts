@@ -1,0 +1,281 @@
+/**
+ * Client-side rate limiting on the sliding-window schedule, made to hold at the server: a call
+ * starts as soon as fewer than `limit` calls occupy the preceding `intervalMs`, in every bucket it
+ * belongs to, where a call occupies the window until `intervalMs` after its response proved that it
+ * had arrived (sliding-window.ts). Buckets are per identity, per rule, and per `{capture}` of the
+ * rule's path pattern. Server feedback (429, exhausted `X-RateLimit-*` headers) pauses the request's
+ * buckets until the reset. See docs/throttle.md for why this replaces p-throttle.
+ */
+import type { RateLimitRule } from "./config.js";
+import { ConfigError } from "./errors.js";
+import { notify } from "./notify.js";
+import { compilePattern, type PathMatcher } from "./pattern.js";
+import {
+  isExhausted,
+  parseRateLimitDimensions,
+  parseRetryAfter,
+  type RateLimitDimension,
+} from "./rate-limit-headers.js";
+import { redactUrl } from "./redact.js";
+import type { Slot } from "./sliding-window.js";
+import { type Bucket, ThrottleScheduler } from "./throttle-scheduler.js";
+import type { CallContext, Handler, Layer, Observer } from "./types.js";
+
+export interface ThrottleOptions {
+  rules: readonly RateLimitRule[];
+  /**
+   * Added to every rule's interval. Arrival times are already bounded by the responses (see
+   * maxTransitMs), so this only absorbs clock-rate differences between client and server and timer
+   * rounding. Default: 0.1% of the rule's interval, at least 1 ms (1 ms for a 1 s interval).
+   */
+  marginMs?: number;
+  /**
+   * How long after its start a call that has not answered yet is assumed to have reached the server.
+   * A call counts against its window until `intervalMs` after it answers, or after `start +
+   * maxTransitMs` if that is earlier (a call that fails keeps that bound). Default: the rule's
+   * interval. Lower it to gain capacity on slow endpoints if you trust your network's latency.
+   */
+  maxTransitMs?: number;
+  observer?: Observer;
+  /** Monotonic clock in milliseconds. Default `performance.now()`. */
+  now?: () => number;
+  /** Pause after a 429 that says nothing about when to come back. Default 1000 ms. */
+  defaultPauseMs?: number;
+  /** Longest pause the server can impose through headers or Retry-After. Default 60 000 ms. */
+  maxPauseMs?: number;
+}
+
+export interface ThrottleStats {
+  /** Buckets currently tracked (idle ones are swept). */
+  buckets: number;
+  /** Calls waiting for a slot. */
+  waiting: number;
+}
+
+export interface Throttle {
+  layer: Layer;
+  /** Stops calls of `identity` (of everyone, when omitted) for `durationMs`, e.g. on an out-of-band signal. */
+  pause(durationMs: number, identity?: string): void;
+  stats(): ThrottleStats;
+}
+
+interface CompiledRule {
+  name: string;
+  /** Lower-case letters and digits only, to match `X-RateLimit-<Dimension>-*` names. */
+  matchName: string;
+  limit: number;
+  windowMs: number;
+  maxTransitMs: number;
+  methods: ReadonlySet<string> | undefined;
+  match: PathMatcher | undefined;
+}
+
+const DEFAULT_MARGIN_FRACTION = 0.001;
+const MIN_DEFAULT_MARGIN_MS = 1;
+const KEY_SEPARATOR = "\u0000";
+
+/** The throttle layer alone, for stacks that need no handle on it. */
+export function throttle(options: ThrottleOptions): Layer {
+  return createThrottle(options).layer;
+}
+
+export function createThrottle(options: ThrottleOptions): Throttle {
+  const now = options.now ?? (() => performance.now());
+  const rules = compileRules(options.rules, options.marginMs, options.maxTransitMs);
+  const observer = options.observer;
+  const defaultPauseMs = nonNegative(options.defaultPauseMs, 1000, "defaultPauseMs");
+  const maxPauseMs = nonNegative(options.maxPauseMs, 60_000, "maxPauseMs");
+  const scheduler = new ThrottleScheduler(now);
+
+  function bucketsFor(request: Request, context: CallContext): Bucket[] {
+    const identity = context.identity ?? "anonymous";
+    const buckets: Bucket[] = [];
+    let method: string | undefined;
+    let path: string | undefined;
+    for (const rule of rules) {
+      if (rule.methods) {
+        method ??= request.method.toUpperCase();
+        if (!rule.methods.has(method)) continue;
+      }
+      let key = identity + KEY_SEPARATOR + rule.name;
+      let captures: Record<string, string> | undefined;
+      if (rule.match) {
+        path ??= context.operation?.path ?? new URL(request.url).pathname;
+        const params = rule.match(path);
+        if (!params) continue;
+        for (const name in params) key += KEY_SEPARATOR + params[name];
+        captures = params;
+      }
+      buckets.push(scheduler.get(key) ?? createBucket(key, identity, rule, captures));
+    }
+    return buckets;
+  }
+
+  function createBucket(key: string, identity: string, rule: CompiledRule, captures?: Record<string, string>): Bucket {
+    const scope = captures && Object.keys(captures).length > 0 ? `{${new URLSearchParams(captures)}}` : "";
+    return scheduler.create({
+      key,
+      label: `${identity}:${rule.name}${scope}`,
+      identity,
+      ruleName: rule.matchName,
+      limit: rule.limit,
+      windowMs: rule.windowMs,
+      maxTransitMs: rule.maxTransitMs,
+    });
+  }
+
+  function pauseBuckets(buckets: readonly Bucket[], durationMs: number, reason: "429" | "headers"): void {
+    const pauseMs = Math.min(durationMs, maxPauseMs);
+    if (!(pauseMs > 0)) return;
+    const until = now() + pauseMs;
+    const untilMs = Date.now() + pauseMs;
+    for (const bucket of buckets) {
+      scheduler.pause(bucket, until);
+      notify(observer, { type: "throttle.pause", bucket: bucket.label, untilMs, reason });
+    }
+  }
+
+  /** Learns from the server's answer: a 429 or an exhausted limit pauses the buckets concerned. */
+  function learn(response: Response, buckets: readonly Bucket[]): Response {
+    const wallNow = Date.now();
+    const exhausted = parseRateLimitDimensions(response.headers, wallNow).filter(isExhausted);
+    if (response.status === 429) {
+      const resetAt = latestReset(exhausted);
+      const waitMs =
+        parseRetryAfter(response.headers.get("retry-after"), wallNow) ??
+        (resetAt === undefined ? defaultPauseMs : resetAt - wallNow);
+      pauseBuckets(bucketsNamedBy(exhausted, buckets), waitMs, "429");
+      return response;
+    }
+    for (const dimension of exhausted) {
+      if (dimension.resetAt !== undefined) {
+        pauseBuckets(bucketsNamedBy([dimension], buckets), dimension.resetAt - wallNow, "headers");
+      }
+    }
+    return response;
+  }
+
+  const layer: Layer = (next) => (request, context) => {
+    const buckets = bucketsFor(request, context);
+    if (buckets.length === 0) return next(request, context);
+    const signal = request.signal;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const slots = scheduler.tryAdmit(buckets);
+    if (slots) return run(next, request, context, buckets, slots);
+    return scheduler.enqueue(buckets, signal).then((admission) => {
+      if (observer) {
+        notify(observer, {
+          type: "throttle.wait",
+          bucket: admission.bucket,
+          waitMs: admission.waitMs,
+          method: request.method,
+          url: redactUrl(request.url),
+        });
+      }
+      return run(next, request, context, buckets, admission.slots);
+    });
+  };
+
+  /**
+   * Sends an admitted call. A response proves the request reached the server before now, so its
+   * slots may end one interval from now. A failure proves nothing (it may still be on the wire, or
+   * may never have left): its slots keep the in-flight bound `start + maxTransitMs + interval`.
+   */
+  function run(next: Handler, request: Request, context: CallContext, buckets: Bucket[], slots: Slot[]) {
+    return next(request, context).then((response) => {
+      scheduler.settle(buckets, slots);
+      return learn(response, buckets);
+    });
+  }
+
+  return {
+    layer,
+    pause(durationMs, identity) {
+      const chosen: Bucket[] = [];
+      for (const bucket of scheduler.all())
+        if (identity === undefined || bucket.identity === identity) chosen.push(bucket);
+      const pauseMs = Math.min(durationMs, maxPauseMs);
+      if (!(pauseMs > 0)) return;
+      const until = now() + pauseMs;
+      for (const bucket of chosen) scheduler.pause(bucket, until);
+    },
+    stats: () => scheduler.stats(),
+  };
+}
+
+/**
+ * Buckets a response's dimensions refer to: those whose rule name equals a dimension name or ends it
+ * (`SessionOrders` → rule `orders`), ignoring case and punctuation. All of the request's buckets when
+ * no named dimension matches (plain `X-RateLimit-*` headers, or names the manifest does not use).
+ */
+function bucketsNamedBy(dimensions: readonly RateLimitDimension[], buckets: readonly Bucket[]): readonly Bucket[] {
+  const named: Bucket[] = [];
+  for (const bucket of buckets) {
+    for (const dimension of dimensions) {
+      const name = normalise(dimension.name);
+      if (name !== "" && (name === bucket.ruleName || name.endsWith(bucket.ruleName))) {
+        named.push(bucket);
+        break;
+      }
+    }
+  }
+  return named.length > 0 ? named : buckets;
+}
+
+function latestReset(dimensions: readonly RateLimitDimension[]): number | undefined {
+  let latest: number | undefined;
+  for (const dimension of dimensions) {
+    if (dimension.resetAt !== undefined && (latest === undefined || dimension.resetAt > latest)) {
+      latest = dimension.resetAt;
+    }
+  }
+  return latest;
+}
+
+function compileRules(
+  rules: readonly RateLimitRule[],
+  marginMs: number | undefined,
+  maxTransitMs: number | undefined,
+): CompiledRule[] {
+  if (marginMs !== undefined && !(Number.isFinite(marginMs) && marginMs >= 0)) {
+    throw new ConfigError(`throttle: marginMs must be a finite number ≥ 0, got ${String(marginMs)}`);
+  }
+  if (maxTransitMs !== undefined && !(Number.isFinite(maxTransitMs) && maxTransitMs >= 0)) {
+    throw new ConfigError(`throttle: maxTransitMs must be a finite number ≥ 0, got ${String(maxTransitMs)}`);
+  }
+  const seen = new Set<string>();
+  return rules.map((rule, index) => {
+    const where = `throttle rule rateLimits[${index}]${typeof rule.name === "string" ? ` ("${rule.name}")` : ""}`;
+    if (typeof rule.name !== "string" || rule.name === "")
+      throw new ConfigError(`${where}: name must be a non-empty string`);
+    if (seen.has(rule.name))
+      throw new ConfigError(`${where}: name is used by another rule; bucket names must be unique`);
+    seen.add(rule.name);
+    if (!Number.isInteger(rule.limit) || rule.limit < 1) {
+      throw new ConfigError(`${where}: limit must be a whole number ≥ 1, got ${String(rule.limit)}`);
+    }
+    if (!Number.isFinite(rule.intervalMs) || rule.intervalMs <= 0) {
+      throw new ConfigError(`${where}: intervalMs must be a finite number > 0, got ${String(rule.intervalMs)}`);
+    }
+    const margin = marginMs ?? Math.max(Math.ceil(rule.intervalMs * DEFAULT_MARGIN_FRACTION), MIN_DEFAULT_MARGIN_MS);
+    return {
+      name: rule.name,
+      matchName: normalise(rule.name),
+      limit: rule.limit,
+      windowMs: rule.intervalMs + margin,
+      maxTransitMs: maxTransitMs ?? rule.intervalMs,
+      methods: rule.methods && rule.methods.length > 0 ? new Set(rule.methods.map((m) => m.toUpperCase())) : undefined,
+      match: rule.path === undefined ? undefined : compilePattern(rule.path),
+    };
+  });
+}
+
+function normalise(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value >= 0)) throw new ConfigError(`throttle: ${name} must be a number ≥ 0, got ${String(value)}`);
+  return value;
+}

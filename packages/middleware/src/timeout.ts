@@ -1,0 +1,99 @@
+/**
+ * A per-attempt deadline joined with the caller's AbortSignal. The deadline covers the response
+ * headers and, for ordinary responses, reading the body, so nothing hangs forever; for streams
+ * (an operation flagged `stream`, or a `text/event-stream` answer) it ends at the headers, so a live
+ * stream is not cut. Only the caller's signal can end a stream after that.
+ */
+import { ConfigError, TimeoutError } from "./errors.js";
+import { redactUrl } from "./redact.js";
+import type { CallContext, Handler, Layer } from "./types.js";
+
+export interface TimeoutOptions {
+  /** Deadline of one attempt, in milliseconds. */
+  timeoutMs: number;
+}
+
+type BodyReader = "arrayBuffer" | "blob" | "formData" | "json" | "text";
+const BODY_READERS: readonly BodyReader[] = ["arrayBuffer", "blob", "formData", "json", "text"];
+
+export function timeout(options: TimeoutOptions): Layer {
+  const timeoutMs = options.timeoutMs;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ConfigError(`timeout: timeoutMs must be a finite number > 0, got ${String(timeoutMs)}`);
+  }
+
+  return (next: Handler): Handler =>
+    async (request: Request, context: CallContext): Promise<Response> => {
+      const caller = request.signal;
+      if (caller.aborted) throw caller.reason;
+      const controller = new AbortController();
+      let headersReceived = false;
+      let deadlineError: TimeoutError | undefined;
+      const onCallerAbort = () => controller.abort(caller.reason);
+      const release = () => {
+        clearTimeout(timer);
+        caller.removeEventListener("abort", onCallerAbort);
+      };
+      const timer = setTimeout(() => {
+        const phase = headersReceived ? "while reading the response body" : "waiting for the response";
+        deadlineError = new TimeoutError(
+          `${request.method} ${redactUrl(request.url)} timed out after ${timeoutMs} ms ${phase}`,
+          { method: request.method, url: request.url, timeoutMs },
+        );
+        caller.removeEventListener("abort", onCallerAbort);
+        // Aborting with the TimeoutError makes a pending body read reject with it too.
+        controller.abort(deadlineError);
+      }, timeoutMs);
+      // The deadline never keeps the process alive by itself; the socket it guards does.
+      timer.unref?.();
+      caller.addEventListener("abort", onCallerAbort, { once: true });
+
+      const outer = context.signal;
+      context.signal = controller.signal;
+      let response: Response;
+      try {
+        response = await next(request, context);
+      } catch (error) {
+        release();
+        if (caller.aborted) throw caller.reason;
+        if (deadlineError) throw deadlineError;
+        throw error;
+      } finally {
+        // Retry runs outside: the next attempt must not inherit this attempt's (maybe aborted) signal.
+        context.signal = outer;
+      }
+      headersReceived = true;
+      if (isStream(response, context)) {
+        // The deadline covered the wait for headers; from here only the caller may end the stream.
+        clearTimeout(timer);
+      } else if (response.body === null || response.headers.get("content-length") === "0") {
+        release();
+      } else {
+        releaseWhenBodyRead(response, release);
+      }
+      return response;
+    };
+}
+
+function isStream(response: Response, context: CallContext): boolean {
+  if (context.operation?.flags?.stream) return true;
+  return response.headers.get("content-type")?.toLowerCase().startsWith("text/event-stream") === true;
+}
+
+/**
+ * Releases the deadline as soon as the body has been read through one of the Response methods.
+ * Wrapping the body stream would cost a stream pipe per call; hooking the readers costs a closure.
+ * A body read any other way (response.body) keeps the deadline until it fires, which is harmless
+ * once the body is complete.
+ */
+function releaseWhenBodyRead(response: Response, release: () => void): void {
+  for (const name of BODY_READERS) {
+    const read = response[name] as (this: Response) => Promise<unknown>;
+    if (typeof read !== "function") continue;
+    (response as unknown as Record<BodyReader, () => Promise<unknown>>)[name] = () => {
+      const reading = read.call(response);
+      reading.then(release, release);
+      return reading;
+    };
+  }
+}
