@@ -173,6 +173,21 @@ describe("load balancer stickiness", () => {
     expect((await call(s, jar, token, "/ref/v1/instruments?Keywords=eur")).status).toBe(503);
   });
 
+  it("expireStickiness makes the cookies a client holds lose the session until it probes again", async () => {
+    const s = await start();
+    const { access_token: token } = s.issueTokens();
+    const jar = new Jar();
+    await probe(s, jar, "port");
+    expect((await call(s, jar, token, "/port/v1/users/me")).status).toBe(200);
+    s.expireStickiness();
+    const lost = await call(s, jar, token, "/port/v1/users/me");
+    expect(lost.status).toBe(503);
+    expect(await lost.json()).toMatchObject({ ErrorCode: "SessionNotAvailable" });
+    await probe(s, jar, "port");
+    expect((await call(s, jar, token, "/port/v1/users/me")).status).toBe(200);
+    expect(s.counters.wrongBackend).toBe(1);
+  });
+
   it("uses the configured lost-session status", async () => {
     const s = await start({ lostSessionStatus: 409 });
     const { access_token: token } = s.issueTokens();

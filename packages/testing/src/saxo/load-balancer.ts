@@ -95,6 +95,11 @@ export class LoadBalancer {
     }
   }
 
+  /** Forgets every affinity issued so far, as if the servers restarted: their cookies now lose the session. */
+  expireAll(): void {
+    for (const affinity of this.affinities.values()) affinity.expiresAt = 0;
+  }
+
   /** Picks the server for a request from its cookies, and counts the arrival there. */
   route(service: string, cookies: Record<string, string>): Routing {
     const now = Date.now();

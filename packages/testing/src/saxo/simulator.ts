@@ -65,6 +65,11 @@ export interface SaxoSimulator {
   /** Expires every access token issued so far (refresh tokens stay valid). */
   expireAccessTokens(): void;
   /**
+   * Expires every load-balancer affinity issued so far, server side only: clients still hold the cookies,
+   * and their next request gets `lostSessionStatus` until they probe again.
+   */
+  expireStickiness(): void;
+  /**
    * The next request matching `matcher` is carried out in full (an order is placed), then its connection is
    * destroyed instead of answered. Resolves when that happens.
    */
@@ -256,6 +261,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     orders: orderBook.orders,
     issueTokens: () => oauth.issueTokens(),
     expireAccessTokens: () => oauth.expireAccessTokens(),
+    expireStickiness: () => loadBalancer.expireAll(),
     dropNextResponse: (matcher) => new Promise((resolve) => pendingDrops.push({ matcher, resolve })),
     setRetireV1Routes: (retired) => {
       settings.retireV1Routes = retired;
