@@ -1,0 +1,347 @@
+/**
+ * Validation against ALOR's OFFICIAL spec: Prism mocks `WarpOpenAPIv2.yml` and checks every request
+ * the generated client sends, one per covered operation, token exchange included.
+ *
+ * Auth: both servers (api and oauth) point at Prism. Prism's POST /refresh answers ALOR's example
+ * `{"AccessToken": "eyJhbGciOiJ..."}`, a truncated JWT without `exp`; the refresh-exchange provider
+ * takes it as an opaque token with the manifest's default lifetime (30 min) and sends it as
+ * `Authorization: Bearer …`, which is all Prism checks (it verifies no signature). So the token request
+ * itself is validated too, and nothing is faked.
+ *
+ * Only REQUEST violations are ours. Prism also flags responses where ALOR's examples disagree with
+ * ALOR's schemas (e.g. /refresh declares a string body but its example is an object); those are
+ * upstream documentation defects, counted and printed, not asserted.
+ *
+ * Known upstream defect: ALOR's spec requires `Orders` and `ExecutionPolicy` on order-group creation
+ * while it names the properties `orders` and `executionPolicy` (the real API and this client use the
+ * lower-case ones). Prism flags exactly that for createOrderGroup, and this test asserts exactly that,
+ * so any other violation fails it.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningPrism, startPrism } from "../../testing/src/prism.js";
+import { type AlorClient, createAlorClient } from "../src/index.js";
+
+const specs = join(dirname(fileURLToPath(import.meta.url)), "../../../../shared/specs");
+const spec = join(specs, "alor/WarpOpenAPIv2.yml");
+if (!existsSync(spec)) console.warn(`ALOR's official spec is not at ${spec}: skipping the Prism validation`);
+
+interface Violation {
+  location?: string[];
+  severity?: string;
+  code?: string;
+  message?: string;
+}
+
+const PORTFOLIO = "D39004";
+const SBER = { symbol: "SBER", exchange: "MOEX", instrumentGroup: "TQBR" } as const;
+const USER = { portfolio: PORTFOLIO };
+const ORDER_ID = 3625092321506;
+const GROUP_ID = "eafb19d6-c578-4afe-aa95-d528c4531031";
+const reqid = () => ({ "X-REQID": crypto.randomUUID() });
+const text = { parseAs: "text" } as const;
+
+/** Every operation of specs/alor/warp.yaml, sent once with realistic arguments. */
+function everyOperation(client: AlorClient): Record<string, () => Promise<{ response: Response }>> {
+  const portfolioPath = { exchange: "MOEX", portfolio: PORTFOLIO } as const;
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    searchSecurities: () =>
+      client.GET("/md/v2/Securities", {
+        params: {
+          query: {
+            query: "SBER",
+            limit: 5,
+            offset: 0,
+            sector: "FOND",
+            exchange: "MOEX",
+            instrumentGroup: "TQBR",
+            cficode: "ESXXXX",
+            includeNonBaseBoards: false,
+          },
+        },
+        ...text,
+      }),
+    getSecurity: () =>
+      client.GET("/md/v2/Securities/{exchange}/{symbol}", {
+        params: { path: { exchange: "MOEX", symbol: "SBER" }, query: { instrumentGroup: "TQBR" } },
+        ...text,
+      }),
+    getTradingStatus: () =>
+      client.GET("/md/status/{exchange}/{market}", { params: { path: { exchange: "MOEX", market: "FOND" } }, ...text }),
+    getServerTime: () => client.GET("/md/v2/time", text),
+    getQuotes: () =>
+      client.GET("/md/v2/Securities/{symbols}/quotes", {
+        params: { path: { symbols: "MOEX:SBER,MOEX:GAZP" } },
+        ...text,
+      }),
+    getOrderBook: () =>
+      client.GET("/md/v2/orderbooks/{exchange}/{symbol}", {
+        params: { path: { exchange: "MOEX", symbol: "SBER" }, query: { instrumentGroup: "TQBR", depth: 10 } },
+        ...text,
+      }),
+    getCandles: () =>
+      client.GET("/md/v2/history", {
+        params: {
+          query: {
+            symbol: "SBER",
+            exchange: "MOEX",
+            instrumentGroup: "TQBR",
+            tf: "60",
+            from: now - 3600,
+            to: now,
+            countBack: 10,
+            untraded: false,
+            splitAdjust: true,
+          },
+        },
+        ...text,
+      }),
+    getAllTrades: () =>
+      client.GET("/md/v2/Securities/{exchange}/{symbol}/alltrades", {
+        params: {
+          path: { exchange: "MOEX", symbol: "SBER" },
+          query: {
+            instrumentGroup: "TQBR",
+            from: now - 600,
+            to: now,
+            qtyFrom: 1,
+            qtyTo: 100,
+            priceFrom: 250,
+            priceTo: 350,
+            side: "buy",
+            offset: 0,
+            take: 50,
+            descending: true,
+            includeVirtualTrades: false,
+          },
+        },
+        ...text,
+      }),
+    getAllTradesHistory: () =>
+      client.GET("/md/v2/Securities/{exchange}/{symbol}/alltrades/history", {
+        params: {
+          path: { exchange: "MOEX", symbol: "SBER" },
+          query: { instrumentGroup: "TQBR", from: now - 86_400 * 7, to: now - 86_400, limit: 100, offset: 0 },
+        },
+        ...text,
+      }),
+    getLoginPositions: () =>
+      client.GET("/md/v2/Clients/{login}/positions", {
+        params: { path: { login: "P039004" }, query: { withoutCurrency: true } },
+        ...text,
+      }),
+    getPositions: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/positions", {
+        params: { path: portfolioPath, query: { withoutCurrency: false } },
+        ...text,
+      }),
+    getPosition: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/positions/{symbol}", {
+        params: { path: { ...portfolioPath, symbol: "SBER" } },
+        ...text,
+      }),
+    getPortfolioSummary: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/summary", { params: { path: portfolioPath }, ...text }),
+    getPortfolioRisk: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/risk", { params: { path: portfolioPath }, ...text }),
+    getOrders: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/orders", { params: { path: portfolioPath }, ...text }),
+    getOrder: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/orders/{orderId}", {
+        params: { path: { ...portfolioPath, orderId: ORDER_ID } },
+        ...text,
+      }),
+    getTrades: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/trades", {
+        params: { path: portfolioPath, query: { withRepo: false } },
+        ...text,
+      }),
+    getStopOrders: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/stoporders", { params: { path: portfolioPath }, ...text }),
+    getStopOrder: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/stoporders/{orderId}", {
+        params: { path: { ...portfolioPath, orderId: ORDER_ID } },
+        ...text,
+      }),
+    placeMarketOrder: () =>
+      client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/market", {
+        params: { header: reqid() },
+        body: {
+          side: "buy",
+          quantity: 1,
+          instrument: SBER,
+          user: USER,
+          comment: "brokerkit",
+          timeInForce: "oneday",
+          allowMargin: false,
+        },
+        ...text,
+      }),
+    placeLimitOrder: () =>
+      client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/limit", {
+        params: { header: reqid() },
+        body: {
+          side: "buy",
+          quantity: 1,
+          price: 250.5,
+          instrument: SBER,
+          user: USER,
+          comment: "brokerkit",
+          timeInForce: "oneday",
+          allowMargin: false,
+          icebergFixed: 1,
+        },
+        ...text,
+      }),
+    modifyLimitOrder: () =>
+      client.PUT("/commandapi/warptrans/TRADE/v2/client/orders/actions/limit/{orderId}", {
+        params: { header: reqid(), path: { orderId: ORDER_ID } },
+        body: { side: "buy", quantity: 2, price: 251, instrument: SBER, user: USER, allowMargin: false },
+        ...text,
+      }),
+    placeStopOrder: () =>
+      client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/stop", {
+        params: { header: reqid() },
+        body: {
+          side: "sell",
+          condition: "less",
+          triggerPrice: 280,
+          stopEndUnixTime: now + 86_400,
+          quantity: 1,
+          instrument: SBER,
+          user: USER,
+          allowMargin: false,
+          protectingSeconds: 15,
+          activate: true,
+        },
+        ...text,
+      }),
+    placeStopLimitOrder: () =>
+      client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/stopLimit", {
+        params: { header: reqid() },
+        body: {
+          side: "sell",
+          condition: "less",
+          triggerPrice: 280,
+          price: 279.5,
+          stopEndUnixTime: now + 86_400,
+          quantity: 1,
+          instrument: SBER,
+          user: USER,
+          timeInForce: "oneday",
+          allowMargin: false,
+          activate: true,
+        },
+        ...text,
+      }),
+    cancelOrder: () =>
+      client.DELETE("/commandapi/warptrans/TRADE/v2/client/orders/{orderId}", {
+        params: { path: { orderId: ORDER_ID }, query: { portfolio: PORTFOLIO, exchange: "MOEX", stop: false } },
+        ...text,
+      }),
+    cancelAllOrders: () =>
+      client.DELETE("/commandapi/warptrans/TRADE/v2/client/orders/all", {
+        params: { query: { exchange: "MOEX", portfolio: PORTFOLIO, stop: false } },
+        ...text,
+      }),
+    listOrderGroups: () => client.GET("/commandapi/api/orderGroups", text),
+    createOrderGroup: () =>
+      client.POST("/commandapi/api/orderGroups", {
+        body: {
+          orders: [
+            { portfolio: PORTFOLIO, exchange: "MOEX", orderId: String(ORDER_ID), type: "Limit" },
+            { portfolio: PORTFOLIO, exchange: "MOEX", orderId: "18000000001", type: "Stop" },
+          ],
+          executionPolicy: "OnExecuteOrCancel",
+        },
+        ...text,
+      }),
+    getOrderGroup: () =>
+      client.GET("/commandapi/api/orderGroups/{orderGroupId}", {
+        params: { path: { orderGroupId: GROUP_ID } },
+        ...text,
+      }),
+    cancelOrderGroup: () =>
+      client.DELETE("/commandapi/api/orderGroups/{orderGroupId}", {
+        params: { path: { orderGroupId: GROUP_ID } },
+        ...text,
+      }),
+  };
+}
+
+describe.skipIf(!existsSync(spec))("the ALOR client against ALOR's official spec (Prism)", () => {
+  let prism: RunningPrism;
+  beforeAll(async () => {
+    prism = await startPrism(spec);
+  });
+  afterAll(() => prism?.close());
+
+  it("every covered operation sends a request that ALOR's spec accepts (bar the documented upstream defect)", async () => {
+    const sent: string[] = [];
+    const client = createAlorClient({
+      environment: "test",
+      credentials: { refreshToken: "alor-refresh-token-for-prism" },
+      servers: { api: prism.url, oauth: prism.url },
+      // Prism's recording fetch, noting what was sent (the token exchange uses it too).
+      fetch: (input, init) => {
+        sent.push(`${input.method} ${new URL(input.url).pathname}`);
+        return prism.fetch(input, init);
+      },
+      // Every call must reach Prism once, as sent.
+      cache: false,
+      retry: false,
+    });
+    const calls = everyOperation(client);
+    // All of the spec's operations except the token exchange, which the first call performs.
+    const covered = client.runtime.config.operations.filter(([, path]) => path !== "/refresh");
+    expect(Object.keys(calls)).toHaveLength(covered.length);
+
+    const statuses: Record<string, number> = {};
+    for (const [operation, call] of Object.entries(calls)) statuses[operation] = (await call()).response.status;
+
+    const requestViolations = prism.violations.flatMap((entry) =>
+      (Array.isArray(entry.violations) ? (entry.violations as Violation[]) : [{ message: String(entry.violations) }])
+        .filter((violation) => violation.location?.[0] !== "response")
+        .map((violation) => ({ method: entry.method, path: new URL(entry.url).pathname, ...violation })),
+    );
+    expect(requestViolations).toEqual([
+      {
+        method: "POST",
+        path: "/commandapi/api/orderGroups",
+        location: ["request", "body"],
+        severity: "Error",
+        code: "required",
+        message: "Request body must have required property 'Orders'",
+      },
+      {
+        method: "POST",
+        path: "/commandapi/api/orderGroups",
+        location: ["request", "body"],
+        severity: "Error",
+        code: "required",
+        message: "Request body must have required property 'ExecutionPolicy'",
+      },
+    ]);
+    // Prism answers valid requests with the spec's success example; only the defective one was refused.
+    const refused = Object.keys(statuses).filter((operation) => (statuses[operation] as number) >= 300);
+    expect(refused).toEqual(["createOrderGroup"]);
+    expect([400, 422]).toContain(statuses.createOrderGroup);
+    // One token exchange through Prism, then one request per operation.
+    expect(sent.filter((line) => line === "POST /refresh")).toHaveLength(1);
+    expect(sent).toHaveLength(covered.length + 1);
+
+    const responseDefects = prism.violations.filter((entry) =>
+      Array.isArray(entry.violations)
+        ? (entry.violations as Violation[]).some((violation) => violation.location?.[0] === "response")
+        : false,
+    );
+    console.info(
+      `Prism: ${Object.keys(calls).length + 1} operations sent, ${requestViolations.length} request violations ` +
+        `(the createOrderGroup upstream defect), ${responseDefects.length} responses where ALOR's examples ` +
+        `contradict ALOR's schemas (not ours)`,
+    );
+  });
+});
