@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm generate [broker…] [--check]`: builds the generator if needed, scaffolds packages for new
+// `pnpm generate [broker…] [--check] [--allow-breaking]`: builds the generator if needed, scaffolds packages for new
 // specs/<broker>/ folders (and links them with pnpm install), then regenerates every client.
 // --check never writes and bypasses turbo's cache, so a hand-edited file cannot hide behind a cache hit.
 import { existsSync, readdirSync } from "node:fs";
@@ -8,6 +8,9 @@ import { done, ensurePnpm, root, run, step } from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const check = args.includes("--check");
+// Spec changes that break users stop generation unless adopted explicitly (see docs/publishing.md).
+const allowBreaking = args.includes("--allow-breaking");
+const brokerArgs = args.filter((a) => !a.startsWith("--"));
 ensurePnpm();
 const bin = join(root, "packages/codegen/bin/brokerkit.mjs");
 
@@ -22,7 +25,7 @@ const fresh = brokers.filter((b) => !existsSync(join(root, "packages", b, "packa
 
 if (check) {
   started = step("Checking that generated code is up to date");
-  run("node", [bin, "generate", "--check", ...args.filter((a) => a !== "--check")]);
+  run("node", [bin, "generate", "--check", ...brokerArgs]);
   done(started);
 } else {
   if (fresh.length) {
@@ -32,7 +35,8 @@ if (check) {
     done(started);
   }
   started = step("Generating clients (turbo: only brokers whose spec changed run)");
-  const filters = args.length ? args.map((b) => `--filter=@brokerkit/${b}`) : [];
-  run("pnpm", ["exec", "turbo", "run", "generate", ...filters, "--output-logs=new-only"]);
+  const filters = brokerArgs.map((b) => `--filter=@brokerkit/${b}`);
+  const passThrough = allowBreaking ? ["--", "--allow-breaking"] : [];
+  run("pnpm", ["exec", "turbo", "run", "generate", ...filters, "--output-logs=new-only", ...passThrough]);
   done(started);
 }

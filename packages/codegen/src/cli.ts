@@ -1,4 +1,4 @@
-/** `brokerkit generate [broker…] [--check] [--root DIR] [--specs DIR] [--packages DIR] [--verbose]` */
+/** `brokerkit generate [broker…] [--check] [--allow-breaking] [--root DIR] [--specs DIR] [--packages DIR] [--verbose]` */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,6 +11,9 @@ Generates packages/<broker>/ from specs/<broker>/ (OpenAPI specs + broker.yaml).
 
 Options:
   --check           write nothing; exit 1 when any generated file is stale
+  --allow-breaking  adopt spec changes that break users (removed operations or fields, new
+                    required parameters, narrowed types); without it they stop generation
+                    before anything is written. Spec changes are written as a changeset
   --root DIR        repository root (default: nearest folder with pnpm-workspace.yaml)
   --specs DIR       folder of broker spec folders (default: <root>/specs)
   --packages DIR    folder of generated packages (default: <root>/packages)
@@ -43,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       ...(values.packages ? { packagesDir: resolve(values.packages) } : {}),
       brokers,
       check: values.check ?? false,
+      allowBreaking: values["allow-breaking"] ?? false,
       log: (line) => console.log(line),
     });
     if (values.verbose) {
@@ -78,6 +82,7 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: {
       check: { type: "boolean" },
+      "allow-breaking": { type: "boolean" },
       root: { type: "string" },
       specs: { type: "string" },
       packages: { type: "string" },

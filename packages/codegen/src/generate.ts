@@ -7,9 +7,14 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import type { ApiConfig } from "@brokerkit/middleware";
+import { type ApiSpecInput, assessChanges, type BrokerChanges } from "./changes/assess.js";
+import { BreakingChangesError } from "./changes/breaking.js";
+import { changesetFileName, renderChangeset } from "./changes/changeset.js";
+import { documentsOf } from "./changes/documents.js";
+import { renderSnapshot, SNAPSHOT_FILE } from "./changes/snapshot.js";
 import { emitApiIndex, emitClient, emitConfig, emitRootIndex } from "./emit/client.js";
 import { header, type SourceStamp } from "./emit/header.js";
-import { json, managedPackageJson, scaffoldFiles } from "./emit/package.js";
+import { managedPackageJson, packageJsonText, scaffoldFiles } from "./emit/package.js";
 import { emitTypes } from "./emit/types.js";
 import { CodegenError } from "./errors.js";
 import { loadManifest } from "./manifest/load.js";
@@ -28,6 +33,10 @@ export interface GenerateOptions {
   brokers?: string[];
   /** Write nothing; report what is stale. */
   check?: boolean;
+  /** Adopt spec changes that would break users (a major version). Without it they stop generation before anything is written. */
+  allowBreaking?: boolean;
+  /** Where changesets for spec changes go. Default `<root>/.changeset`. */
+  changesetDir?: string;
   log?: (line: string) => void;
 }
 
@@ -43,6 +52,10 @@ export interface BrokerReport {
   skipped: string[];
   /** The package did not exist before this run. */
   created: boolean;
+  /** Spec changes against the snapshots of the previous generation, and the version bump they need. */
+  changes: BrokerChanges;
+  /** Changeset written for them (relative to the root), when there were any. */
+  changeset?: string;
   ms: number;
 }
 
@@ -69,28 +82,37 @@ export async function generate(options: GenerateOptions): Promise<BrokerReport[]
       );
     }
   }
-  const reports: BrokerReport[] = [];
+  const check = options.check ?? false;
+  // Every broker is planned (and its spec changes classified) before any file is written, so a
+  // refused breaking change leaves the whole tree untouched.
+  const plans: BrokerPlan[] = [];
   for (const broker of brokers) {
-    const report = await generateBroker(
-      broker,
-      root,
-      join(specsDir, broker),
-      join(packagesDir, broker),
-      options.check ?? false,
-    );
-    options.log?.(describe(report, options.check ?? false));
+    plans.push(await planBroker(broker, root, join(specsDir, broker), join(packagesDir, broker)));
+  }
+  const breaking = plans.filter((p) => p.report.changes.bump === "major");
+  if (breaking.length && !check && !options.allowBreaking) {
+    throw new BreakingChangesError(breaking.map((p) => ({ packageName: p.packageName, changes: p.report.changes })));
+  }
+  const changesetDir = resolve(options.changesetDir ?? join(root, ".changeset"));
+  const reports: BrokerReport[] = [];
+  for (const plan of plans) {
+    const report = await applyPlan(plan, check, changesetDir);
+    options.log?.(describe(report, check));
     reports.push(report);
   }
   return reports;
 }
 
-async function generateBroker(
-  broker: string,
-  root: string,
-  specDir: string,
-  packageDir: string,
-  check: boolean,
-): Promise<BrokerReport> {
+interface BrokerPlan {
+  report: BrokerReport;
+  packageName: string;
+  packageDir: string;
+  files: Map<string, string>;
+  started: number;
+  display: (path: string) => string;
+}
+
+async function planBroker(broker: string, root: string, specDir: string, packageDir: string): Promise<BrokerPlan> {
   const started = performance.now();
   const display = (path: string) => relative(root, path).split("\\").join("/");
   const manifestFile = join(specDir, "broker.yaml");
@@ -99,6 +121,7 @@ async function generateBroker(
 
   const files = new Map<string, string>();
   const skipped: string[] = [];
+  const specs: ApiSpecInput[] = [];
   const apiNames = Object.keys(manifest.apis);
   await Promise.all(
     apiNames.map(async (apiName) => {
@@ -118,7 +141,11 @@ async function generateBroker(
       const specStamp: SourceStamp = { path: display(specFile), sha256: spec.sha256 };
       const extracted = extractOperations(spec, api.operationServers);
       skipped.push(...extracted.skipped.map((s) => `${apiName}: ${s}`));
-      const config: ApiConfig = { ...normalizeApi(manifest, apiName), operations: extracted.entries };
+      const config: ApiConfig = {
+        ...normalizeApi(manifest, apiName),
+        operations: extracted.entries,
+        ...(extracted.commaSeparatedQuery.length ? { commaSeparatedQuery: extracted.commaSeparatedQuery } : {}),
+      };
       const both = [specStamp, manifestStamp];
       const dir = `src/generated/${apiName}`;
       files.set(`${dir}/types.ts`, header([specStamp]) + (await emitTypes(spec)));
@@ -134,6 +161,9 @@ async function generateBroker(
           }),
       );
       files.set(`${dir}/index.ts`, header(both) + emitApiIndex(api.factory));
+      const documents = documentsOf(spec);
+      files.set(`${dir}/${SNAPSHOT_FILE}`, renderSnapshot(specStamp.path, spec.sha256, documents));
+      specs.push({ api: apiName, specPath: specStamp.path, sha256: spec.sha256, documents });
     }),
   );
   files.set("src/generated/index.ts", header([manifestStamp]) + emitRootIndex(apiNames));
@@ -147,15 +177,23 @@ async function generateBroker(
     stale: [],
     skipped: skipped.sort(),
     created: !existsSync(join(packageDir, "package.json")),
+    changes: { apis: [], fingerprint: "" },
     ms: 0,
   };
+  // A new package starts at its first version: its specs are a baseline, not a change.
+  specs.sort((a, b) => a.api.localeCompare(b.api));
+  report.changes = await assessChanges({
+    packageDir,
+    displayDir: display(packageDir),
+    apis: report.created ? [] : specs,
+  });
 
   // package.json: managed fields merged into the existing file.
   const packageJsonPath = join(packageDir, "package.json");
   const existingPackage = existsSync(packageJsonPath)
     ? (JSON.parse(await readFile(packageJsonPath, "utf8")) as Record<string, unknown>)
     : undefined;
-  files.set("package.json", json(managedPackageJson(manifest, broker, existingPackage)));
+  files.set("package.json", packageJsonText(managedPackageJson(manifest, broker, existingPackage)));
 
   // Scaffold: created when missing, never overwritten.
   const scaffold = scaffoldFiles(manifest, broker);
@@ -164,7 +202,11 @@ async function generateBroker(
   for (const [path, content] of Object.entries(scaffold)) {
     if (!existsSync(join(packageDir, path))) files.set(path, content);
   }
+  return { report, packageName: manifest.package, packageDir, files, started, display };
+}
 
+async function applyPlan(plan: BrokerPlan, check: boolean, changesetDir: string): Promise<BrokerReport> {
+  const { report, packageDir, files } = plan;
   for (const [path, content] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const target = join(packageDir, path);
     const current = existsSync(target) ? await readFile(target, "utf8") : undefined;
@@ -191,7 +233,14 @@ async function generateBroker(
       report.removed.push(rel);
     }
   }
-  report.ms = Math.round(performance.now() - started);
+  const { bump } = report.changes;
+  if (bump && !check) {
+    const file = join(changesetDir, changesetFileName(report.broker, report.changes.fingerprint));
+    await mkdir(changesetDir, { recursive: true });
+    await writeFile(file, renderChangeset({ packageName: plan.packageName, bump, apis: report.changes.apis }));
+    report.changeset = plan.display(file);
+  }
+  report.ms = Math.round(performance.now() - plan.started);
   return report;
 }
 
@@ -209,7 +258,23 @@ function describe(report: BrokerReport, check: boolean): string {
       ];
   const created = report.created && !check ? " (new package)" : "";
   const skipped = report.skipped.length ? `; ${report.skipped.length} spec entries not callable (see --verbose)` : "";
-  return `${report.broker}${created}: ${parts.join(", ")} in ${report.ms} ms → ${report.packageDir}${skipped}`;
+  const { bump, apis } = report.changes;
+  const baseline = apis.filter((a) => a.status === "baseline").map((a) => a.api);
+  const notes = [
+    ...(baseline.length && !check
+      ? [`  spec snapshot recorded as a baseline (${baseline.join(", ")}); no changeset`]
+      : []),
+    ...(bump
+      ? [
+          `  ${check ? "spec changes would be" : "spec changes:"} a ${bump} version${report.changeset ? ` → ${report.changeset}` : ""}`,
+          ...apis.flatMap((a) => a.changes.map((c) => `    [${c.bump}] ${a.api}: ${c.message}`)),
+        ]
+      : []),
+  ];
+  return [
+    `${report.broker}${created}: ${parts.join(", ")} in ${report.ms} ms → ${report.packageDir}${skipped}`,
+    ...notes,
+  ].join("\n");
 }
 
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {

@@ -1,3 +1,13 @@
+export {
+  type ApiChanges,
+  BreakingChangesError,
+  type BrokerChanges,
+  type Bump,
+  classifySpecChange,
+  documentsOf,
+  type SpecChange,
+  type SpecDocuments,
+} from "./changes/index.js";
 export { CodegenError, CodegenErrors, type SourceLocation } from "./errors.js";
 export { type BrokerReport, discoverBrokers, type GenerateOptions, generate } from "./generate.js";
 export { type LoadedManifest, loadManifest } from "./manifest/load.js";

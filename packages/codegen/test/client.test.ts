@@ -93,6 +93,9 @@ export async function use(): Promise<MiniTradingSchemas["Order"] | undefined> {
     expect(list.data).toEqual([order]);
     expect(api.seen.at(-1)).toMatchObject({ method: "GET", url: "/v2/orders?status=open&limit=5" });
 
+    await client.GET("/v2/orders", { params: { query: { symbols: ["AAPL", "MSFT"], status: "all" } } });
+    expect(api.seen.at(-1)?.url).toBe("/v2/orders?symbols=AAPL,MSFT&status=all");
+
     await client.GET("/v2/orders/{order_id}", { params: { path: { order_id: "a b/c" } } });
     expect(api.seen.at(-1)).toMatchObject({ method: "GET", url: "/v2/orders/a%20b%2Fc" });
 

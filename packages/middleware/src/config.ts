@@ -126,4 +126,6 @@ export interface ApiConfig {
   retry: RetryConfig;
   timeoutMs: number;
   operations: readonly OperationEntry[];
+  /** Query parameters the spec serializes as `name=a,b` (form style, `explode: false`) instead of `name=a&name=b`. */
+  commaSeparatedQuery?: readonly string[];
 }

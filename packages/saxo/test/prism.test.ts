@@ -104,13 +104,12 @@ describe("requests validated by Prism against specs/saxo/openapi.yaml", () => {
     }
   });
 
-  it("sends array query parameters comma-separated (the spec's explode: false) with the documented serializer", async () => {
-    // openapi-fetch repeats array parameters by default (AssetTypes=FxSpot&AssetTypes=Stock), which Prism
-    // tolerates; Saxo documents comma-separated lists, which this per-call option produces (see README).
+  it("sends array query parameters comma-separated, as the spec declares (explode: false), with no per-call option", async () => {
+    // openapi-fetch alone would repeat the parameter (AssetTypes=FxSpot&AssetTypes=Stock); the generated config
+    // lists the spec's explode:false arrays and the runtime serializes exactly those as Saxo documents.
     const before = urls.length;
     const result = await client.GET("/ref/v1/instruments", {
       params: { query: { AssetTypes: ["FxSpot", "Stock"] } },
-      querySerializer: { array: { style: "form", explode: false } },
     });
     expect(result.response.status).toBe(200);
     expect(prism.violations).toEqual([]);

@@ -33,7 +33,17 @@ export function emitConfig(config: ApiConfig): string {
 export function emitClient({ config, factory, description, manifestPath }: ClientEmitInput): string {
   const stem = typeStem(factory);
   const credentialTypes = config.auth.map(credentialType);
-  const imports = new Set(["type BrokerClient", "type BrokerClientOptions", "createBrokerClient"]);
+  // An API named "broker" declares BrokerClient, BrokerClientOptions and createBrokerClient itself (Alpaca's
+  // Broker API): middleware names that collide with this file's own are imported under a `Middleware` alias.
+  const declared = new Set([`${stem}Client`, `${stem}ClientOptions`, factory]);
+  const local = (name: string) =>
+    declared.has(name) ? `Middleware${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
+  const importOf = (name: string) => (local(name) === name ? name : `${name} as ${local(name)}`);
+  const imports = new Set([
+    `type ${importOf("BrokerClient")}`,
+    `type ${importOf("BrokerClientOptions")}`,
+    importOf("createBrokerClient"),
+  ]);
   for (const t of credentialTypes) if (/^[A-Z]\w+$/.test(t)) imports.add(`type ${t}`);
   const sortedImports = [...imports].sort((a, b) => a.replace(/^type /, "").localeCompare(b.replace(/^type /, "")));
   const envs = Object.keys(config.environments);
@@ -53,8 +63,8 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
     `export type ${stem}ServerKey = ${union(serverKeys)};`,
     `/** Credentials accepted by this API (auth schemes: ${config.auth.map((a) => `${a.name} (${a.kind})`).join(", ")}). */`,
     `export type ${stem}Credentials = ${credentialTypes.join(" | ")};`,
-    `export type ${stem}ClientOptions = BrokerClientOptions<${stem}Environment, ${stem}ServerKey, ${stem}Credentials>;`,
-    `export type ${stem}Client = BrokerClient<paths>;`,
+    `export type ${stem}ClientOptions = ${local("BrokerClientOptions")}<${stem}Environment, ${stem}ServerKey, ${stem}Credentials>;`,
+    `export type ${stem}Client = ${local("BrokerClient")}<paths>;`,
     "",
     "/**",
     ` * ${description}`,
@@ -63,7 +73,7 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
     envDocs,
     " */",
     `export function ${factory}(options: ${stem}ClientOptions): ${stem}Client {`,
-    "  return createBrokerClient<paths>(config, options);",
+    `  return ${local("createBrokerClient")}<paths>(config, options);`,
     "}",
     "",
   ].join("\n");

@@ -6,8 +6,10 @@
 import type { Manifest } from "../manifest/types.js";
 
 export const MIDDLEWARE_RANGE = "workspace:^";
+/** Earlier generators added openapi-fetch as a dependency; generated code only imports the middleware. */
 export const OPENAPI_FETCH_VERSION = "0.17.0";
-export const NODE_RANGE = ">=20.11";
+/** The Node versions the release end-to-end test runs published packages on (packages/release). */
+export const NODE_RANGE = "^20.11.0 || ^22.11.0 || ^24.0.0";
 
 type Json = Record<string, unknown>;
 
@@ -20,7 +22,9 @@ export function managedPackageJson(manifest: Manifest, brokerDir: string, existi
   exports["./package.json"] = "./package.json";
   const base = existing ?? {};
   const scripts = (base.scripts as Json | undefined) ?? {};
-  const dependencies = (base.dependencies as Json | undefined) ?? {};
+  const dependencies = { ...((base.dependencies as Json | undefined) ?? {}) };
+  // Published packages depend only on what they import: drop the dependency earlier generators managed.
+  if (dependencies["openapi-fetch"] === OPENAPI_FETCH_VERSION) delete dependencies["openapi-fetch"];
   const devDependencies = (base.devDependencies as Json | undefined) ?? {};
   const ordered: Json = {
     name: manifest.package,
@@ -46,11 +50,7 @@ export function managedPackageJson(manifest: Manifest, brokerDir: string, existi
       build: "tsc -p tsconfig.build.json",
       typecheck: "tsc --noEmit -p tsconfig.json",
     }),
-    dependencies: sortKeys({
-      ...dependencies,
-      "@brokerkit/middleware": MIDDLEWARE_RANGE,
-      "openapi-fetch": OPENAPI_FETCH_VERSION,
-    }),
+    dependencies: sortKeys({ ...dependencies, "@brokerkit/middleware": MIDDLEWARE_RANGE }),
     devDependencies: sortKeys({ ...devDependencies, "@brokerkit/codegen": "workspace:*" }),
   };
   // Keep anything else the maintainers added, after the managed fields.
@@ -76,6 +76,7 @@ export function scaffoldFiles(manifest: Manifest, brokerDir: string): Record<str
       extends: ["//"],
       tasks: {
         generate: {
+          dependsOn: ["@brokerkit/codegen#build"],
           inputs: [`$TURBO_ROOT$/specs/${brokerDir}/**`],
           outputs: ["src/generated/**"],
         },
@@ -113,8 +114,25 @@ ${apis.map(([name, api]) => `import { ${api.factory} } from "${manifest.package}
 `;
 }
 
-export function json(value: unknown): string {
+/** package.json as npm, pnpm and biome write it: every array expanded. */
+export function packageJsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** JSON as the repository's formatter (biome) writes it: 2-space indent, short arrays of scalars on one line. */
+export function json(value: unknown): string {
+  const text = JSON.stringify(value, null, 2).replace(
+    /^( *)("[^"\n]*": )?\[\n((?: *(?:"[^"\n]*"|-?[\d.]+|true|false|null),?\n)+) *\]/gm,
+    (whole, indent: string, key: string | undefined, items: string) => {
+      const inline = `${indent}${key ?? ""}[${items
+        .split("\n")
+        .filter(Boolean)
+        .map((item) => item.trim().replace(/,$/, ""))
+        .join(", ")}]`;
+      return inline.length <= 120 ? inline : whole;
+    },
+  );
+  return `${text}\n`;
 }
 
 function sortKeys(value: Json): Json {

@@ -7,7 +7,12 @@ import type { LoadedSpec } from "../spec/load.js";
 
 export async function emitTypes(spec: LoadedSpec): Promise<string> {
   try {
-    const ast = await openapiTS(pathToFileURL(spec.file), { silent: true, alphabetize: false });
+    // defaultNonNullable: false — a field with a default is optional to send (the server fills it in).
+    const ast = await openapiTS(pathToFileURL(spec.file), {
+      silent: true,
+      alphabetize: false,
+      defaultNonNullable: false,
+    });
     return astToString(ast);
   } catch (error) {
     throw new CodegenError(

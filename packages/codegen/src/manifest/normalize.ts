@@ -52,12 +52,13 @@ export function normalizeApi(manifest: Manifest, apiName: string): Omit<ApiConfi
     };
   }
   if (manifest.idempotency) {
-    const { header, bodyField, methods, paths } = manifest.idempotency;
+    const { header, bodyField, methods, paths, reuse } = manifest.idempotency;
     config.idempotency = {
       ...(header ? { header } : {}),
       ...(bodyField ? { bodyField } : {}),
       methods: methods ?? STATE_CHANGING,
       ...(paths ? { paths } : {}),
+      ...(reuse ? { reuse } : {}),
     };
   }
   if (manifest.cache)

@@ -11,7 +11,13 @@ export interface Manifest {
   rateLimits?: { name: string; limit: number; per: string; path?: string; methods?: HttpMethod[]; apis?: string[] }[];
   sticky?: { service: string; probe: string; lostStatuses?: number[]; apis?: string[] };
   routes?: { from: string; to: string; methods?: HttpMethod[]; apis?: string[] }[];
-  idempotency?: { header?: string; bodyField?: string; methods?: HttpMethod[]; paths?: string[] };
+  idempotency?: {
+    header?: string;
+    bodyField?: string;
+    methods?: HttpMethod[];
+    paths?: string[];
+    reuse?: "deduplicated" | "rejected";
+  };
   cache?: { routes: string[]; sessionBoundaryUtc: string };
   retry?: { attempts?: number; baseDelay?: string; maxDelay?: string };
 }

@@ -11,6 +11,8 @@ const CALLABLE = new Set(["get", "put", "post", "delete", "options", "head", "pa
 
 export interface ExtractedOperations {
   entries: OperationEntry[];
+  /** Array query parameters declared `explode: false` (sent comma-separated). */
+  commaSeparatedQuery: string[];
   /** Things skipped, each with a reason, for the generator's report. */
   skipped: string[];
 }
@@ -22,6 +24,7 @@ export function extractOperations(
   const root = spec.root.value as { paths: Record<string, unknown>; servers?: { url: string }[] };
   const entries: OperationEntry[] = [];
   const skipped: string[] = [];
+  const commaSeparated = new Set<string>();
   for (const [rawPath, rawItem] of Object.entries(root.paths)) {
     const [item, itemFile] = deref(spec, rawItem, spec.file) as [Record<string, unknown> | undefined, string];
     if (!item || typeof item !== "object") continue;
@@ -39,6 +42,9 @@ export function extractOperations(
       if (path !== rawPath) {
         skipped.push(`${method.toUpperCase()} ${JSON.stringify(rawPath)}: path has surrounding whitespace`);
         continue;
+      }
+      for (const name of commaSeparatedQueryParams(spec, [item.parameters, operation.parameters], operationFile)) {
+        commaSeparated.add(name);
       }
       const flags: OperationFlags = {};
       if (operation.deprecated === true) flags.deprecated = true;
@@ -61,7 +67,23 @@ export function extractOperations(
     }
   }
   entries.sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1] < b[1] ? -1 : 1));
-  return { entries, skipped };
+  return { entries, skipped, commaSeparatedQuery: [...commaSeparated].sort() };
+}
+
+/** Names of array query parameters with `explode: false`, from path-level and operation-level lists. */
+function commaSeparatedQueryParams(spec: LoadedSpec, lists: unknown[], file: string): string[] {
+  const names: string[] = [];
+  for (const list of lists) {
+    if (!Array.isArray(list)) continue;
+    for (const raw of list) {
+      const [param, paramFile] = deref(spec, raw, file) as [Record<string, unknown> | undefined, string];
+      if (param?.in !== "query" || param.explode !== false) continue;
+      const [schema] = deref(spec, param.schema, paramFile) as [{ type?: unknown } | undefined, string];
+      if (schema?.type === "array" || (Array.isArray(schema?.type) && schema.type.includes("array")))
+        names.push(String(param.name));
+    }
+  }
+  return names;
 }
 
 function isStreaming(spec: LoadedSpec, operation: Record<string, unknown>, file: string): boolean {

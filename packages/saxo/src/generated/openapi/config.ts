@@ -91,6 +91,13 @@ export const config: ApiConfig = {
       "/trade/**"
     ]
   },
+  "commaSeparatedQuery": [
+    "AssetTypes",
+    "Class",
+    "FieldGroups",
+    "Tags",
+    "Uics"
+  ],
   "operations": [
     ["GET","/chart/isalive"],
     ["GET","/chart/v1/charts",{"deprecated":true}],
