@@ -148,7 +148,8 @@ async function planBroker(broker: string, root: string, specDir: string, package
       };
       const both = [specStamp, manifestStamp];
       const dir = `src/generated/${apiName}`;
-      files.set(`${dir}/types.ts`, header([specStamp]) + (await emitTypes(spec)));
+      const clientSuppliedHeaders = config.idempotency?.header ? [config.idempotency.header] : [];
+      files.set(`${dir}/types.ts`, header([specStamp]) + (await emitTypes(spec, { clientSuppliedHeaders })));
       files.set(`${dir}/config.ts`, header(both) + emitConfig(config));
       files.set(
         `${dir}/client.ts`,

@@ -1,17 +1,29 @@
 /** Path, operation and schema types, produced by openapi-typescript. */
 
 import { pathToFileURL } from "node:url";
-import openapiTS, { astToString } from "openapi-typescript";
+import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import { CodegenError } from "../errors.js";
 import type { LoadedSpec } from "../spec/load.js";
 
-export async function emitTypes(spec: LoadedSpec): Promise<string> {
+export interface TypeOptions {
+  /**
+   * Header parameters that the client supplies itself when the caller does not (the manifest's
+   * idempotency header). They stay required on the wire, as the spec says, but are optional to pass.
+   */
+  clientSuppliedHeaders?: readonly string[];
+}
+
+export async function emitTypes(spec: LoadedSpec, options: TypeOptions = {}): Promise<string> {
+  const headers = new Set((options.clientSuppliedHeaders ?? []).map((h) => h.toLowerCase()));
+  // Only the root document is rewritten; refs into other files resolve from the spec's folder.
+  const source = headers.size ? relaxHeaders(spec.root.value, headers) : pathToFileURL(spec.file);
   try {
-    // defaultNonNullable: false — a field with a default is optional to send (the server fills it in).
-    const ast = await openapiTS(pathToFileURL(spec.file), {
+    const ast = await openapiTS(source as URL | OpenAPI3, {
       silent: true,
       alphabetize: false,
+      // A field with a default is optional to send: the server fills it in.
       defaultNonNullable: false,
+      cwd: pathToFileURL(spec.file),
     });
     return astToString(ast);
   } catch (error) {
@@ -20,4 +32,23 @@ export async function emitTypes(spec: LoadedSpec): Promise<string> {
       `openapi-typescript could not convert the spec: ${(error as Error).message}`,
     );
   }
+}
+
+/** A copy of the document whose header parameters named in `headers` are not required. */
+function relaxHeaders(document: unknown, headers: ReadonlySet<string>): OpenAPI3 {
+  const copy = structuredClone(document) as OpenAPI3;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const record = node as Record<string, unknown>;
+    if (record.in === "header" && typeof record.name === "string" && headers.has(record.name.toLowerCase())) {
+      record.required = false;
+    }
+    for (const value of Object.values(record)) visit(value);
+  };
+  visit(copy);
+  return copy;
 }

@@ -1847,12 +1847,12 @@ export interface operations {
     placeMarketOrder: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /**
                  * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
-                "X-REQID": components["parameters"]["RequestId"];
+                "X-REQID"?: components["parameters"]["RequestId"];
             };
             path?: never;
             cookie?: never;
@@ -1873,12 +1873,12 @@ export interface operations {
     placeLimitOrder: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /**
                  * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
-                "X-REQID": components["parameters"]["RequestId"];
+                "X-REQID"?: components["parameters"]["RequestId"];
             };
             path?: never;
             cookie?: never;
@@ -1899,12 +1899,12 @@ export interface operations {
     modifyLimitOrder: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /**
                  * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
-                "X-REQID": components["parameters"]["RequestId"];
+                "X-REQID"?: components["parameters"]["RequestId"];
             };
             path: {
                 orderId: components["parameters"]["OrderIdPath"];
@@ -1928,12 +1928,12 @@ export interface operations {
     placeStopOrder: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /**
                  * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
-                "X-REQID": components["parameters"]["RequestId"];
+                "X-REQID"?: components["parameters"]["RequestId"];
             };
             path?: never;
             cookie?: never;
@@ -1953,12 +1953,12 @@ export interface operations {
     placeStopLimitOrder: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /**
                  * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
-                "X-REQID": components["parameters"]["RequestId"];
+                "X-REQID"?: components["parameters"]["RequestId"];
             };
             path?: never;
             cookie?: never;
