@@ -26,7 +26,8 @@ const MORNING = Date.UTC(2025, 2, 10, 3, 0);
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((close) => close()));
+  // Last registered first: pending cache-file writes finish before their directory is removed.
+  for (const close of cleanup.splice(0).reverse()) await close();
 });
 
 /** A server that answers every GET with a counter, and 404 under /missing. */
@@ -57,6 +58,7 @@ interface Harness {
 function harness(server: RunningServer, options: Partial<CacheOptions> = {}, clock = { now: MORNING }): Harness {
   const events: MiddlewareEvent[] = [];
   const cache = createCache({ rule: RULE, now: () => clock.now, observer: (e) => events.push(e), ...options });
+  cleanup.push(() => cache.flush());
   const handler = compose(fromFetch(), [cache.layer]);
   return {
     events,
