@@ -13,11 +13,13 @@ import type { ApiConfig } from "./config.js";
 import { MalformedResponseError } from "./errors.js";
 import { idempotency } from "./idempotency.js";
 import { createOperationTable, matchOperations } from "./operations.js";
+import { querySerializerFor } from "./query.js";
 import { redirects } from "./redirects.js";
 import { type RetryOptions, retry } from "./retry.js";
 import { routes } from "./routes.js";
 import { operationServers, resolveServers } from "./servers.js";
 import { type StickyLayer, sticky } from "./sticky.js";
+import type { BrokerStore } from "./store.js";
 import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
 import { timeout } from "./timeout.js";
 import type { FetchLike, Layer, Observer } from "./types.js";
@@ -46,6 +48,11 @@ export interface BrokerClientOptions<
   timeoutMs?: number | false;
   /** Where access tokens are kept; in memory by default. */
   tokenStore?: TokenStore;
+  /**
+   * Shared state for several processes using one account: throttle buckets and tokens, e.g.
+   * `redisStore({ url })` from `@brokerkit/redis`. In memory (per process) by default; `tokenStore` wins.
+   */
+  store?: BrokerStore;
   /**
    * The reference-data cache of the manifest's `cache` routes: options, or `false` to send every call.
    * `file` persists it across restarts; `sessionBoundaryUtc` (`HH:MM`) overrides the manifest's;
@@ -86,12 +93,19 @@ export function createBrokerClient<Paths extends {}>(
   const provider = selectProvider(config, options.credentials, {
     servers,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
+    ...((options.tokenStore ?? options.store?.tokens)
+      ? { tokenStore: options.tokenStore ?? options.store?.tokens }
+      : {}),
   });
   const table = createOperationTable(config.operations, baseUrl);
   const throttle =
     options.throttle !== false && config.rateLimits.length
-      ? createThrottle({ rules: config.rateLimits, ...(options.throttle ?? {}), ...(observer ? { observer } : {}) })
+      ? createThrottle({
+          rules: config.rateLimits,
+          ...(options.throttle ?? {}),
+          ...(observer ? { observer } : {}),
+          ...(options.store?.throttle ? { store: options.store.throttle } : {}),
+        })
       : undefined;
   const responseCache =
     options.cache !== false && config.cache
@@ -124,9 +138,11 @@ export function createBrokerClient<Paths extends {}>(
   // Throttle buckets are per credential, and the throttle runs before auth: seed the identity.
   const stackFetch = toFetch(handler, () => ({ identity: provider.identity }));
 
+  const querySerializer = querySerializerFor(config.commaSeparatedQuery ?? []);
   const client = createClient<Paths>({
     baseUrl,
     fetch: stackFetch,
+    ...(querySerializer ? { querySerializer } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });
   wrapMalformedResponses(client as unknown as Record<string, unknown>);

@@ -1,4 +1,5 @@
 export * from "./auth/index.js";
+export type { HeldRefreshLock, RefreshLock } from "./auth/token-cache.js";
 export {
   type CacheOptions,
   type CacheStats,
@@ -30,6 +31,15 @@ export { type RetryOptions, retry } from "./retry.js";
 export { type RoutesOptions, routes } from "./routes.js";
 export { expandUrl, operationServers, resolveServers } from "./servers.js";
 export { type StickyLayer, type StickyOptions, sticky } from "./sticky.js";
+export type { BrokerStore } from "./store.js";
 export { createThrottle, type Throttle, type ThrottleOptions, type ThrottleStats, throttle } from "./throttle.js";
+export { type Bucket as SchedulerBucket, ThrottleScheduler } from "./throttle-scheduler.js";
+export type {
+  Admission,
+  BucketInit,
+  ThrottleBucket,
+  ThrottleStore,
+  ThrottleStoreStats,
+} from "./throttle-store.js";
 export { type TimeoutOptions, timeout } from "./timeout.js";
 export type { CallContext, FetchLike, Handler, Layer, MatchedOperation, Observer } from "./types.js";

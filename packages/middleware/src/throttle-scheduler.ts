@@ -16,6 +16,9 @@
  * early or late timers cost nothing but a re-arm.
  */
 import { SlidingWindow, type Slot } from "./sliding-window.js";
+import type { Admission, BucketInit, ThrottleStore } from "./throttle-store.js";
+
+export type { BucketInit } from "./throttle-store.js";
 
 export interface Bucket {
   readonly key: string;
@@ -34,31 +37,15 @@ export interface Bucket {
   fullInPass: number;
 }
 
-export interface BucketInit {
-  key: string;
-  label: string;
-  identity: string;
-  ruleName: string;
-  limit: number;
-  windowMs: number;
-  maxTransitMs: number;
-}
-
-/** How a waiting call was admitted. */
-export interface Admission {
-  /** One slot per bucket, in the order the buckets were given; settle them when the call ends. */
-  slots: Slot[];
-  /** Label of the bucket that made the call wait. */
-  bucket: string;
-  waitMs: number;
-}
+/** How a waiting call was admitted: its ticket is one slot per bucket, in the order the buckets were given. */
+export type SchedulerAdmission = Admission<Slot[]>;
 
 interface Waiter {
   readonly buckets: readonly Bucket[];
   readonly blockedBy: Bucket;
   readonly enqueuedAt: number;
   readonly signal: AbortSignal;
-  readonly resolve: (admission: Admission) => void;
+  readonly resolve: (admission: SchedulerAdmission) => void;
   readonly reject: (reason: unknown) => void;
   onAbort: () => void;
   queued: boolean;
@@ -72,7 +59,8 @@ interface Waiter {
  */
 const MIN_ADMISSIONS_BETWEEN_SWEEPS = 1024;
 
-export class ThrottleScheduler {
+/** The in-process throttle store: today's default, with no I/O and a synchronous fast path. */
+export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
   private readonly buckets = new Map<string, Bucket>();
   private readonly active = new Set<Bucket>();
   private head: Waiter | undefined;
@@ -132,8 +120,8 @@ export class ThrottleScheduler {
   }
 
   /** Queues a call that could not be admitted; resolves when it is, rejects with the signal's reason on abort. */
-  enqueue(buckets: readonly Bucket[], signal: AbortSignal): Promise<Admission> {
-    return new Promise<Admission>((resolve, reject) => {
+  enqueue(buckets: readonly Bucket[], signal: AbortSignal): Promise<SchedulerAdmission> {
+    return new Promise<SchedulerAdmission>((resolve, reject) => {
       const now = this.now();
       const waiter: Waiter = {
         buckets,
@@ -173,6 +161,12 @@ export class ThrottleScheduler {
       this.buckets.set(bucket.key, bucket);
     }
     bucket.pausedUntil = Math.max(bucket.pausedUntil, until);
+  }
+
+  /** Stops admissions through `buckets` for `durationMs` from now. */
+  pauseFor(buckets: readonly Bucket[], durationMs: number): void {
+    const until = this.now() + durationMs;
+    for (const bucket of buckets) this.pause(bucket, until);
   }
 
   /** Every known bucket, e.g. to pause all of one identity. */
@@ -252,7 +246,7 @@ export class ThrottleScheduler {
     this.unlink(waiter);
     const slots = waiter.buckets.map((bucket) => bucket.window.take(now));
     waiter.signal.removeEventListener("abort", waiter.onAbort);
-    waiter.resolve({ slots, bucket: waiter.blockedBy.label, waitMs: now - waiter.enqueuedAt });
+    waiter.resolve({ ticket: slots, bucket: waiter.blockedBy.label, waitMs: now - waiter.enqueuedAt });
   }
 
   /** An aborted waiter leaves at once without taking a slot; the places it held may let others in. */

@@ -5,6 +5,7 @@
  * had arrived (sliding-window.ts). Buckets are per identity, per rule, and per `{capture}` of the
  * rule's path pattern. Server feedback (429, exhausted `X-RateLimit-*` headers) pauses the request's
  * buckets until the reset. See docs/throttle.md for why this replaces p-throttle.
+ * The buckets live in a `ThrottleStore`: in this process by default, or shared (e.g. in Redis).
  */
 import type { RateLimitRule } from "./config.js";
 import { ConfigError } from "./errors.js";
@@ -17,8 +18,8 @@ import {
   type RateLimitDimension,
 } from "./rate-limit-headers.js";
 import { redactUrl } from "./redact.js";
-import type { Slot } from "./sliding-window.js";
-import { type Bucket, ThrottleScheduler } from "./throttle-scheduler.js";
+import { ThrottleScheduler } from "./throttle-scheduler.js";
+import type { ThrottleBucket, ThrottleStore } from "./throttle-store.js";
 import type { CallContext, Handler, Layer, Observer } from "./types.js";
 
 export interface ThrottleOptions {
@@ -43,6 +44,11 @@ export interface ThrottleOptions {
   defaultPauseMs?: number;
   /** Longest pause the server can impose through headers or Retry-After. Default 60 000 ms. */
   maxPauseMs?: number;
+  /**
+   * Where the buckets live. Default: this process only (`ThrottleScheduler` on the `now` clock). A shared
+   * store (e.g. `redisStore(...).throttle` from `@brokerkit/redis`) makes the limits hold across processes.
+   */
+  store?: ThrottleStore;
 }
 
 export interface ThrottleStats {
@@ -85,11 +91,11 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   const observer = options.observer;
   const defaultPauseMs = nonNegative(options.defaultPauseMs, 1000, "defaultPauseMs");
   const maxPauseMs = nonNegative(options.maxPauseMs, 60_000, "maxPauseMs");
-  const scheduler = new ThrottleScheduler(now);
+  const scheduler: ThrottleStore = options.store ?? new ThrottleScheduler(now);
 
-  function bucketsFor(request: Request, context: CallContext): Bucket[] {
+  function bucketsFor(request: Request, context: CallContext): ThrottleBucket[] {
     const identity = context.identity ?? "anonymous";
-    const buckets: Bucket[] = [];
+    const buckets: ThrottleBucket[] = [];
     let method: string | undefined;
     let path: string | undefined;
     for (const rule of rules) {
@@ -111,7 +117,12 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     return buckets;
   }
 
-  function createBucket(key: string, identity: string, rule: CompiledRule, captures?: Record<string, string>): Bucket {
+  function createBucket(
+    key: string,
+    identity: string,
+    rule: CompiledRule,
+    captures?: Record<string, string>,
+  ): ThrottleBucket {
     const scope = captures && Object.keys(captures).length > 0 ? `{${new URLSearchParams(captures)}}` : "";
     return scheduler.create({
       key,
@@ -124,19 +135,26 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     });
   }
 
-  function pauseBuckets(buckets: readonly Bucket[], durationMs: number, reason: "429" | "headers"): void {
+  function pauseBuckets(
+    buckets: readonly ThrottleBucket[],
+    durationMs: number,
+    reason: "429" | "headers",
+  ): void | Promise<void> {
     const pauseMs = Math.min(durationMs, maxPauseMs);
     if (!(pauseMs > 0)) return;
-    const until = now() + pauseMs;
     const untilMs = Date.now() + pauseMs;
+    const stored = scheduler.pauseFor(buckets, pauseMs);
     for (const bucket of buckets) {
-      scheduler.pause(bucket, until);
       notify(observer, { type: "throttle.pause", bucket: bucket.label, untilMs, reason });
     }
+    return stored;
   }
 
-  /** Learns from the server's answer: a 429 or an exhausted limit pauses the buckets concerned. */
-  function learn(response: Response, buckets: readonly Bucket[]): Response {
+  /**
+   * Learns from the server's answer: a 429 or an exhausted limit pauses the buckets concerned. With a
+   * shared store the response is handed on once the pause is stored, so every process honours it by then.
+   */
+  function learn(response: Response, buckets: readonly ThrottleBucket[]): Response | Promise<Response> {
     const wallNow = Date.now();
     const exhausted = parseRateLimitDimensions(response.headers, wallNow).filter(isExhausted);
     if (response.status === 429) {
@@ -144,15 +162,17 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       const waitMs =
         parseRetryAfter(response.headers.get("retry-after"), wallNow) ??
         (resetAt === undefined ? defaultPauseMs : resetAt - wallNow);
-      pauseBuckets(bucketsNamedBy(exhausted, buckets), waitMs, "429");
-      return response;
+      const stored = pauseBuckets(bucketsNamedBy(exhausted, buckets), waitMs, "429");
+      return stored ? stored.then(() => response) : response;
     }
+    const stored: Promise<void>[] = [];
     for (const dimension of exhausted) {
       if (dimension.resetAt !== undefined) {
-        pauseBuckets(bucketsNamedBy([dimension], buckets), dimension.resetAt - wallNow, "headers");
+        const pending = pauseBuckets(bucketsNamedBy([dimension], buckets), dimension.resetAt - wallNow, "headers");
+        if (pending) stored.push(pending);
       }
     }
-    return response;
+    return stored.length > 0 ? Promise.all(stored).then(() => response) : response;
   }
 
   const layer: Layer = (next) => (request, context) => {
@@ -160,10 +180,10 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     if (buckets.length === 0) return next(request, context);
     const signal = request.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
-    const slots = scheduler.tryAdmit(buckets);
-    if (slots) return run(next, request, context, buckets, slots);
+    const ticket = scheduler.tryAdmit(buckets);
+    if (ticket !== undefined) return run(next, request, context, buckets, ticket);
     return scheduler.enqueue(buckets, signal).then((admission) => {
-      if (observer) {
+      if (observer && admission.waited !== false) {
         notify(observer, {
           type: "throttle.wait",
           bucket: admission.bucket,
@@ -172,7 +192,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
           url: redactUrl(request.url),
         });
       }
-      return run(next, request, context, buckets, admission.slots);
+      return run(next, request, context, buckets, admission.ticket);
     });
   };
 
@@ -181,9 +201,9 @@ export function createThrottle(options: ThrottleOptions): Throttle {
    * slots may end one interval from now. A failure proves nothing (it may still be on the wire, or
    * may never have left): its slots keep the in-flight bound `start + maxTransitMs + interval`.
    */
-  function run(next: Handler, request: Request, context: CallContext, buckets: Bucket[], slots: Slot[]) {
+  function run(next: Handler, request: Request, context: CallContext, buckets: ThrottleBucket[], ticket: unknown) {
     return next(request, context).then((response) => {
-      scheduler.settle(buckets, slots);
+      scheduler.settle(buckets, ticket);
       return learn(response, buckets);
     });
   }
@@ -191,13 +211,12 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   return {
     layer,
     pause(durationMs, identity) {
-      const chosen: Bucket[] = [];
+      const chosen: ThrottleBucket[] = [];
       for (const bucket of scheduler.all())
         if (identity === undefined || bucket.identity === identity) chosen.push(bucket);
       const pauseMs = Math.min(durationMs, maxPauseMs);
       if (!(pauseMs > 0)) return;
-      const until = now() + pauseMs;
-      for (const bucket of chosen) scheduler.pause(bucket, until);
+      void scheduler.pauseFor(chosen, pauseMs);
     },
     stats: () => scheduler.stats(),
   };
@@ -208,8 +227,11 @@ export function createThrottle(options: ThrottleOptions): Throttle {
  * (`SessionOrders` → rule `orders`), ignoring case and punctuation. All of the request's buckets when
  * no named dimension matches (plain `X-RateLimit-*` headers, or names the manifest does not use).
  */
-function bucketsNamedBy(dimensions: readonly RateLimitDimension[], buckets: readonly Bucket[]): readonly Bucket[] {
-  const named: Bucket[] = [];
+function bucketsNamedBy(
+  dimensions: readonly RateLimitDimension[],
+  buckets: readonly ThrottleBucket[],
+): readonly ThrottleBucket[] {
+  const named: ThrottleBucket[] = [];
   for (const bucket of buckets) {
     for (const dimension of dimensions) {
       const name = normalise(dimension.name);

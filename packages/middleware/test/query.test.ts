@@ -8,9 +8,9 @@ describe("querySerializerFor", () => {
 
   it("sends the declared arrays comma-separated and everything else as openapi-fetch does", () => {
     const serialize = querySerializerFor(["AssetTypes"]);
-    expect(serialize?.({ Keywords: "eur usd", AssetTypes: ["FxSpot", "Stock"], Uics: [1, 2], $top: 10, skip: undefined })).toBe(
-      "Keywords=eur%20usd&AssetTypes=FxSpot,Stock&Uics=1&Uics=2&$top=10",
-    );
+    expect(
+      serialize?.({ Keywords: "eur usd", AssetTypes: ["FxSpot", "Stock"], Uics: [1, 2], $top: 10, skip: undefined }),
+    ).toBe("Keywords=eur%20usd&AssetTypes=FxSpot,Stock&Uics=1&Uics=2&$top=10");
     expect(serialize?.({ AssetTypes: [] })).toBe("");
   });
 });

@@ -15,6 +15,8 @@ export function refreshingProvider(options: RefreshingProviderOptions): Credenti
   if (options.observer) observers.add(options.observer);
   const lifecycle = createTokenLifecycle({
     ...options,
+    // A store serving several credentials keeps each one's tokens apart (e.g. one Redis key per identity).
+    store: options.store.forIdentity?.(options.identity) ?? options.store,
     emit(event) {
       for (const observer of observers) {
         try {

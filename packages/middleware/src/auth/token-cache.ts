@@ -5,7 +5,8 @@
  * - a floor: an exchange never starts sooner than `minIntervalMs` after the previous one ended;
  * - after a 401, refresh only if the rejected token is still the current one.
  * The token set lives behind `TokenStore`, so a shared (e.g. Redis) store can replace memory.
- * Single flight is per process; a shared store only shares the result.
+ * Single flight is per process. A shared store that also offers a `refreshLock` extends it across
+ * processes: one process exchanges under the lock, the others wait for the token it stores.
  */
 import type { MiddlewareEvent } from "../events.js";
 import { registerSecret } from "../redact.js";
@@ -22,6 +23,29 @@ export interface TokenSet {
 export interface TokenStore {
   get(): TokenSet | undefined | Promise<TokenSet | undefined>;
   set(tokens: TokenSet): void | Promise<void>;
+  /**
+   * A store that can serve several credentials returns the one of `identity` (e.g. its own Redis key).
+   * Providers call it once, with their non-secret identity; stores without it hold one token set.
+   */
+  forIdentity?(identity: string): TokenStore;
+  /** Present on stores shared between processes: makes one process at a time exchange tokens. */
+  readonly refreshLock?: RefreshLock;
+}
+
+/** Cross-process mutual exclusion around a token exchange (e.g. a Redis lock with a timeout). */
+export interface RefreshLock {
+  /** Takes the lock, or resolves undefined while another process holds it. Rejects when the store fails. */
+  tryAcquire(): Promise<HeldRefreshLock | undefined>;
+}
+
+export interface HeldRefreshLock {
+  /** How long the shared floor (the previous exchange of any process) still forbids an exchange, in ms. */
+  readonly floorMs: number;
+  /**
+   * Gives the lock up. After an exchange (successful or not) pass `floorMs`, the time no process may
+   * exchange again. Never rejects: a lock that cannot be released expires by itself.
+   */
+  release(floorMs?: number): Promise<void>;
 }
 
 export class MemoryTokenStore implements TokenStore {
@@ -38,6 +62,10 @@ export class MemoryTokenStore implements TokenStore {
 }
 
 export type RefreshReason = "initial" | "expired" | "401";
+
+/** Polling for another process's refresh: first retry after this, doubling up to the max. */
+const LOCK_POLL_FIRST_MS = 20;
+const LOCK_POLL_MAX_MS = 250;
 
 export interface TokenLifecycleOptions {
   /** Provider name for events. */
@@ -68,29 +96,60 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
   const isFresh = (tokens: TokenSet | undefined): tokens is TokenSet =>
     tokens !== undefined && (tokens.expiresAt === undefined || Date.now() < tokens.expiresAt - skewMs);
 
-  // Must be called synchronously after checking `inflight`, so concurrent callers share it.
-  function refresh(reason: RefreshReason): Promise<TokenSet> {
-    const run = (async () => {
-      const wait = lastSettledAt + minIntervalMs - Date.now();
-      if (wait > 0) await sleep(wait);
-      const previous = await store.get();
-      options.emit({ type: "token.refresh", provider: options.name, reason });
-      try {
-        const next = await options.mint(previous);
-        registerSecret(next.accessToken);
-        registerSecret(next.refreshToken);
-        await store.set(next);
-        await options.afterMint?.(next, previous);
-        options.emit(
-          next.expiresAt === undefined
-            ? { type: "token.refreshed", provider: options.name }
-            : { type: "token.refreshed", provider: options.name, expiresAt: next.expiresAt },
-        );
-        return next;
-      } finally {
-        lastSettledAt = Date.now();
+  /** Exchanges now (after the floor): the one place that calls `mint`. */
+  async function exchange(reason: RefreshReason, sharedFloorMs = 0): Promise<TokenSet> {
+    const wait = Math.max(lastSettledAt + minIntervalMs - Date.now(), sharedFloorMs);
+    if (wait > 0) await sleep(wait);
+    const previous = await store.get();
+    options.emit({ type: "token.refresh", provider: options.name, reason });
+    try {
+      const next = await options.mint(previous);
+      registerSecret(next.accessToken);
+      registerSecret(next.refreshToken);
+      await store.set(next);
+      await options.afterMint?.(next, previous);
+      options.emit(
+        next.expiresAt === undefined
+          ? { type: "token.refreshed", provider: options.name }
+          : { type: "token.refreshed", provider: options.name, expiresAt: next.expiresAt },
+      );
+      return next;
+    } finally {
+      lastSettledAt = Date.now();
+    }
+  }
+
+  /**
+   * With a shared lock: exchange only while holding it, and only if no other process stored a usable
+   * token meanwhile; otherwise poll the store (bounded backoff) until the holder's token appears or the
+   * lock is free again (the holder finished, failed, or crashed and its lock expired).
+   */
+  async function exchangeShared(lock: RefreshLock, reason: RefreshReason, rejected: string | undefined) {
+    const usable = (tokens: TokenSet | undefined): tokens is TokenSet =>
+      isFresh(tokens) && (rejected === undefined || tokens.accessToken !== rejected);
+    for (let attempt = 0; ; attempt++) {
+      const held = await lock.tryAcquire();
+      if (held) {
+        let exchanged = false;
+        try {
+          const current = await store.get();
+          if (usable(current)) return current;
+          exchanged = true;
+          return await exchange(reason, held.floorMs);
+        } finally {
+          await held.release(exchanged ? minIntervalMs : undefined);
+        }
       }
-    })();
+      await sleep(Math.min(LOCK_POLL_MAX_MS, LOCK_POLL_FIRST_MS * 2 ** attempt));
+      const current = await store.get();
+      if (usable(current)) return current;
+    }
+  }
+
+  // Must be called synchronously after checking `inflight`, so concurrent callers share it.
+  function refresh(reason: RefreshReason, rejected?: string): Promise<TokenSet> {
+    const lock = store.refreshLock;
+    const run = lock ? exchangeShared(lock, reason, rejected) : exchange(reason);
     inflight = run;
     run.then(
       () => {
@@ -116,7 +175,7 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
       if (inflight) return (await abortable(inflight, signal)).accessToken !== rejected;
       const current = await store.get();
       if (current && current.accessToken !== rejected) return true;
-      const shared = inflight ?? refresh("401");
+      const shared = inflight ?? refresh("401", rejected);
       return (await abortable(shared, signal)).accessToken !== rejected;
     },
   };
