@@ -102,6 +102,8 @@ export function createBrokerClient<Paths extends {}>(
     options.throttle !== false && config.rateLimits.length
       ? createThrottle({
           rules: config.rateLimits,
+          // An unsettled call may still reach the server until its attempt times out.
+          maxTransitMs: options.timeoutMs === false ? undefined : (options.timeoutMs ?? config.timeoutMs),
           ...(options.throttle ?? {}),
           ...(observer ? { observer } : {}),
           ...(options.store?.throttle ? { store: options.store.throttle } : {}),

@@ -31,10 +31,11 @@ export interface ThrottleOptions {
    */
   marginMs?: number;
   /**
-   * How long after its start a call that has not answered yet is assumed to have reached the server.
-   * A call counts against its window until `intervalMs` after it answers, or after `start +
-   * maxTransitMs` if that is earlier (a call that fails keeps that bound). Default: the rule's
-   * interval. Lower it to gain capacity on slow endpoints if you trust your network's latency.
+   * How long after its start a call that has not settled yet is assumed to have reached the server.
+   * A call counts against its window until `intervalMs` after it answers or fails, or after `start +
+   * maxTransitMs` if that is earlier. Default 30 000 ms, the default per-attempt timeout (clients pass
+   * their own timeout), so an unanswered call holds its place for as long as it can still arrive,
+   * even when the event loop or the network is slow. Lower it only if you trust your latency.
    */
   maxTransitMs?: number;
   observer?: Observer;
@@ -76,6 +77,8 @@ interface CompiledRule {
   match: PathMatcher | undefined;
 }
 
+/** The default per-attempt timeout: an unsettled call may arrive until then. */
+const DEFAULT_MAX_TRANSIT_MS = 30_000;
 const DEFAULT_MARGIN_FRACTION = 0.001;
 const MIN_DEFAULT_MARGIN_MS = 1;
 const KEY_SEPARATOR = "\u0000";
@@ -198,14 +201,20 @@ export function createThrottle(options: ThrottleOptions): Throttle {
 
   /**
    * Sends an admitted call. A response proves the request reached the server before now, so its
-   * slots may end one interval from now. A failure proves nothing (it may still be on the wire, or
-   * may never have left): its slots keep the in-flight bound `start + maxTransitMs + interval`.
+   * slots may end one interval from now. A failure (reset, abort, deadline) means fetch has let go of
+   * the request: whatever of it reached the server did so by now, so the same bound applies.
    */
   function run(next: Handler, request: Request, context: CallContext, buckets: ThrottleBucket[], ticket: unknown) {
-    return next(request, context).then((response) => {
-      scheduler.settle(buckets, ticket);
-      return learn(response, buckets);
-    });
+    return next(request, context).then(
+      (response) => {
+        scheduler.settle(buckets, ticket);
+        return learn(response, buckets);
+      },
+      (error: unknown) => {
+        scheduler.settle(buckets, ticket);
+        throw error;
+      },
+    );
   }
 
   return {
@@ -285,7 +294,7 @@ function compileRules(
       matchName: normalise(rule.name),
       limit: rule.limit,
       windowMs: rule.intervalMs + margin,
-      maxTransitMs: maxTransitMs ?? rule.intervalMs,
+      maxTransitMs: maxTransitMs ?? DEFAULT_MAX_TRANSIT_MS,
       methods: rule.methods && rule.methods.length > 0 ? new Set(rule.methods.map((m) => m.toUpperCase())) : undefined,
       match: rule.path === undefined ? undefined : compilePattern(rule.path),
     };
