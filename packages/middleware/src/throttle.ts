@@ -4,7 +4,7 @@
  * belongs to, where a call occupies the window until `intervalMs` after its response proved that it
  * had arrived (sliding-window.ts). Buckets are per identity, per rule, and per `{capture}` of the
  * rule's path pattern. Server feedback (429, exhausted `X-RateLimit-*` headers) pauses the request's
- * buckets until the reset. See docs/throttle.md for why this replaces p-throttle.
+ * buckets until the reset. The README's Throttle section says why this replaces p-throttle.
  * The buckets live in a `ThrottleStore`: in this process by default, or shared (e.g. in Redis).
  */
 import type { RateLimitRule } from "./config.js";
