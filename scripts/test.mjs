@@ -13,14 +13,14 @@ const packages = readdirSync(join(root, "packages")).filter((p) =>
 );
 for (const p of packages) rmSync(join(root, "packages", p, REPORT), { force: true });
 
-const started = step("Building and testing every package (turbo run build test)");
+const started = step("Building and testing every package (turbo run test; each test task builds first)");
+// Arguments after `--` reach only the entry task (test), never the builds it depends on.
 const status = run(
   "pnpm",
   [
     "exec",
     "turbo",
     "run",
-    "build",
     "test",
     "--concurrency=1",
     "--output-logs=full",
