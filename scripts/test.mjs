@@ -23,6 +23,7 @@ const status = run(
     "run",
     "test",
     "--concurrency=1",
+    "--continue",
     "--output-logs=full",
     "--",
     "--reporter=default",

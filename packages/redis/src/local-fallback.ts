@@ -2,7 +2,7 @@
  * The opt-in fallback while Redis cannot admit calls (`fallback: { processes: N }`): this process
  * throttles alone, with each bucket's limit divided by N (rounded down), in the in-process scheduler
  * of the middleware. With at most N processes all cut off from Redis, they stay within the limit:
- * - entering, every local bucket first waits one full occupancy (maxTransitMs + windowMs) from the
+ * - entering, every local bucket first waits two intervals (min(maxTransitMs, windowMs) + windowMs) from the
  *   moment Redis failed, so calls admitted through Redis before can no longer count;
  * - a bucket whose limit is below N cannot be shared this way: its calls keep failing closed.
  * Leaving is handled by the store: it pauses each bucket in Redis until this process's local calls
@@ -42,7 +42,8 @@ export class LocalFallback {
       let found = this.scheduler.get(bucket.key);
       if (!found) {
         found = this.scheduler.create({ ...bucket, limit });
-        this.#holdUntil.set(bucket, this.#since + bucket.maxTransitMs + bucket.windowMs);
+        // As the cold-start hold: calls admitted through Redis are assumed to arrive within one window.
+        this.#holdUntil.set(bucket, this.#since + Math.min(bucket.maxTransitMs, bucket.windowMs) + bucket.windowMs);
       }
       const hold = (this.#holdUntil.get(bucket) ?? 0) - this.#now();
       if (hold > 0) this.scheduler.pauseFor([found], hold);

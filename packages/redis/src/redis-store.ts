@@ -28,7 +28,7 @@ export interface RedisStoreOptions extends ConnectionOptions {
   lockTimeoutMs?: number;
   /**
    * When Redis holds no record of a rate-limit bucket (first use, a week idle, or data lost in a
-   * restart), pause it for one full occupancy (maxTransitMs + interval, 2 s for 100/s) so that calls
+   * restart), pause it for two intervals (2 s for 100/s) so that calls
    * admitted before a data loss cannot add up with new ones. Default true; set false only when no
    * process can have used the account within that time (e.g. a single scheduled job).
    */

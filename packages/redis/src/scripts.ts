@@ -31,7 +31,8 @@ local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
  *
  * Cold start: a bucket without its epoch key has no record in this Redis (first use, idle for a week,
  * or Redis lost its data in a restart). Calls admitted before a data loss may still count at the
- * broker, so with the flag set the bucket is paused for one full occupancy (maxTransitMs + windowMs).
+ * broker, so with the flag set the bucket is paused for one full occupancy: min(maxTransitMs, windowMs)
+ * + windowMs (calls in flight during the loss are assumed to arrive within one window).
  */
 export const ACQUIRE = lua(
   "acquire",
@@ -46,7 +47,8 @@ for i = 1, buckets do
   local transit = tonumber(ARGV[3 * i + 2])
   if redis.call('SET', epoch, '1', 'PX', ${EPOCH_TTL_MS}, 'XX') == false then
     redis.call('SET', epoch, '1', 'PX', ${EPOCH_TTL_MS})
-    local occupancy = math.ceil(transit + window)
+    -- Calls in flight when Redis lost its data are assumed to arrive within one window.
+    local occupancy = math.ceil(math.min(transit, window) + window)
     if hold and redis.call('PTTL', pause) < occupancy then redis.call('SET', pause, '1', 'PX', occupancy) end
   end
   redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
