@@ -4,7 +4,7 @@
 // --check never writes and bypasses turbo's cache, so a hand-edited file cannot hide behind a cache hit.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { done, ensurePnpm, root, run, step } from "./lib.mjs";
+import { done, ensurePnpm, root, run, step, turbo } from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const check = args.includes("--check");
@@ -14,29 +14,35 @@ const brokerArgs = args.filter((a) => !a.startsWith("--"));
 ensurePnpm();
 const bin = join(root, "packages/codegen/bin/brokerkit.mjs");
 
-let started = step("Building the code generator");
-run("pnpm", ["exec", "turbo", "run", "build", "--filter=@brokerkit/codegen", "--output-logs=errors-only"]);
-done(started);
+const buildGenerator = () => {
+  const started = step("Building the code generator");
+  turbo(["run", "build", "--filter=@brokerkit/codegen", "--output-logs=errors-only"]);
+  done(started);
+};
 
+let started;
 const brokers = readdirSync(join(root, "specs"), { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(join(root, "specs", e.name, "broker.yaml")))
   .map((e) => e.name);
 const fresh = brokers.filter((b) => !existsSync(join(root, "packages", b, "package.json")));
 
 if (check) {
+  buildGenerator();
   started = step("Checking that generated code is up to date");
   run("node", [bin, "generate", "--check", ...brokerArgs]);
   done(started);
 } else {
   if (fresh.length) {
+    buildGenerator();
     started = step(`Scaffolding new package(s): ${fresh.join(", ")}`);
     run("node", [bin, "generate", ...fresh]);
     run("pnpm", ["install", "--prefer-offline"]);
     done(started);
   }
+  // One turbo run: each broker's generate task depends on @brokerkit/codegen#build.
   started = step("Generating clients (turbo: only brokers whose spec changed run)");
   const filters = brokerArgs.map((b) => `--filter=@brokerkit/${b}`);
   const passThrough = allowBreaking ? ["--", "--allow-breaking"] : [];
-  run("pnpm", ["exec", "turbo", "run", "generate", ...filters, "--output-logs=new-only", ...passThrough]);
+  turbo(["run", "generate", ...filters, "--output-logs=new-only", ...passThrough]);
   done(started);
 }

@@ -41,6 +41,8 @@ function pnpmWorks() {
 
 /** Makes sure pnpm (the pinned version) is on PATH, installing it with npm when missing. */
 export function ensurePnpm() {
+  // Started by the pinned pnpm itself (`pnpm generate`): nothing to check, and no process to spawn.
+  if (process.env.npm_config_user_agent?.startsWith(`pnpm/${PNPM_VERSION} `)) return;
   if (pnpmWorks()) return;
   const started = step(`Installing pnpm ${PNPM_VERSION} with npm (Node ${process.version})`);
   run("npm", ["install", "--global", "--no-fund", "--no-audit", `pnpm@${PNPM_VERSION}`]);
@@ -70,3 +72,8 @@ export function ensureSetup() {
 }
 
 export const hasShared = () => existsSync(join(root, "..", "shared", "specs"));
+
+/** Runs the workspace's turbo directly (no `pnpm exec` start-up). */
+export function turbo(args, options) {
+  return run(join(root, "node_modules", ".bin", "turbo"), args, options);
+}
