@@ -9,6 +9,7 @@ import { classifyNetworkFailure, describeFailure, type NetworkFailure } from "./
 import { notify } from "./notify.js";
 import { parseRateLimitHeaders } from "./rate-limit-headers.js";
 import { redactUrl } from "./redact.js";
+import { sleep } from "./sleep.js";
 import type { CallContext, Handler, Layer, Observer } from "./types.js";
 
 export interface RetryOptions {
@@ -139,22 +140,6 @@ function serverAskedDelay(response: Response): number | undefined {
     return Math.max(0, info.resetAt - Date.now());
   }
   return undefined;
-}
-
-/** Waits `ms`, or rejects with the caller's reason as soon as the caller aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function wholeNumber(value: number | undefined, fallback: number, name: string, min: number): number {

@@ -12,7 +12,14 @@
  * EventStreamError after `maxReconnects` consecutive attempts without a new event. The caller's AbortSignal
  * ends it (rejecting with the signal's reason); `break` in a for-await loop closes the connection.
  */
-import { AuthError, BrokerkitError, ConfigError, HttpError, MalformedResponseError } from "@brokerkit/middleware";
+import {
+  AuthError,
+  BrokerkitError,
+  ConfigError,
+  HttpError,
+  MalformedResponseError,
+  sleep,
+} from "@brokerkit/middleware";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { httpErrorOf } from "../shared/http-error.js";
 
@@ -318,19 +325,4 @@ async function bodyOf(response: Response): Promise<unknown> {
   } catch {
     return undefined;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

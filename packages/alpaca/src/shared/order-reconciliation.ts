@@ -14,6 +14,7 @@ import {
   ConfigError,
   type HttpError,
   MalformedResponseError,
+  sleep,
 } from "@brokerkit/middleware";
 import { httpErrorOf } from "./http-error.js";
 
@@ -208,20 +209,4 @@ function differingFields(request: OrderRequestFields, existing: unknown): string
     if (request[field] !== undefined && Number(request[field]) !== Number(found[field])) differences.push(field);
   }
   return differences;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

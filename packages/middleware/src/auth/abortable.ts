@@ -20,7 +20,3 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined):
     );
   });
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

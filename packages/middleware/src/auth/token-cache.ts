@@ -10,7 +10,8 @@
  */
 import type { MiddlewareEvent } from "../events.js";
 import { registerSecret } from "../redact.js";
-import { abortable, sleep } from "./abortable.js";
+import { sleep } from "../sleep.js";
+import { abortable } from "./abortable.js";
 
 export interface TokenSet {
   accessToken: string;
