@@ -1,8 +1,47 @@
 import type { CallContext, FetchLike, Handler, Layer } from "./types.js";
 
+/** Sends a request through a fetch with extra fetch options, e.g. `{ redirect: "manual" }`. */
+export type Transport = (request: Request, context: CallContext, init: RequestInit) => Promise<Response>;
+
+/** The handlers made by fromFetch, each with its transport. */
+const transports = new WeakMap<Handler, Transport>();
+
 /** Adapts a plain fetch into the innermost handler. */
 export function fromFetch(fetchImpl: FetchLike = globalThis.fetch): Handler {
-  return (request, context) => (context.signal ? fetchImpl(request, { signal: context.signal }) : fetchImpl(request));
+  const handler: Handler = (request, context) =>
+    context.signal ? fetchImpl(request, { signal: context.signal }) : fetchImpl(request);
+  transports.set(handler, (request, context, init) =>
+    fetchImpl(request, context.signal ? { ...init, signal: context.signal } : init),
+  );
+  return handler;
+}
+
+/**
+ * The transport behind `next` when `next` is the fetch adapter itself. A layer right above the fetch
+ * can then hand fetch options over with the request instead of copying the request to carry them:
+ * fetch builds its own copy of every request anyway, so the options cost nothing there.
+ */
+export function transportOf(next: Handler): Transport | undefined {
+  return transports.get(next);
+}
+
+/**
+ * Requests a layer created for one attempt and handed on, held by nobody outside the stack. A layer
+ * below may set headers on such a request in place instead of copying it: every copy of a Request
+ * costs a new AbortSignal that follows the old one, a header list and finalizer bookkeeping, which
+ * together were most of the stack's own cost per call. A layer that does so must remember what it
+ * overwrote, because a layer between may send the same object again (retry of a bodiless request).
+ */
+const disposables = new WeakSet<Request>();
+
+/** Marks a request this layer just created, and hands on only once, as disposable. */
+export function disposable(request: Request): Request {
+  disposables.add(request);
+  return request;
+}
+
+export function isDisposable(request: Request): boolean {
+  return disposables.has(request);
 }
 
 /**

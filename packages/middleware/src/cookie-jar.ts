@@ -21,10 +21,3 @@ export async function storeSetCookies(jar: CookieJar, response: Response, url: s
   }
   return stored;
 }
-
-/** The caller's own Cookie header first, then the jar's cookies for this URL. */
-export async function cookieHeaderWith(jar: CookieJar, url: string, own: string | null): Promise<string> {
-  const fromJar = await jar.getCookieString(url);
-  if (!own) return fromJar;
-  return fromJar ? `${own}; ${fromJar}` : own;
-}

@@ -22,37 +22,59 @@ export interface OperationTable {
 
 export function createOperationTable(entries: readonly OperationEntry[], baseUrl: string): OperationTable {
   const byMethod = new Map<string, CompiledOperation[]>();
+  /** Templates without parameters, by `METHOD path`: found without trying any pattern. */
+  const literals = new Map<string, CompiledOperation>();
   const sorted = [...entries].sort((a, b) => specificity(b[1]) - specificity(a[1]));
   for (const [method, template, flags] of sorted) {
     const list = byMethod.get(method) ?? [];
-    list.push({ method, template, match: compilePattern(template), flags });
+    const op: CompiledOperation = { method, template, match: compilePattern(template), flags };
+    list.push(op);
     byMethod.set(method, list);
+    const key = `${method} ${template}`;
+    if (!/[{*]/.test(template) && !literals.has(key)) literals.set(key, op);
   }
+  // A literal template outranks every parameterised one that matches the same path (each capture
+  // takes at least one character that is not counted as literal), but `**` may match nothing: with
+  // wildcards among a method's templates, the ordered list decides.
+  const wildcardMethods = new Set<string>(entries.filter(([, template]) => template.includes("*")).map(([m]) => m));
   const base = new URL(baseUrl);
   const basePath = base.pathname.replace(/\/$/, "");
+  const prefix = base.origin + basePath;
+
+  const found = (op: CompiledOperation, path: string, params: Record<string, string>): MatchedOperation => {
+    const match: MatchedOperation = { method: op.method, template: op.template, path, params };
+    if (op.flags) {
+      match.flags = op.flags;
+      if (op.flags.deprecated) match.deprecated = true;
+    }
+    return match;
+  };
+
   return {
     find(method, path) {
-      const list = byMethod.get(method.toUpperCase());
+      const upper = method.toUpperCase();
+      const list = byMethod.get(upper);
       if (!list) return undefined;
+      if (!wildcardMethods.has(upper)) {
+        const literal = literals.get(`${upper} ${path}`);
+        if (literal) return found(literal, path, {});
+      }
       for (const op of list) {
         const params = op.match(path);
-        if (params) {
-          const found: MatchedOperation = {
-            method: op.method,
-            template: op.template,
-            path,
-            params,
-          };
-          if (op.flags) {
-            found.flags = op.flags;
-            if (op.flags.deprecated) found.deprecated = true;
-          }
-          return found;
-        }
+        if (params) return found(op, path, params);
       }
       return undefined;
     },
     relativePath(url) {
+      // Fast path for URLs as a Request serializes them: the base followed by a path that URL parsing
+      // would leave as it is. Anything else (dot segments, characters it would escape) is parsed.
+      if (url.startsWith(prefix)) {
+        const rest = url.slice(prefix.length);
+        const end = rest.search(/[?#]/);
+        const path = end < 0 ? rest : rest.slice(0, end);
+        if (path === "") return "/";
+        if (NORMALISED_PATH.test(path)) return path;
+      }
       const parsed = new URL(url);
       if (parsed.origin !== base.origin) return undefined;
       const rest = parsed.pathname.slice(basePath.length);
@@ -61,6 +83,9 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
     },
   };
 }
+
+/** Segments of characters WHATWG URL parsing keeps unchanged in a path, none starting with a dot or an escaped dot. */
+const NORMALISED_PATH = /^(?:\/(?![.]|%2e)[A-Za-z0-9\-_~!$&'()*+,;=:@%.]*)+$/i;
 
 /** Outermost layer: records the matched operation in the call context. */
 export function matchOperations(table: OperationTable): Layer {

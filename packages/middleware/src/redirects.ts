@@ -8,9 +8,10 @@
  * - 303 (and 301/302 after POST) continue as GET without a body; 307/308 keep method and body;
  * - at most `max` hops.
  */
+import { transportOf } from "./compose.js";
 import { BrokerkitError } from "./errors.js";
 import { isSecretHeader, redactUrl } from "./redact.js";
-import type { Layer } from "./types.js";
+import type { CallContext, Layer } from "./types.js";
 
 export interface RedirectOptions {
   /** Most redirects followed per call. Default 10. */
@@ -30,6 +31,7 @@ export class RedirectError extends BrokerkitError {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MANUAL: RequestInit = { redirect: "manual" };
 const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "content-language", "content-location"];
 
 export function redirects(options: RedirectOptions = {}): Layer {
@@ -37,58 +39,67 @@ export function redirects(options: RedirectOptions = {}): Layer {
   const extra = new Set((options.credentialHeaders ?? []).map((name) => name.toLowerCase()));
   const isCredential = (name: string) => isSecretHeader(name) || extra.has(name.toLowerCase());
 
-  return (next) => async (request, context) => {
-    // Kept only when there is a body to send again after a 307/308.
-    const spare = request.body ? request.clone() : undefined;
-    let body: ArrayBuffer | null = null;
-    let current = new Request(request, { redirect: "manual" });
-    for (let hop = 0; ; hop++) {
-      const response = await next(current, context);
-      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
-      if (location === null) return response;
-      await response.body?.cancel();
-      const from = new URL(current.url);
-      const details = { status: response.status, method: current.method, url: current.url };
-      if (hop >= max)
-        throw new RedirectError(`redirects: more than ${max} redirects from ${redactUrl(request.url)}`, details);
-      let target: URL;
-      try {
-        target = new URL(location, from);
-      } catch {
-        throw new RedirectError(
-          `redirects: ${response.status} from ${redactUrl(current.url)} has an invalid Location`,
-          details,
-        );
-      }
-      if (target.protocol !== "http:" && target.protocol !== "https:") {
-        throw new RedirectError(
-          `redirects: ${response.status} from ${redactUrl(current.url)} to a non-HTTP URL`,
-          details,
-        );
-      }
-      const headers = new Headers(current.headers);
-      if (target.origin !== from.origin) {
-        if (options.crossOrigin === "refuse") {
+  return (next) => {
+    // Right above the fetch adapter, `redirect: "manual"` travels as a fetch option: fetch copies the
+    // request anyway, so a copy here only to change its redirect mode would be wasted.
+    const transport = transportOf(next);
+    const send = transport
+      ? (request: Request, context: CallContext) => transport(request, context, MANUAL)
+      : (request: Request, context: CallContext) =>
+          next(request.redirect === "manual" ? request : new Request(request, MANUAL), context);
+    return async (request, context) => {
+      // Kept only when there is a body to send again after a 307/308.
+      const spare = request.body ? request.clone() : undefined;
+      let body: ArrayBuffer | null = null;
+      let current = request;
+      for (let hop = 0; ; hop++) {
+        const response = await send(current, context);
+        const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+        if (location === null) return response;
+        await response.body?.cancel();
+        const from = new URL(current.url);
+        const details = { status: response.status, method: current.method, url: current.url };
+        if (hop >= max)
+          throw new RedirectError(`redirects: more than ${max} redirects from ${redactUrl(request.url)}`, details);
+        let target: URL;
+        try {
+          target = new URL(location, from);
+        } catch {
           throw new RedirectError(
-            `redirects: refused a ${response.status} redirect from ${from.origin} to another origin (${target.origin})`,
+            `redirects: ${response.status} from ${redactUrl(current.url)} has an invalid Location`,
             details,
           );
         }
-        for (const name of [...headers.keys()]) if (isCredential(name)) headers.delete(name);
+        if (target.protocol !== "http:" && target.protocol !== "https:") {
+          throw new RedirectError(
+            `redirects: ${response.status} from ${redactUrl(current.url)} to a non-HTTP URL`,
+            details,
+          );
+        }
+        const headers = new Headers(current.headers);
+        if (target.origin !== from.origin) {
+          if (options.crossOrigin === "refuse") {
+            throw new RedirectError(
+              `redirects: refused a ${response.status} redirect from ${from.origin} to another origin (${target.origin})`,
+              details,
+            );
+          }
+          for (const name of [...headers.keys()]) if (isCredential(name)) headers.delete(name);
+        }
+        let method = current.method;
+        if (response.status === 303 ? method !== "HEAD" : response.status <= 302 && method === "POST") {
+          method = "GET";
+          body = null;
+          for (const name of BODY_HEADERS) headers.delete(name);
+        } else if (current.body !== null && spare) body ??= await spare.arrayBuffer();
+        current = new Request(target, {
+          method,
+          headers,
+          body,
+          redirect: "manual",
+          signal: current.signal,
+        });
       }
-      let method = current.method;
-      if (response.status === 303 ? method !== "HEAD" : response.status <= 302 && method === "POST") {
-        method = "GET";
-        body = null;
-        for (const name of BODY_HEADERS) headers.delete(name);
-      } else if (current.body !== null && spare) body ??= await spare.arrayBuffer();
-      current = new Request(target, {
-        method,
-        headers,
-        body,
-        redirect: "manual",
-        signal: current.signal,
-      });
-    }
+    };
   };
 }

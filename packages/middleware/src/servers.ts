@@ -34,7 +34,7 @@ export function resolveServers(
 
 /** Expands `{key}` at the start of a URL template with a server's base URL. */
 export function expandUrl(template: string, servers: Record<string, string>): string {
-  return template.replace(/^\{([^}]+)\}/, (whole, key: string) => {
+  return template.replace(/^\{([^}]+)\}/, (_whole, key: string) => {
     const url = servers[key];
     if (url === undefined) throw new ConfigError(`URL template ${template} names unknown server "${key}"`);
     return url;

@@ -6,10 +6,11 @@
  * answers a `lostStatuses` status, or a cookie the probe set has left the jar (expired), the
  * probe runs again before the next call to that service.
  */
-import type { CookieJar } from "tough-cookie";
+import type { Cookie, CookieJar } from "tough-cookie";
 import { abortable } from "./auth/abortable.js";
+import { isDisposable } from "./compose.js";
 import type { StickyRule } from "./config.js";
-import { cookieHeaderWith, createCookieJar, storeSetCookies } from "./cookie-jar.js";
+import { createCookieJar, storeSetCookies } from "./cookie-jar.js";
 import { ConfigError, HttpError, NetworkError } from "./errors.js";
 import { createOperationTable } from "./operations.js";
 import { compilePattern, fillTemplate } from "./pattern.js";
@@ -41,6 +42,30 @@ interface ServiceState {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Bounds the memo when URLs carry ids: it starts over rather than grow. */
+const MAX_MEMOISED_URLS = 256;
+
+/** A URL's cookies as the jar returned them (sorted), the Cookie header made of them, and the jar version they came from. */
+interface UrlCookies {
+  version: number;
+  cookies: Cookie[];
+  header: string;
+}
+
+/**
+ * True when none of `cookies` has expired; then marks them accessed now, as a jar query would. The
+ * jar measures Max-Age from the last access, so touching them keeps the jar's own notion of expiry.
+ */
+function liveAndTouched(cookies: readonly Cookie[]): boolean {
+  const now = Date.now();
+  for (const cookie of cookies) {
+    const expiry = cookie.expiryTime();
+    if (expiry !== undefined && expiry <= now) return false;
+  }
+  const accessed = new Date(now);
+  for (const cookie of cookies) cookie.lastAccessed = accessed;
+  return true;
+}
 
 export function sticky(options: StickyOptions): StickyLayer {
   const { rule, observer } = options;
@@ -57,6 +82,27 @@ export function sticky(options: StickyOptions): StickyLayer {
     jarPromise ??= options.jar ? Promise.resolve(options.jar) : createCookieJar();
     return jarPromise;
   };
+  // The cookies of a URL, memoised per URL (query left out) until this layer stores a cookie or one
+  // of them expires: a jar query costs more than all the other sticky work of a call. Only while the
+  // jar is this layer's alone; once it is shared (options.jar, jar()), others may change it unseen.
+  let jarVersion = 0;
+  let jarShared = options.jar !== undefined;
+  const memo = new Map<string, UrlCookies>();
+
+  async function cookiesFor(url: string): Promise<UrlCookies> {
+    const query = url.search(/[?#]/);
+    const key = query < 0 ? url : url.slice(0, query);
+    const hit = jarShared ? undefined : memo.get(key);
+    if (hit && hit.version === jarVersion && liveAndTouched(hit.cookies)) return hit;
+    const version = jarVersion;
+    const cookies = await (await getJar()).getCookies(url, { sort: true });
+    const entry: UrlCookies = { version, cookies, header: cookies.map((c) => c.cookieString()).join("; ") };
+    if (!jarShared) {
+      if (memo.size >= MAX_MEMOISED_URLS) memo.clear();
+      memo.set(key, entry);
+    }
+    return entry;
+  }
   // Probes are serialized across services: Saxo asks for them once and not concurrently.
   let probeQueue: Promise<unknown> = Promise.resolve();
 
@@ -69,12 +115,25 @@ export function sticky(options: StickyOptions): StickyLayer {
     return state;
   };
 
+  const holdsProbeCookies = (state: ServiceState, cookies: readonly Cookie[]) =>
+    state.probeCookies.every((wanted) =>
+      cookies.some((c) => c.key === wanted.key && c.domain === wanted.domain && c.path === wanted.path),
+    );
+
   async function probeCookiesPresent(jar: CookieJar, state: ServiceState, url: string): Promise<boolean> {
     if (state.probeCookies.length === 0) return true;
-    const present = await jar.getCookies(url, { allPaths: true });
-    return state.probeCookies.every((wanted) =>
-      present.some((c) => c.key === wanted.key && c.domain === wanted.domain && c.path === wanted.path),
-    );
+    return holdsProbeCookies(state, await jar.getCookies(url, { allPaths: true }));
+  }
+
+  /**
+   * The Cookie header for a call to a ready service, from one jar query that also shows the probe's
+   * cookies are still there; undefined when the service needs ensureReady (not ready, or a probe
+   * cookie is not among the URL's cookies, e.g. expired).
+   */
+  async function readyCookieHeader(state: ServiceState, url: string): Promise<string | undefined> {
+    if (!state.ready || state.pending) return undefined;
+    const { cookies, header } = await cookiesFor(url);
+    return holdsProbeCookies(state, cookies) ? header : undefined;
   }
 
   async function probe(service: string, state: ServiceState, next: Handler): Promise<void> {
@@ -95,6 +154,7 @@ export function sticky(options: StickyOptions): StickyLayer {
     }
     await response.arrayBuffer().catch(() => undefined);
     const stored = await storeSetCookies(jar, response, response.url || url);
+    jarVersion++;
     observer?.({ type: "probe", service, url: redactUrl(url), status: response.status });
     if (!response.ok) {
       throw new HttpError(`sticky: probe GET ${redactUrl(url)} for service "${service}" answered ${response.status}`, {
@@ -138,19 +198,36 @@ export function sticky(options: StickyOptions): StickyLayer {
     return path === undefined ? undefined : matchService(path)?.service;
   };
 
+  /** The caller's own Cookie header of each disposable request whose Cookie this layer set in place. */
+  const callerCookies = new WeakMap<Request, string | null>();
+  const ownCookie = (request: Request) =>
+    callerCookies.has(request) ? (callerCookies.get(request) ?? null) : request.headers.get("cookie");
+
+  /** The request with the caller's own Cookie first, then the jar's; set in place when the request is disposable. */
+  function withCookies(request: Request, own: string | null, fromJar: string): Request {
+    const cookie = own ? (fromJar ? `${own}; ${fromJar}` : own) : fromJar;
+    if (cookie === (request.headers.get("cookie") ?? "")) return request;
+    if (isDisposable(request)) {
+      if (!callerCookies.has(request)) callerCookies.set(request, own);
+      if (cookie) request.headers.set("cookie", cookie);
+      else request.headers.delete("cookie");
+      return request;
+    }
+    const headers = new Headers(request.headers);
+    headers.set("cookie", cookie);
+    return new Request(request, { headers });
+  }
+
   const layer: Layer = (next) => {
-    const send = async (request: Request, context: CallContext) => {
-      const jar = await getJar();
-      const own = request.headers.get("cookie");
-      const cookie = await cookieHeaderWith(jar, request.url, own);
-      let outgoing = request;
-      if (cookie && cookie !== own) {
-        const headers = new Headers(request.headers);
-        headers.set("cookie", cookie);
-        outgoing = new Request(request, { headers });
+    /** Sends with the jar's cookies (`fromJar` when the caller just read them) and stores any Set-Cookie. */
+    const send = async (request: Request, context: CallContext, fromJar?: string) => {
+      const cookies = fromJar ?? (await cookiesFor(request.url)).header;
+      const response = await next(withCookies(request, ownCookie(request), cookies), context);
+      if (response.headers.has("set-cookie")) {
+        await storeSetCookies(await getJar(), response, response.url || request.url);
+        // Even a Set-Cookie that was refused or that deletes may have changed what the jar holds.
+        jarVersion++;
       }
-      const response = await next(outgoing, context);
-      await storeSetCookies(jar, response, response.url || request.url);
       return response;
     };
     const markLost = (service: string, generation: number) => {
@@ -163,12 +240,14 @@ export function sticky(options: StickyOptions): StickyLayer {
       const service = serviceOf(request.url);
       if (service === undefined) return send(request, context);
       const signal = context.signal ?? request.signal;
-      await ensureReady(service, next, signal);
+      const fromJar = await readyCookieHeader(stateOf(service), request.url);
+      if (fromJar === undefined) await ensureReady(service, next, signal);
       const replayable =
         lostStatuses.size > 0 && (SAFE_METHODS.has(request.method) || context.idempotencyKey !== undefined);
-      const spare = replayable ? request.clone() : undefined;
+      // A bodiless request can be sent again as it is; one with a body is cloned before its body is read.
+      const spare = replayable ? (request.body === null ? request : request.clone()) : undefined;
       const generation = stateOf(service).generation;
-      const response = await send(request, context);
+      const response = await send(request, context, fromJar);
       if (!lostStatuses.has(response.status)) return response;
       markLost(service, generation);
       if (!spare) return response;
@@ -183,6 +262,10 @@ export function sticky(options: StickyOptions): StickyLayer {
 
   return Object.assign(layer, {
     cookieHeaderFor: async (url: string) => (await getJar()).getCookieString(url),
-    jar: getJar,
+    jar: () => {
+      jarShared = true;
+      memo.clear();
+      return getJar();
+    },
   });
 }

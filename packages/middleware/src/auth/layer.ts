@@ -1,9 +1,12 @@
 /**
  * The auth layer: sets the provider's headers on every request and, after a 401, lets the
  * provider refresh once and replays the call once. A second 401 is returned to the caller as
- * it is (no loop; the error mapping above decides what a 401 means). The request is cloned
- * before the first send only when the provider can refresh, so static credentials cost nothing.
+ * it is (no loop; the error mapping above decides what a 401 means). A request with a body is
+ * cloned before the first send only when the provider can refresh (a bodiless one is simply built
+ * again), so static credentials and GETs cost one copy: the one that carries the credentials, which
+ * the caller's Request never does.
  */
+import { disposable } from "../compose.js";
 import type { Layer, Observer } from "../types.js";
 import type { CredentialProvider } from "./provider.js";
 
@@ -14,15 +17,18 @@ export interface AuthLayerOptions {
 
 export function auth(provider: CredentialProvider, options: AuthLayerOptions = {}): Layer {
   if (options.observer) provider.observe?.(options.observer);
+  // One copy per send, made before the credentials are set on it, so they never reach the caller's object.
   const withCredentials = async (request: Request, signal: AbortSignal | undefined) => {
-    const headers = new Headers(request.headers);
-    await provider.apply(headers, signal);
-    return new Request(request, { headers });
+    const sent = new Request(request);
+    await provider.apply(sent.headers, signal);
+    return disposable(sent);
   };
   return (next) => async (request, context) => {
     context.identity ??= provider.identity;
     const signal = context.signal ?? request.signal;
-    const spare = provider.onUnauthorized ? request.clone() : undefined;
+    const canReplay = provider.onUnauthorized !== undefined;
+    // Copying a request takes its body; without a body the original can be copied again for the replay.
+    const spare = canReplay ? (request.body === null ? request : request.clone()) : undefined;
     const sent = await withCredentials(request, signal);
     const response = await next(sent, context);
     if (response.status !== 401 || !spare || !provider.onUnauthorized) return response;

@@ -1,0 +1,17 @@
+/** Every suite, in the order `pnpm bench` runs them. */
+import type { Suite } from "../lib/suite.js";
+import { bundleSuite } from "./bundle/index.js";
+import { generationSuite } from "./generation/index.js";
+import { overheadSuite } from "./overhead/index.js";
+import { profileSuite } from "./profile/index.js";
+import { singleFlightSuite } from "./single-flight/index.js";
+import { throttleSuite } from "./throttle/index.js";
+
+export const SUITES: readonly Suite[] = [
+  overheadSuite,
+  throttleSuite,
+  singleFlightSuite,
+  bundleSuite,
+  generationSuite,
+  profileSuite,
+];

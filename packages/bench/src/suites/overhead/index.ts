@@ -1,0 +1,213 @@
+/**
+ * Suite 1, request overhead: requests per second and client CPU per request at concurrency 1 and 64,
+ * against a node:http server in another process. Rounds are interleaved (every client once per round,
+ * in a rotated order) so that load from elsewhere on the machine hits every client alike, and every
+ * ratio is taken within a round before the median is taken.
+ */
+
+import { fetch as undiciFetch } from "undici";
+import { type LoadResult, runCount, runLoad } from "../../lib/load.js";
+import { collectGarbage, quick } from "../../lib/options.js";
+import { progress, progressDone } from "../../lib/progress.js";
+import { median, round } from "../../lib/stats.js";
+import type { ResultTable, Suite, TargetCheck } from "../../lib/suite.js";
+import { startBenchServer } from "../../server/start.js";
+import { checkSemantics, type SemanticsCheck } from "../../transport/semantics.js";
+import { createUndiciFetch, type FetchLike } from "../../transport/undici-fetch.js";
+import { type Call, OVERHEAD_CLIENTS } from "./clients.js";
+
+const CONCURRENCIES = [1, 64] as const;
+const ROUNDS = quick ? 2 : 5;
+const ROUND_MS = quick ? 150 : 350;
+const WARMUP_CALLS = quick ? 200 : 600;
+const BASELINE = "raw fetch (baseline)";
+const OPENAPI_FETCH = "openapi-fetch";
+
+interface ClientFigures {
+  name: string;
+  error?: string;
+  byConcurrency: Record<
+    number,
+    { rounds: LoadResult[]; rps: number; cpuUs: number; vsFetch: number; vsOpenapiFetch: number }
+  >;
+}
+
+export const overheadSuite: Suite = {
+  name: "overhead",
+  title: "1. Request overhead",
+  async run() {
+    const server = await startBenchServer();
+    try {
+      const started: { name: string; call?: Call; error?: string }[] = [];
+      progress(`starting ${OVERHEAD_CLIENTS.length} clients`);
+      for (const client of OVERHEAD_CLIENTS) {
+        try {
+          started.push({ name: client.name, call: await client.start(server) });
+        } catch (error) {
+          started.push({ name: client.name, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      progress("checking transport semantics against global fetch");
+      const semantics = {
+        "undici transport": await checkSemantics(server.url, createUndiciFetch()),
+        "undici.fetch": await checkSemantics(server.url, undiciFetch as unknown as FetchLike),
+      };
+      const runnable = started.filter((c): c is { name: string; call: Call } => c.call !== undefined);
+      const rounds = new Map<string, Record<number, LoadResult[]>>();
+      for (const c of runnable) rounds.set(c.name, { 1: [], 64: [] });
+
+      for (const concurrency of CONCURRENCIES) {
+        progress(`c=${concurrency}: warming up ${runnable.length} clients`);
+        for (const c of runnable) await runCount(c.call, concurrency, WARMUP_CALLS);
+        for (let r = 0; r < ROUNDS; r++) {
+          progress(`c=${concurrency}: round ${r + 1} of ${ROUNDS}, ${runnable.length} clients`);
+          for (let i = 0; i < runnable.length; i++) {
+            const c = runnable[(i + r) % runnable.length] as { name: string; call: Call };
+            collectGarbage();
+            const result = await runLoad(c.call, concurrency, ROUND_MS);
+            rounds.get(c.name)?.[concurrency]?.push(result);
+          }
+        }
+      }
+      progressDone();
+
+      const figures: ClientFigures[] = started.map((c) => {
+        if (c.error !== undefined) return { name: c.name, error: c.error, byConcurrency: {} };
+        const byConcurrency: ClientFigures["byConcurrency"] = {};
+        for (const concurrency of CONCURRENCIES) {
+          const mine = rounds.get(c.name)?.[concurrency] ?? [];
+          const base = rounds.get(BASELINE)?.[concurrency] ?? [];
+          const ofetch = rounds.get(OPENAPI_FETCH)?.[concurrency] ?? [];
+          byConcurrency[concurrency] = {
+            rounds: mine,
+            rps: median(mine.map((m) => m.rps)),
+            cpuUs: median(mine.map((m) => m.cpuUsPerRequest)),
+            vsFetch: median(mine.map((m, i) => m.rps / (base[i]?.rps ?? Number.NaN))),
+            vsOpenapiFetch: median(mine.map((m, i) => m.rps / (ofetch[i]?.rps ?? Number.NaN))),
+          };
+        }
+        return { name: c.name, byConcurrency };
+      });
+      return report(figures, semantics);
+    } finally {
+      await server.close();
+    }
+  },
+};
+
+function report(figures: ClientFigures[], semantics: Record<string, SemanticsCheck[]>) {
+  const rows = figures.map((f) => {
+    if (f.error !== undefined) return [f.name, `unavailable: ${f.error}`, "", "", "", "", "", ""];
+    const one = f.byConcurrency[1];
+    const many = f.byConcurrency[64];
+    return [
+      f.name,
+      Math.round(one?.rps ?? 0),
+      round(one?.vsFetch ?? Number.NaN),
+      round(one?.cpuUs ?? Number.NaN, 1),
+      Math.round(many?.rps ?? 0),
+      round(many?.vsFetch ?? Number.NaN),
+      round(many?.cpuUs ?? Number.NaN, 1),
+      `${round(one?.vsOpenapiFetch ?? Number.NaN)} / ${round(many?.vsOpenapiFetch ?? Number.NaN)}`,
+    ];
+  });
+  const table: ResultTable = {
+    title: "Requests per second and client CPU per request (medians of the rounds)",
+    headers: [
+      "client",
+      "req/s c=1",
+      "× fetch c=1",
+      "CPU µs/req c=1",
+      "req/s c=64",
+      "× fetch c=64",
+      "CPU µs/req c=64",
+      "× openapi-fetch c=1 / c=64",
+    ],
+    rows,
+    notes: [
+      "× fetch: requests per second relative to raw global fetch in the same round, median over the rounds.",
+      "CPU µs/req: process.cpuUsage() of the client process only (the server runs in another process), per request.",
+      "The brokerkit rows run every layer: operation matching, idempotency, routes, per-operation servers, retry, throttle (limits raised to 1,000,000/s), auth (cached token), sticky (cookies established), timeout and redirects.",
+      "@alpacahq/alpaca-trade-api: reached through its fetchApi hook (it has no base-URL option), which rewrites the host and calls global fetch; its rate limiter is raised far above the load like brokerkit's, retries stay on.",
+      "alor-api: pointed at the bench server through its endpoint options; it uses axios over node:http, not fetch.",
+    ],
+  };
+  const targets: TargetCheck[] = [];
+  for (const name of ["brokerkit Saxo (full stack)", "brokerkit ALOR (full stack)"]) {
+    const f = figures.find((x) => x.name === name);
+    if (!f || f.error !== undefined) continue;
+    const one = f.byConcurrency[1]?.vsOpenapiFetch ?? Number.NaN;
+    const many = f.byConcurrency[64]?.vsOpenapiFetch ?? Number.NaN;
+    targets.push({
+      target: `${name} ≥ 0.95× bare openapi-fetch at c=1 and c=64`,
+      measured: `${round(one)}× / ${round(many)}×`,
+      met: one >= 0.95 && many >= 0.95,
+    });
+  }
+  const viaTransport = figures.find((x) => x.name === "brokerkit Saxo + undici transport");
+  if (viaTransport && viaTransport.error === undefined) {
+    const one = viaTransport.byConcurrency[1]?.vsOpenapiFetch ?? Number.NaN;
+    const many = viaTransport.byConcurrency[64]?.vsOpenapiFetch ?? Number.NaN;
+    targets.push({
+      target: "brokerkit Saxo (full stack) over the undici transport ≥ 0.95× bare openapi-fetch over global fetch",
+      measured: `${round(one)}× / ${round(many)}×`,
+      met: one >= 0.95 && many >= 0.95,
+    });
+  }
+  for (const [name, checks] of [
+    ["openapi-fetch + undici transport", semantics["undici transport"] ?? []],
+    ["undici.fetch", semantics["undici.fetch"] ?? []],
+  ] as const) {
+    const f = figures.find((x) => x.name === name);
+    if (!f || f.error !== undefined) continue;
+    const one = f.byConcurrency[1]?.vsFetch ?? Number.NaN;
+    const many = f.byConcurrency[64]?.vsFetch ?? Number.NaN;
+    const same = checks.filter((c) => c.same).length;
+    targets.push({
+      target: `${name}: fetch semantics kept and ≥ 2× raw global fetch (to be offered as an opt-in transport)`,
+      measured: `${same}/${checks.length} semantics checks as fetch; ${round(one)}× / ${round(many)}×`,
+      met: same === checks.length && one >= 2 && many >= 2,
+    });
+  }
+  const data = figures.map((f) => ({
+    name: f.name,
+    error: f.error,
+    byConcurrency: Object.fromEntries(
+      Object.entries(f.byConcurrency).map(([c, v]) => [
+        c,
+        {
+          rps: round(v.rps, 0),
+          cpuUsPerRequest: round(v.cpuUs, 1),
+          vsFetch: round(v.vsFetch, 3),
+          vsOpenapiFetch: round(v.vsOpenapiFetch, 3),
+          roundsRps: v.rounds.map((r) => round(r.rps, 0)),
+        },
+      ]),
+    ),
+  }));
+  const names = Object.keys(semantics);
+  const semanticsTable: ResultTable = {
+    title: "Transport semantics: the same outcome as global fetch?",
+    headers: ["check", "global fetch", ...names],
+    rows: (semantics[names[0] as string] ?? []).map((row, i) => [
+      row.check,
+      row.fetch,
+      ...names.map((n) => {
+        const c = semantics[n]?.[i];
+        return c ? (c.same ? "same" : `differs: ${c.candidate}`) : "";
+      }),
+    ]),
+    notes: [
+      "undici transport: packages/bench/src/transport/undici-fetch.ts (undici 7 Dispatcher.request behind a fetch-shaped function; bodies stay Node streams until `body` is read).",
+      "undici.fetch rejects Request objects made by Node's global Request class (undici 7 does not accept another undici's Request), which is what openapi-fetch passes by default.",
+    ],
+  };
+  return {
+    method: [
+      `Request overhead: ${ROUNDS} interleaved rounds of ${ROUND_MS} ms per client and concurrency, after ${WARMUP_CALLS} warm-up calls; GC before each round; medians reported.`,
+    ],
+    tables: [table, semanticsTable],
+    targets,
+    data: { clients: data, semantics },
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * A fetch-compatible transport over undici's `Dispatcher.request` (the candidate opt-in transport the
+ * overhead suite measures). It keeps the fetch semantics the brokerkit stack relies on:
+ * - abort: the request's signal aborts the send and a body still being read, with the signal's reason;
+ * - streaming bodies both ways (request bodies are streamed, responses arrive as a ReadableStream);
+ * - cookies: every Set-Cookie line survives (`headers.getSetCookie()`); like fetch, no jar of its own;
+ * - redirects: `manual` returns the 3xx as is, `error` rejects, `follow` follows up to 20 hops the way
+ *   fetch does (303, and 301/302 after POST, become GET; credentials are dropped on a cross-origin hop);
+ * - gzip/deflate/br answers are decoded, like fetch, when the caller asked for them with Accept-Encoding.
+ * It skips what costs fetch most: the WHATWG Request re-validation per call and the per-call
+ * AbortSignal plumbing.
+ */
+import { Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { Agent, type Dispatcher } from "undici";
+
+export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface UndiciFetchOptions {
+  /** Default: a keep-alive Agent of its own. */
+  dispatcher?: Dispatcher;
+}
+
+const MAX_REDIRECTS = 20;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+const CROSS_ORIGIN_DROPPED = ["authorization", "cookie", "proxy-authorization"];
+
+export function createUndiciFetch(options: UndiciFetchOptions = {}): FetchLike {
+  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
+
+  async function send(
+    url: URL,
+    method: string,
+    headers: Headers,
+    body: Uint8Array | ReadableStream | null,
+    signal: AbortSignal,
+  ) {
+    const data = await dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body: body === null || body instanceof Uint8Array ? body : Readable.fromWeb(body as never),
+      signal,
+    });
+    return data;
+  }
+
+  return async (input, init) => {
+    // A Request with only `signal` and `redirect` in init (what the brokerkit stack passes) is not copied.
+    const request = input instanceof Request && onlySignalOrRedirect(init) ? input : new Request(input, init);
+    const signal = init?.signal ?? request.signal;
+    const redirect = init?.redirect ?? request.redirect;
+    if (signal.aborted) throw signal.reason;
+    let url = new URL(request.url);
+    let method = request.method;
+    let headers = request.headers;
+    const follow = redirect === "follow";
+    // A body that may have to be sent again after a 307/308 is read once, up front.
+    let body: Uint8Array | ReadableStream | null =
+      request.body === null ? null : follow ? new Uint8Array(await request.arrayBuffer()) : request.body;
+
+    for (let hop = 0; ; hop++) {
+      const data = await send(url, method, headers, body, signal);
+      const location = REDIRECTS.has(data.statusCode) ? headerValue(data.headers.location) : undefined;
+      if (location === undefined || redirect === "manual") return toResponse(data, url, signal);
+      data.body.resume();
+      if (redirect === "error") throw new TypeError(`fetch failed: redirect from ${url.origin} refused`);
+      if (hop >= MAX_REDIRECTS) throw new TypeError("fetch failed: too many redirects");
+      const target = new URL(location, url);
+      if (target.origin !== url.origin) {
+        headers = new Headers(headers);
+        for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
+      }
+      if (data.statusCode === 303 ? method !== "HEAD" : data.statusCode <= 302 && method === "POST") {
+        method = "GET";
+        body = null;
+        headers = new Headers(headers);
+        for (const name of ["content-type", "content-length", "content-encoding", "content-language"])
+          headers.delete(name);
+      }
+      url = target;
+    }
+  };
+}
+
+function onlySignalOrRedirect(init: RequestInit | undefined): boolean {
+  if (init === undefined) return true;
+  for (const key in init) if (key !== "signal" && key !== "redirect") return false;
+  return true;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal): Response {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(data.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.append(name, value);
+  }
+  let body: Readable | null = NULL_BODY.has(data.statusCode) ? null : data.body;
+  if (body === null) data.body.resume();
+  const decoder = body && decoderFor(headers.get("content-encoding"));
+  if (body && decoder) {
+    body = body.pipe(decoder);
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+  }
+  if (body && !signal.aborted) {
+    // Aborting after the headers ends a body still being read, with the signal's reason.
+    const stream = body;
+    const onAbort = () => stream.destroy(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    stream.once("close", () => signal.removeEventListener("abort", onAbort));
+  }
+  const response = new NodeBodyResponse(body, { status: data.statusCode, statusText: data.statusText, headers });
+  Object.defineProperty(response, "url", { value: url.href });
+  return response;
+}
+
+/**
+ * A Response whose body stays a Node stream unless someone reads `body` as a stream: json(), text()
+ * and arrayBuffer() read the Node stream directly, which skips the WHATWG stream machinery that costs
+ * fetch most of its time. `body` is a ReadableStream that pulls from the Node stream only when read,
+ * so checking it (`response.body === null`) costs little and does not take the fast path away.
+ */
+class NodeBodyResponse extends Response {
+  #source: Readable | null;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
+  /** Set once the body is read as a stream (or after clone()): reads then go through the stream. */
+  #viaStream = false;
+  #used = false;
+
+  constructor(source: Readable | null, init: ResponseInit) {
+    super(null, init);
+    this.#source = source;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    if (this.#stream === undefined) {
+      const source = this.#source;
+      let chunks: AsyncIterator<Buffer> | undefined;
+      this.#stream = source
+        ? new ReadableStream<Uint8Array<ArrayBuffer>>(
+            {
+              pull: async (controller) => {
+                this.#viaStream = true;
+                chunks ??= source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+                const { done, value } = await chunks.next();
+                if (done) controller.close();
+                else controller.enqueue(new Uint8Array(value));
+              },
+              cancel: (reason) => {
+                source.destroy(reason instanceof Error ? reason : undefined);
+              },
+            },
+            { highWaterMark: 0 },
+          )
+        : null;
+    }
+    return this.#stream;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#used || this.#viaStream;
+  }
+
+  async #bytes(): Promise<Buffer> {
+    if (this.#used || this.#stream?.locked) throw new TypeError("Body is unusable: Body has already been read");
+    this.#used = true;
+    if (this.#viaStream && this.#stream) return Buffer.from(await new Response(this.#stream).arrayBuffer());
+    const source = this.#source;
+    if (!source) return Buffer.alloc(0);
+    const chunks: Buffer[] = [];
+    for await (const chunk of source) chunks.push(chunk as Buffer);
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  }
+
+  override async text(): Promise<string> {
+    return (await this.#bytes()).toString("utf8");
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.#bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  override async blob(): Promise<Blob> {
+    return new Blob([new Uint8Array(await this.#bytes())], { type: this.headers.get("content-type") ?? "" });
+  }
+
+  override async formData(): Promise<FormData> {
+    return new Response(this.body, { headers: this.headers }).formData();
+  }
+
+  override clone(): Response {
+    const [mine, theirs] = (this.body ?? new ReadableStream()).tee();
+    this.#stream = mine;
+    this.#viaStream = true;
+    const copy = new Response(this.#source ? theirs : null, {
+      status: this.status,
+      statusText: this.statusText,
+      headers: this.headers,
+    });
+    Object.defineProperty(copy, "url", { value: this.url });
+    return copy;
+  }
+}
+
+function decoderFor(encoding: string | null) {
+  switch (encoding?.trim().toLowerCase()) {
+    case "gzip":
+    case "x-gzip":
+      return createGunzip();
+    case "deflate":
+      return createInflate();
+    case "br":
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}

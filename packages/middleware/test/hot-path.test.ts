@@ -1,0 +1,144 @@
+/**
+ * The fast paths of the per-call work (fewer Request copies, memoised cookies, string-matched base
+ * URLs) must behave exactly like the slow paths they stand in for.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { bearer } from "../src/auth/index.js";
+import { auth } from "../src/auth/layer.js";
+import { compose, fromFetch } from "../src/compose.js";
+import { createOperationTable } from "../src/operations.js";
+import { redirects } from "../src/redirects.js";
+import { retry } from "../src/retry.js";
+import { sticky } from "../src/sticky.js";
+import type { Layer } from "../src/types.js";
+import { clientOf, json, type LocalServer, startLocalServer } from "./support/local-server.js";
+
+const servers: LocalServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function start(handler: Parameters<typeof startLocalServer>[0]): Promise<LocalServer> {
+  const server = await startLocalServer(handler);
+  servers.push(server);
+  return server;
+}
+
+/** A pass-through layer, so that the layer above it is not directly above the fetch adapter. */
+const between: Layer = (next) => (request, context) => next(request, context);
+
+describe("hot paths", () => {
+  it("relativePath: URLs as a Request serializes them match, others are parsed like before", () => {
+    const table = createOperationTable([], "http://127.0.0.1:8080/sim/openapi/");
+    const parsed = (url: string) => {
+      const u = new URL(url);
+      if (u.origin !== "http://127.0.0.1:8080" || !u.pathname.startsWith("/sim/openapi")) return undefined;
+      const rest = u.pathname.slice("/sim/openapi".length);
+      return rest && !rest.startsWith("/") ? undefined : rest || "/";
+    };
+    const urls = [
+      "http://127.0.0.1:8080/sim/openapi",
+      "http://127.0.0.1:8080/sim/openapi/",
+      "http://127.0.0.1:8080/sim/openapi?x=1",
+      "http://127.0.0.1:8080/sim/openapi/port/v1/users/me?x=/y#z",
+      "http://127.0.0.1:8080/sim/openapi/port/../ref/v1/x",
+      "http://127.0.0.1:8080/sim/openapi/port/%2e%2e/ref",
+      "http://127.0.0.1:8080/sim/openapi/port/a b",
+      "http://127.0.0.1:8080/sim/openapi/trade/v2/orders:cancel/%7Bid%7D",
+      "http://127.0.0.1:8080/sim/openapiX/port",
+      "http://127.0.0.1:8081/sim/openapi/port",
+      "http://127.0.0.1:80800/sim/openapi/port".replace("80800", "8080@evil"),
+      "HTTP://127.0.0.1:8080/sim/openapi/port",
+    ];
+    for (const url of urls) {
+      let expected: string | undefined;
+      try {
+        expected = parsed(url);
+      } catch {
+        expected = "throws";
+      }
+      let actual: string | undefined;
+      try {
+        actual = table.relativePath(url);
+      } catch {
+        actual = "throws";
+      }
+      expect([url, actual]).toEqual([url, expected]);
+    }
+  });
+
+  it("find: a literal template wins over a parameterised one, as in the ordered list", () => {
+    const table = createOperationTable(
+      [
+        ["GET", "/v2/orders/{order_id}"],
+        ["GET", "/v2/orders/by_client"],
+      ],
+      "http://h",
+    );
+    expect(table.find("get", "/v2/orders/by_client")?.template).toBe("/v2/orders/by_client");
+    expect(table.find("GET", "/v2/orders/42")?.params).toEqual({ order_id: "42" });
+    const withWildcard = createOperationTable(
+      [
+        ["GET", "/a/b/**"],
+        ["GET", "/a/b"],
+      ],
+      "http://h",
+    );
+    // `/a/b/**` has more literal characters than `/a/b` and matches it too: the ordered list decides.
+    expect(withWildcard.find("GET", "/a/b")?.template).toBe("/a/b/**");
+  });
+
+  it("sticky under a retry that resends its request: the caller's Cookie is kept once, the jar's added once", async () => {
+    let failures = 1;
+    const server = await start((arrival, res) => {
+      if (arrival.path.endsWith("/isalive")) return json(res, 200, "OK", { "set-cookie": "lb=n1; Path=/" });
+      if (failures-- > 0) return json(res, 503, {});
+      json(res, 200, {});
+    });
+    const base = `${server.url}/api`;
+    const layer = sticky({
+      rule: { service: "/{service}/**", probe: "/{service}/isalive", lostStatuses: [] },
+      baseUrl: base,
+    });
+    // retry below auth resends auth's own (disposable) copy, on which sticky set Cookie in place.
+    const fetch = clientOf(
+      compose(fromFetch(), [auth(bearer({ accessToken: "t-0123456789" })), retry({ baseDelayMs: 1 }), layer]),
+    );
+    expect((await fetch(`${base}/port/v1/x`, { headers: { cookie: "mine=1" } })).status).toBe(200);
+    const calls = server.arrivals.filter((a) => !a.path.endsWith("/isalive"));
+    expect(calls.map((a) => a.headers.cookie)).toEqual(["mine=1; lb=n1", "mine=1; lb=n1"]);
+  });
+
+  it("sticky: once the jar is shared, a cookie set from outside is sent with the next call", async () => {
+    const server = await start((arrival, res) => {
+      if (arrival.path.endsWith("/isalive")) return json(res, 200, "OK", { "set-cookie": "lb=n1; Path=/" });
+      json(res, 200, {});
+    });
+    const base = `${server.url}/api`;
+    const layer = sticky({
+      rule: { service: "/{service}/**", probe: "/{service}/isalive", lostStatuses: [] },
+      baseUrl: base,
+    });
+    const fetch = clientOf(compose(fromFetch(), [layer]));
+    await fetch(`${base}/port/v1/x`);
+    await (await layer.jar()).setCookie("stream=s1; Path=/", `${base}/port`);
+    await fetch(`${base}/port/v1/x`);
+    expect(server.arrivals.at(-1)?.headers.cookie).toBe("lb=n1; stream=s1");
+  });
+
+  it("redirects not directly above the fetch adapter still follow by hand and strip credentials", async () => {
+    const other = await start((_arrival, res) => json(res, 200, { at: "other" }));
+    const origin = await start((arrival, res) => {
+      if (arrival.path === "/go") {
+        res.writeHead(302, { location: `${other.url}/landing` });
+        return res.end();
+      }
+      json(res, 200, {});
+    });
+    const fetch = clientOf(compose(fromFetch(), [redirects(), between]));
+    const response = await fetch(`${origin.url}/go`, { headers: { authorization: "Bearer secret-0123456789" } });
+    expect(await response.json()).toEqual({ at: "other" });
+    expect(other.arrivals[0]?.headers.authorization).toBeUndefined();
+    expect(origin.arrivals[0]?.headers.authorization).toBe("Bearer secret-0123456789");
+  });
+});
