@@ -90,6 +90,14 @@ describe("generate", () => {
     expect(config).toMatch(/"commaSeparatedQuery": \[\s*"symbols"\s*\]/);
   });
 
+  it("composes the client from only the layers and credential kinds its manifest uses", () => {
+    const client = readFileSync(join(pkg, "src/generated/trading/client.ts"), "utf8");
+    expect(client).toContain(
+      'composeBrokerClient<paths>(config, options, { auth: { "static-headers": staticHeadersScheme }, idempotency, routes })',
+    );
+    expect(client).not.toMatch(/createCache|sticky|oauth2Scheme|refreshExchangeScheme|createBrokerClient/);
+  });
+
   it("keeps maintainer changes to scaffolded files and unmanaged package.json fields", async () => {
     writeFileSync(join(pkg, "README.md"), "# hand-written\n");
     const packageJson = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));

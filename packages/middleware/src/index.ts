@@ -1,4 +1,13 @@
 export * from "./auth/index.js";
+export {
+  type AuthSchemes,
+  basicScheme,
+  bearerScheme,
+  oauth2Scheme,
+  refreshExchangeScheme,
+  type SchemeBuilder,
+  staticHeadersScheme,
+} from "./auth/schemes.js";
 export type { HeldRefreshLock, RefreshLock } from "./auth/token-cache.js";
 export {
   type CacheOptions,
@@ -8,8 +17,15 @@ export {
   nextSessionBoundary,
   type ResponseCache,
 } from "./cache.js";
-export { type BrokerClient, type BrokerClientOptions, type BrokerRuntime, createBrokerClient } from "./client.js";
+export { allFeatures, createBrokerClient } from "./client.js";
 export { compose, fromFetch, toFetch } from "./compose.js";
+export {
+  type BrokerClient,
+  type BrokerClientOptions,
+  type BrokerRuntime,
+  type ClientFeatures,
+  composeBrokerClient,
+} from "./compose-client.js";
 export type * from "./config.js";
 export type * from "./credentials.js";
 export * from "./errors.js";

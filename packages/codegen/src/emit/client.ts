@@ -39,10 +39,12 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
   const local = (name: string) =>
     declared.has(name) ? `Middleware${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
   const importOf = (name: string) => (local(name) === name ? name : `${name} as ${local(name)}`);
+  const features = clientFeatures(config);
   const imports = new Set([
     `type ${importOf("BrokerClient")}`,
     `type ${importOf("BrokerClientOptions")}`,
-    importOf("createBrokerClient"),
+    importOf("composeBrokerClient"),
+    ...features.imports.map(importOf),
   ]);
   for (const t of credentialTypes) if (/^[A-Z]\w+$/.test(t)) imports.add(`type ${t}`);
   const sortedImports = [...imports].sort((a, b) => a.replace(/^type /, "").localeCompare(b.replace(/^type /, "")));
@@ -73,10 +75,42 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
     envDocs,
     " */",
     `export function ${factory}(options: ${stem}ClientOptions): ${stem}Client {`,
-    `  return ${local("createBrokerClient")}<paths>(config, options);`,
+    `  return ${local("composeBrokerClient")}<paths>(config, options, ${features.literal(local)});`,
     "}",
     "",
   ].join("\n");
+}
+
+const SCHEME_BUILDERS: Record<AuthSchemeConfig["kind"], string> = {
+  "refresh-exchange": "refreshExchangeScheme",
+  oauth2: "oauth2Scheme",
+  "static-headers": "staticHeadersScheme",
+  basic: "basicScheme",
+  bearer: "bearerScheme",
+};
+
+/**
+ * The optional layers and credential builders this API's config uses: the client imports only
+ * these, so a bundler leaves the rest of the middleware out.
+ */
+function clientFeatures(config: ApiConfig): {
+  imports: string[];
+  literal: (local: (name: string) => string) => string;
+} {
+  const kinds = [...new Set(config.auth.map((a) => a.kind))];
+  const optional: [key: string, name: string][] = [];
+  if (config.cache) optional.push(["cache", "createCache"]);
+  if (config.idempotency) optional.push(["idempotency", "idempotency"]);
+  if (config.routes.length) optional.push(["routes", "routes"]);
+  if (config.sticky) optional.push(["sticky", "sticky"]);
+  return {
+    imports: [...kinds.map((k) => SCHEME_BUILDERS[k]), ...optional.map(([, name]) => name)],
+    literal: (local) => {
+      const auth = kinds.map((k) => `${JSON.stringify(k)}: ${local(SCHEME_BUILDERS[k])}`).join(", ");
+      const rest = optional.map(([key, name]) => (key === local(name) ? key : `${key}: ${local(name)}`));
+      return `{ ${[`auth: { ${auth} }`, ...rest].join(", ")} }`;
+    },
+  };
 }
 
 export function emitApiIndex(factory: string): string {

@@ -4,27 +4,16 @@
  * scheme and the fields it is missing, never the values.
  */
 import type { ApiConfig, AuthSchemeConfig } from "../config.js";
-import type { OAuth2Credentials } from "../credentials.js";
 import { ConfigError } from "../errors.js";
-import { expandUrl } from "../servers.js";
-import type { FetchLike } from "../types.js";
-import { basic } from "./basic.js";
-import { bearer } from "./bearer.js";
-import { oauth2 } from "./oauth2.js";
 import type { CredentialProvider } from "./provider.js";
-import { refreshExchange } from "./refresh-exchange.js";
-import { staticHeaders } from "./static-headers.js";
-import type { TokenStore } from "./token-cache.js";
+import type { AuthSchemes, Fields, ProviderContext, SchemeBuilder } from "./schemes.js";
 
-export interface ProviderContext {
-  servers: Record<string, string>;
-  fetch?: FetchLike;
-  tokenStore?: TokenStore;
-}
-
-type Fields = Record<string, unknown>;
-
-export function selectProvider(config: ApiConfig, credentials: unknown, context: ProviderContext): CredentialProvider {
+export function selectProvider(
+  config: ApiConfig,
+  credentials: unknown,
+  context: ProviderContext,
+  schemes: AuthSchemes,
+): CredentialProvider {
   const label = `${config.broker} ${config.api}`;
   if (!credentials || typeof credentials !== "object") {
     throw new ConfigError(
@@ -32,64 +21,15 @@ export function selectProvider(config: ApiConfig, credentials: unknown, context:
     );
   }
   const fields = credentials as Fields;
-  const shared = {
-    ...(context.fetch ? { fetch: context.fetch } : {}),
-    ...(context.tokenStore ? { store: context.tokenStore } : {}),
-  };
   for (const scheme of config.auth) {
     if (missingFields(scheme, fields).length) continue;
-    switch (scheme.kind) {
-      case "refresh-exchange":
-        return refreshExchange({
-          name: scheme.name,
-          refreshToken: fields.refreshToken as string,
-          tokenUrl: expandUrl(scheme.tokenUrl, context.servers),
-          tokenIn: scheme.tokenIn,
-          accessTokenField: scheme.accessTokenField,
-          defaultLifetimeMs: scheme.defaultLifetimeMs,
-          skewMs: scheme.skewMs,
-          minIntervalMs: scheme.minIntervalMs,
-          ...shared,
-        });
-      case "oauth2": {
-        const creds = fields as unknown as OAuth2Credentials;
-        // A refresh_token scheme given only an access token (and no store that may hold a refresh token)
-        // has nothing to refresh with: a static bearer token.
-        if (scheme.grant === "refresh_token" && !creds.refreshToken && !context.tokenStore) {
-          return bearer({ name: scheme.name, accessToken: creds.accessToken as string }, "oauth2");
-        }
-        return oauth2({
-          name: scheme.name,
-          tokenUrl: expandUrl(scheme.tokenUrl, context.servers),
-          grant: scheme.grant,
-          clientId: creds.clientId,
-          ...(creds.clientSecret ? { clientSecret: creds.clientSecret } : {}),
-          ...(creds.refreshToken ? { refreshToken: creds.refreshToken } : {}),
-          ...(creds.accessToken
-            ? {
-                initial: {
-                  accessToken: creds.accessToken,
-                  ...(creds.accessTokenExpiresAt ? { expiresAt: creds.accessTokenExpiresAt } : {}),
-                },
-              }
-            : {}),
-          ...(creds.onRefreshToken ? { onRefreshToken: creds.onRefreshToken } : {}),
-          skewMs: scheme.skewMs,
-          minIntervalMs: scheme.minIntervalMs,
-          ...shared,
-        });
-      }
-      case "static-headers":
-        return staticHeaders({
-          name: scheme.name,
-          headers: scheme.headers,
-          credentials: fields as Record<string, string>,
-        });
-      case "basic":
-        return basic({ name: scheme.name, username: fields.username as string, password: fields.password as string });
-      case "bearer":
-        return bearer({ name: scheme.name, accessToken: fields.accessToken as string });
+    const build = schemes[scheme.kind] as SchemeBuilder<typeof scheme.kind> | undefined;
+    if (!build) {
+      throw new ConfigError(
+        `${label}: this client was built without support for auth kind "${scheme.kind}" (scheme "${scheme.name}")`,
+      );
     }
+    return build(scheme as never, fields, context);
   }
   const reasons = config.auth.map(
     (scheme) => `${describeScheme(scheme)}: missing ${missingFields(scheme, fields).join(", ")}`,

@@ -1,0 +1,233 @@
+/**
+ * Assembles a typed openapi-fetch client for one API from its generated config: resolves the
+ * environment, picks the credential provider, and composes the layers in their fixed order.
+ * The core layers are always there; the optional ones (cache, idempotency, routes, sticky) and the
+ * credential builders come in through `features`, so a generated client carries only what its
+ * manifest uses. `createBrokerClient` (client.ts) passes all of them.
+ */
+import createClient, { type Client } from "openapi-fetch";
+import { auth } from "./auth/layer.js";
+import type { CredentialProvider } from "./auth/provider.js";
+import type { AuthSchemes } from "./auth/schemes.js";
+import { selectProvider } from "./auth/select.js";
+import type { TokenStore } from "./auth/token-cache.js";
+import type { createCache, ResponseCache } from "./cache.js";
+import { compose, fromFetch, toFetch } from "./compose.js";
+import type { ApiConfig } from "./config.js";
+import { ConfigError, MalformedResponseError } from "./errors.js";
+import type { idempotency } from "./idempotency.js";
+import { createOperationTable, matchOperations } from "./operations.js";
+import { querySerializerFor } from "./query.js";
+import { redirects } from "./redirects.js";
+import { type RetryOptions, retry } from "./retry.js";
+import type { routes } from "./routes.js";
+import { operationServers, resolveServers } from "./servers.js";
+import type { StickyLayer, sticky } from "./sticky.js";
+import type { BrokerStore } from "./store.js";
+import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
+import { timeout } from "./timeout.js";
+import type { FetchLike, Layer, Observer } from "./types.js";
+
+export interface BrokerClientOptions<
+  Env extends string = string,
+  ServerKey extends string = string,
+  Credentials = unknown,
+> {
+  /** Which of the manifest's environments to talk to. */
+  environment: Env;
+  credentials: Credentials;
+  /** Override base URLs by server key, e.g. `{ api: "http://127.0.0.1:4010" }` for a simulator. */
+  servers?: Partial<Record<ServerKey, string>>;
+  /** Transport; defaults to the global fetch. */
+  fetch?: FetchLike;
+  /** Receives middleware events (throttle waits, retries, token refreshes, probes, deprecations). */
+  observer?: Observer;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Retry tuning (defaults from the manifest), or `false` to send every call once. */
+  retry?: Partial<Pick<RetryOptions, "attempts" | "baseDelayMs" | "maxDelayMs" | "jitter">> | false;
+  /** Throttle tuning, or `false` to disable client-side rate limiting (not recommended). */
+  throttle?: Pick<ThrottleOptions, "marginMs" | "maxTransitMs"> | false;
+  /** Per-attempt deadline in ms (default from the manifest, 30 s), or `false` for none. */
+  timeoutMs?: number | false;
+  /** Where access tokens are kept; in memory by default. */
+  tokenStore?: TokenStore;
+  /**
+   * Shared state for several processes using one account: throttle buckets and tokens, e.g.
+   * `redisStore({ url })` from `@brokerkit/redis`. In memory (per process) by default; `tokenStore` wins.
+   */
+  store?: BrokerStore;
+  /**
+   * The reference-data cache of the manifest's `cache` routes: options, or `false` to send every call.
+   * `file` persists it across restarts; `sessionBoundaryUtc` (`HH:MM`) overrides the manifest's;
+   * `now` (epoch ms) is the clock that decides expiry.
+   */
+  cache?: { file?: string; maxEntries?: number; sessionBoundaryUtc?: string; now?: () => number } | false;
+}
+
+export interface BrokerRuntime {
+  readonly config: ApiConfig;
+  readonly environment: string;
+  /** Resolved base URLs by server key. */
+  readonly servers: Readonly<Record<string, string>>;
+  readonly baseUrl: string;
+  /** The composed fetch that every call goes through. */
+  readonly fetch: FetchLike;
+  /** The credential in use: sets auth headers, e.g. for a streaming connection. */
+  readonly credentials: CredentialProvider;
+  /** The throttle, when the manifest declares rate limits (stats, manual pause). */
+  readonly throttle: Throttle | undefined;
+  /** The Cookie header the sticky jar holds for `url` ("" when the API is not sticky). */
+  cookieHeaderFor(url: string): Promise<string>;
+  /** The reference-data cache (invalidate, flush, stats), when the manifest declares one and it is on. */
+  readonly cache: ResponseCache | undefined;
+}
+
+export type BrokerClient<Paths extends {}> = Client<Paths> & { readonly runtime: BrokerRuntime };
+
+/** What a client can do beyond the core layers; generated clients pass what their manifest uses. */
+export interface ClientFeatures {
+  /** Credential builders by auth kind (`refreshExchangeScheme`, `oauth2Scheme`, …). */
+  auth: AuthSchemes;
+  cache?: typeof createCache;
+  idempotency?: typeof idempotency;
+  routes?: typeof routes;
+  sticky?: typeof sticky;
+}
+
+const CLIENT_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+
+export function composeBrokerClient<Paths extends {}>(
+  config: ApiConfig,
+  options: BrokerClientOptions,
+  features: ClientFeatures,
+): BrokerClient<Paths> {
+  const servers = resolveServers(config, options.environment, options.servers as Record<string, string | undefined>);
+  const baseUrl = servers[config.server] as string;
+  const { observer } = options;
+  const provider = selectProvider(
+    config,
+    options.credentials,
+    {
+      servers,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...((options.tokenStore ?? options.store?.tokens)
+        ? { tokenStore: options.tokenStore ?? options.store?.tokens }
+        : {}),
+    },
+    features.auth,
+  );
+  const table = createOperationTable(config.operations, baseUrl);
+  const throttle =
+    options.throttle !== false && config.rateLimits.length
+      ? createThrottle({
+          rules: config.rateLimits,
+          // An unsettled call may still reach the server until its attempt times out.
+          maxTransitMs: options.timeoutMs === false ? undefined : (options.timeoutMs ?? config.timeoutMs),
+          ...(options.throttle ?? {}),
+          ...(observer ? { observer } : {}),
+          ...(options.store?.throttle ? { store: options.store.throttle } : {}),
+        })
+      : undefined;
+  const responseCache =
+    options.cache !== false && config.cache
+      ? need(
+          features.cache,
+          "cache",
+          config,
+        )({ rule: config.cache, ...(options.cache ?? {}), ...(observer ? { observer } : {}) })
+      : undefined;
+  const stickyLayer: StickyLayer | undefined = config.sticky
+    ? need(features.sticky, "sticky", config)({ rule: config.sticky, baseUrl, ...(observer ? { observer } : {}) })
+    : undefined;
+
+  // Outermost first; see the middleware README for why this order.
+  const layers: (Layer | false | undefined)[] = [
+    matchOperations(table),
+    // A hit sends nothing: it must take no throttle slot, token or retry.
+    responseCache?.layer,
+    config.idempotency && need(features.idempotency, "idempotency", config)(config.idempotency),
+    config.routes.length > 0 &&
+      need(
+        features.routes,
+        "routes",
+        config,
+      )({ rules: config.routes, baseUrl, table, ...(observer ? { observer } : {}) }),
+    operationServers(baseUrl, servers),
+    options.retry !== false &&
+      retry({ ...retryDefaults(config), ...(options.retry ?? {}), ...(observer ? { observer } : {}) }),
+    throttle?.layer,
+    auth(provider, observer ? { observer } : {}),
+    stickyLayer,
+    options.timeoutMs !== false && timeout({ timeoutMs: options.timeoutMs ?? config.timeoutMs }),
+    redirects({ credentialHeaders: provider.headerNames }),
+  ];
+  const handler = compose(
+    fromFetch(options.fetch ?? globalThis.fetch),
+    layers.filter((layer): layer is Layer => typeof layer === "function"),
+  );
+  // Throttle buckets are per credential, and the throttle runs before auth: seed the identity.
+  const stackFetch = toFetch(handler, () => ({ identity: provider.identity }));
+
+  const querySerializer = querySerializerFor(config.commaSeparatedQuery ?? []);
+  const client = createClient<Paths>({
+    baseUrl,
+    fetch: stackFetch,
+    ...(querySerializer ? { querySerializer } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+  wrapMalformedResponses(client as unknown as Record<string, unknown>);
+  const runtime: BrokerRuntime = {
+    config,
+    environment: options.environment,
+    servers,
+    baseUrl,
+    fetch: stackFetch,
+    credentials: provider,
+    throttle,
+    cookieHeaderFor: (url) => stickyLayer?.cookieHeaderFor(url) ?? Promise.resolve(""),
+    cache: responseCache,
+  };
+  return Object.assign(client, { runtime });
+}
+
+/** A config that uses a feature the client was built without is a generator bug: say which. */
+function need<T>(feature: T | undefined, name: string, config: ApiConfig): T {
+  if (!feature) {
+    throw new ConfigError(
+      `${config.broker} ${config.api}: the manifest uses "${name}" but this client was built without it; regenerate it`,
+    );
+  }
+  return feature;
+}
+
+function retryDefaults(config: ApiConfig): RetryOptions {
+  return {
+    attempts: config.retry.attempts,
+    baseDelayMs: config.retry.baseDelayMs,
+    maxDelayMs: config.retry.maxDelayMs,
+  };
+}
+
+/** openapi-fetch throws a bare SyntaxError on an unparsable 2xx body; name the call instead. */
+function wrapMalformedResponses(client: Record<string, unknown>): void {
+  for (const method of CLIENT_METHODS) {
+    const original = client[method] as (path: string, ...rest: unknown[]) => Promise<unknown>;
+    client[method] = async (path: string, ...rest: unknown[]) => {
+      try {
+        return await original(path, ...rest);
+      } catch (error) {
+        if (error instanceof SyntaxError) {
+          throw new MalformedResponseError(
+            `${method} ${path}: the response body is not valid JSON (${error.message})`,
+            {
+              method,
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+    };
+  }
+}
