@@ -38,6 +38,9 @@ export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions =
 
       let key = context.idempotencyKey ?? (header ? (request.headers.get(header) ?? undefined) : undefined);
       const body = bodyField ? await jsonObjectBody(request) : undefined;
+      // No header rule and a body that is not a JSON object: the key cannot travel with this request,
+      // so none is recorded and the retry layer treats the call as having no key.
+      if (header === undefined && body === undefined) return next(request, context);
       const supplied = body && bodyField ? body.object[bodyField] : undefined;
       if (typeof supplied === "string" && supplied !== "") key ??= supplied;
       else if (typeof supplied === "number") key ??= String(supplied);

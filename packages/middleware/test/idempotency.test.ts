@@ -12,6 +12,7 @@ import {
   startServer,
 } from "../../testing/src/server.js";
 import { compose, fromFetch } from "../src/compose.js";
+import { AmbiguousOutcomeError } from "../src/errors.js";
 import type { IdempotencyRule } from "../src/config.js";
 import { idempotency } from "../src/idempotency.js";
 import { retry } from "../src/retry.js";
@@ -142,5 +143,16 @@ describe("idempotency", () => {
     );
     expect(response.status).toBe(200);
     expect(bodies.map((b) => JSON.parse(b).client_order_id)).toEqual([context.idempotencyKey, context.idempotencyKey]);
+  });
+
+  it("records no key when the body cannot carry it, so retry never replays that POST", async () => {
+    const running = await server((_, __, res) => dropConnection(res));
+    const attempt = send([idempotency(alpaca), retry({ baseDelayMs: 10 })], `${running.url}/v2/orders`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "symbol=AAPL",
+    });
+    await expect(attempt).rejects.toBeInstanceOf(AmbiguousOutcomeError);
+    expect(bodies).toEqual(["symbol=AAPL"]);
   });
 });
