@@ -119,7 +119,6 @@ try {
   const probes = events.filter((e) => e.type === "probe").length;
   report.info(`isalive probes by the client: ${probes}, one per service, never two at a time:`);
   for (const probe of sim.probes) report.info(`  ${probe.service}/isalive → pinned to ${probe.backend}`);
-  report.info("  (the second streaming one is the hand-off's own GET /streaming/isalive; the jar keeps its cookies)");
   for (const service of ["port", "ref", "trade"]) {
     report.info(
       `cookies for ${service}: ${cookieNames(await client.runtime.cookieHeaderFor(`${sim.servers.gateway}/${service}/`))}`,

@@ -79,6 +79,8 @@ export interface BrokerRuntime {
   readonly throttle: Throttle | undefined;
   /** The Cookie header the sticky jar holds for `url` ("" when the API is not sticky). */
   cookieHeaderFor(url: string): Promise<string>;
+  /** Runs the sticky probe of `url`'s service if it has not run yet (no-op when the API is not sticky). */
+  ensureSticky(url: string, signal?: AbortSignal): Promise<void>;
   /** The reference-data cache (invalidate, flush, stats), when the manifest declares one and it is on. */
   readonly cache: ResponseCache | undefined;
 }
@@ -186,6 +188,7 @@ export function composeBrokerClient<Paths extends {}>(
     credentials: provider,
     throttle,
     cookieHeaderFor: (url) => stickyLayer?.cookieHeaderFor(url) ?? Promise.resolve(""),
+    ensureSticky: (url, signal) => stickyLayer?.ready(url, signal) ?? Promise.resolve(),
     cache: responseCache,
   };
   return Object.assign(client, { runtime });

@@ -29,6 +29,11 @@ export interface StickyOptions {
 export interface StickyLayer extends Layer {
   /** The Cookie header the jar holds for `url`, for connections made outside fetch (WebSocket). */
   cookieHeaderFor(url: string): Promise<string>;
+  /**
+   * Makes sure the service of `url` has had its one probe (running it now if needed), e.g. before a
+   * streaming connection that needs the service's cookies. Resolves at once for a URL outside any service.
+   */
+  ready(url: string, signal?: AbortSignal): Promise<void>;
   jar(): Promise<CookieJar>;
 }
 
@@ -218,7 +223,11 @@ export function sticky(options: StickyOptions): StickyLayer {
     return new Request(request, { headers });
   }
 
+  // The inner handler the layer was composed with, so `ready()` can probe outside a call.
+  let composedNext: Handler | undefined;
+
   const layer: Layer = (next) => {
+    composedNext = next;
     /** Sends with the jar's cookies (`fromJar` when the caller just read them) and stores any Set-Cookie. */
     const send = async (request: Request, context: CallContext, fromJar?: string) => {
       const cookies = fromJar ?? (await cookiesFor(request.url)).header;
@@ -262,6 +271,12 @@ export function sticky(options: StickyOptions): StickyLayer {
 
   return Object.assign(layer, {
     cookieHeaderFor: async (url: string) => (await getJar()).getCookieString(url),
+    ready: async (url: string, signal?: AbortSignal) => {
+      const service = serviceOf(url);
+      if (service === undefined) return;
+      if (!composedNext) throw new ConfigError("sticky: ready() needs the layer to be composed into a stack first");
+      await ensureReady(service, composedNext, signal);
+    },
     jar: () => {
       jarShared = true;
       memo.clear();

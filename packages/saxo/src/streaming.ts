@@ -3,12 +3,12 @@
  *
  * Saxo's streaming connection lives on another host (`…/streaming/ws/connect?contextId=…`), authorised
  * with the bearer token (header, or `authorization=BEARER …` in the query) and pinned by the same
- * load-balancer cookies as REST. So the streaming service is probed through the client first (its
- * isalive answer lands in the client's cookie jar), and the Cookie header comes from that same jar.
+ * load-balancer cookies as REST. So the client's sticky layer probes the streaming service first (once;
+ * its isalive answer lands in the client's cookie jar), and the Cookie header comes from that same jar.
  * While the connection lives, `keepStreamingAuthorized` re-authorises it after every token refresh.
  */
 import { randomUUID } from "node:crypto";
-import { ConfigError, HttpError } from "@brokerkit/middleware";
+import { ConfigError } from "@brokerkit/middleware";
 import type { SaxoClient } from "./generated/index.js";
 import { keepStreamingAuthorized, type StreamingAuthorizer } from "./streaming-reauthorize.js";
 
@@ -61,16 +61,10 @@ export async function createStreamingConnection(
     throw new ConfigError(`createStreamingConnection: environment "${runtime.environment}" has no streaming server`);
   }
 
-  // Through the client: the sticky layer probes the streaming service (once), and every Set-Cookie
-  // of the answer lands in the jar the connect request must present.
-  const alive = await client.GET("/streaming/isalive", { parseAs: "text" });
-  if (!alive.response.ok) {
-    throw new HttpError(`createStreamingConnection: GET /streaming/isalive answered ${alive.response.status}`, {
-      method: "GET",
-      url: alive.response.url,
-      status: alive.response.status,
-    });
-  }
+  // The sticky layer runs the streaming service's one isalive probe (unless it already has), and
+  // every Set-Cookie of its answer lands in the jar the connect request must present. A failed probe
+  // rejects with the sticky layer's HttpError or NetworkError.
+  await runtime.ensureSticky(`${runtime.baseUrl}/streaming/isalive`);
 
   const connectHttpUrl = `${streamingBase}/ws/connect?contextId=${encodeURIComponent(contextId)}`;
   const cookie = await runtime.cookieHeaderFor(connectHttpUrl);
