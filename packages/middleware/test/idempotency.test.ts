@@ -12,8 +12,8 @@ import {
   startServer,
 } from "../../testing/src/server.js";
 import { compose, fromFetch } from "../src/compose.js";
-import { AmbiguousOutcomeError } from "../src/errors.js";
 import type { IdempotencyRule } from "../src/config.js";
+import { AmbiguousOutcomeError } from "../src/errors.js";
 import { idempotency } from "../src/idempotency.js";
 import { retry } from "../src/retry.js";
 import type { CallContext, Layer } from "../src/types.js";
