@@ -3,6 +3,7 @@
  * spec being generated and the snapshot of the previous one can be compared without the file system.
  */
 import { dirname, posix, relative } from "node:path";
+import { refFragmentSegments } from "../json-pointer.js";
 import type { LoadedSpec } from "../spec/load.js";
 
 export interface SpecDocuments {
@@ -40,7 +41,7 @@ export function resolveRef(spec: SpecDocuments, ref: string, fromDoc: string): L
   const [file = "", pointer = ""] = ref.split("#", 2);
   const doc = file ? posix.normalize(posix.join(posix.dirname(fromDoc), decodeURI(file))) : fromDoc;
   let node: unknown = spec.documents[doc];
-  for (const segment of pointerSegments(pointer)) {
+  for (const segment of refFragmentSegments(pointer)) {
     node = node && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
   }
   return { value: node, doc, id: `${doc}#${pointer}` };
@@ -55,14 +56,6 @@ export function deref(spec: SpecDocuments, value: unknown, doc: string): Located
     current = resolveRef(spec, ref, current.doc);
   }
   return current;
-}
-
-function pointerSegments(pointer: string): string[] {
-  if (!pointer || pointer === "/") return [];
-  return pointer
-    .replace(/^\//, "")
-    .split("/")
-    .map((s) => decodeURIComponent(s).replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

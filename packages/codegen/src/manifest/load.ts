@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import { CodegenError, CodegenErrors, fieldPath } from "../errors.js";
+import { pointerSegments } from "../json-pointer.js";
 import { readSource, type SourceDocument } from "../source.js";
 import type { Manifest } from "./types.js";
 
@@ -165,14 +166,6 @@ function checkReferences(manifest: Manifest, source: SourceDocument): CodegenErr
       fail(["sticky", "service"], 'the pattern must capture "{service}"');
   }
   return errors;
-}
-
-function pointerSegments(pointer: string): string[] {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 /** Array indices become numbers so they print as `[0]` and locate inside YAML sequences. */

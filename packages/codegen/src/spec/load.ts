@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { dirname, relative, resolve } from "node:path";
 import { CodegenError, CodegenErrors, fieldPath } from "../errors.js";
+import { refFragmentSegments } from "../json-pointer.js";
 import { readSource, type SourceDocument } from "../source.js";
 
 export interface LoadedSpec {
@@ -146,7 +147,7 @@ function refError(doc: SourceDocument, use: RefUse, detail: string): CodegenErro
 /** Returns the first pointer segment that does not exist, or undefined when the pointer resolves. */
 function findMissing(value: unknown, pointer: string): string | undefined {
   let node = value;
-  for (const segment of pointerSegments(pointer)) {
+  for (const segment of refFragmentSegments(pointer)) {
     if (node && typeof node === "object" && segment in (node as object))
       node = (node as Record<string, unknown>)[segment];
     else return segment;
@@ -156,17 +157,9 @@ function findMissing(value: unknown, pointer: string): string | undefined {
 
 function walkPointer(value: unknown, pointer: string): unknown {
   let node = value;
-  for (const segment of pointerSegments(pointer)) {
+  for (const segment of refFragmentSegments(pointer)) {
     if (!node || typeof node !== "object") return undefined;
     node = (node as Record<string, unknown>)[segment];
   }
   return node;
-}
-
-function pointerSegments(pointer: string): string[] {
-  if (!pointer || pointer === "/") return [];
-  return pointer
-    .replace(/^\//, "")
-    .split("/")
-    .map((s) => decodeURIComponent(s).replace(/~1/g, "/").replace(/~0/g, "~"));
 }

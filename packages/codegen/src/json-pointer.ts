@@ -1,0 +1,13 @@
+/** JSON Pointer (RFC 6901) segments, as in ajv's `instancePath`: `/a~1b/0` → ["a/b", "0"]. */
+export function pointerSegments(pointer: string): string[] {
+  if (!pointer || pointer === "/") return [];
+  return pointer
+    .replace(/^\//, "")
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+/** Segments of a `$ref` fragment, which is also URI-encoded: `#/paths/~1v2~1orders%7Bx%7D`. */
+export function refFragmentSegments(fragment: string): string[] {
+  return pointerSegments(fragment).map((s) => decodeURIComponent(s));
+}
