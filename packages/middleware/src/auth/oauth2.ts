@@ -10,10 +10,10 @@ import { bearer } from "./bearer.js";
 import { type OAuth2Client, requestGrant } from "./oauth2-grant.js";
 import { requireAbsoluteUrl, requireOption } from "./options.js";
 import { type CredentialProvider, credentialIdentity } from "./provider.js";
-import { refreshingProvider } from "./refreshing-provider.js";
+import { type RefreshingCredentialOptions, refreshingProvider } from "./refreshing-provider.js";
 import { MemoryTokenStore, type TokenSet, type TokenStore } from "./token-cache.js";
 
-export interface OAuth2Options extends OAuth2Client {
+export interface OAuth2Options extends OAuth2Client, RefreshingCredentialOptions {
   tokenUrl?: string;
   /** Default: `refresh_token` when a refresh token is given, else `client_credentials` when a client secret is. */
   grant?: "refresh_token" | "client_credentials";
@@ -31,17 +31,6 @@ export interface OAuth2Options extends OAuth2Client {
    * refresh fails with an AuthError, but the new tokens stay current in the store.
    */
   onRefreshToken?(refreshToken: string, expiresAt?: number): void | Promise<void>;
-  name?: string;
-  /** Default 60 s. */
-  skewMs?: number;
-  /** Default 1 s. */
-  minIntervalMs?: number;
-  fetch?: FetchLike;
-  store?: TokenStore;
-  identity?: string;
-  observer?: Observer;
-  /** Default 30 s. */
-  timeoutMs?: number;
 }
 
 export function oauth2(options: OAuth2Options): CredentialProvider {

@@ -9,35 +9,20 @@ import type { FetchLike, Observer } from "../types.js";
 import { jwtExpiresAt } from "./jwt.js";
 import { requireAbsoluteUrl, requireOption } from "./options.js";
 import { type CredentialProvider, credentialIdentity } from "./provider.js";
-import { refreshingProvider } from "./refreshing-provider.js";
+import { type RefreshingCredentialOptions, refreshingProvider } from "./refreshing-provider.js";
 import { MemoryTokenStore, type TokenStore } from "./token-cache.js";
 import { postToTokenEndpoint, requireStringField } from "./token-endpoint.js";
 
-export interface RefreshExchangeOptions {
+export interface RefreshExchangeOptions extends RefreshingCredentialOptions {
   refreshToken: string;
   /** Absolute URL, e.g. `https://oauth.alor.ru/refresh`. */
   tokenUrl: string;
-  /** Scheme name for events and errors. Default `refresh-exchange`. */
-  name?: string;
   /** Default `query` (`?token=`). */
   tokenIn?: "query" | "body";
   /** Default `AccessToken`. */
   accessTokenField?: string;
   /** Lifetime assumed when the JWT has no `exp`. Default 30 minutes. */
   defaultLifetimeMs?: number;
-  /** Refresh this long before expiry. Default 60 s. */
-  skewMs?: number;
-  /** Never start an exchange sooner than this after the previous one ended. Default 1 s. */
-  minIntervalMs?: number;
-  /** Fetch used for the token endpoint (not the middleware stack). Default globalThis.fetch. */
-  fetch?: FetchLike;
-  /** Where the current token lives. Default in memory. */
-  store?: TokenStore;
-  /** Per-user throttle key. Default derived from a hash of the refresh token. */
-  identity?: string;
-  observer?: Observer;
-  /** Deadline of one token request. Default 30 s. */
-  timeoutMs?: number;
 }
 
 export function refreshExchange(options: RefreshExchangeOptions): CredentialProvider {

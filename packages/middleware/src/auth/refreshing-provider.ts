@@ -1,8 +1,27 @@
 /** The bearer provider behind every refreshing credential: lifecycle + observers + Authorization header. */
 import type { AuthKind } from "../config.js";
-import type { Observer } from "../types.js";
+import type { FetchLike, Observer } from "../types.js";
 import type { CredentialProvider } from "./provider.js";
-import { createTokenLifecycle, type TokenLifecycleOptions } from "./token-cache.js";
+import { createTokenLifecycle, type TokenLifecycleOptions, type TokenStore } from "./token-cache.js";
+
+/** The options every refreshing credential (refresh exchange, OAuth2) takes for its lifecycle. */
+export interface RefreshingCredentialOptions {
+  /** Scheme name for events and errors. */
+  name?: string;
+  /** Refresh this long before expiry. Default 60 s. */
+  skewMs?: number;
+  /** Never start an exchange sooner than this after the previous one ended. Default 1 s. */
+  minIntervalMs?: number;
+  /** Fetch used for the token endpoint (not the middleware stack). Default globalThis.fetch. */
+  fetch?: FetchLike;
+  /** Where the current token lives. Default in memory. */
+  store?: TokenStore;
+  /** Per-user throttle key. Default derived from a hash of the credential. */
+  identity?: string;
+  observer?: Observer;
+  /** Deadline of one token request. Default 30 s. */
+  timeoutMs?: number;
+}
 
 export interface RefreshingProviderOptions extends Omit<TokenLifecycleOptions, "emit"> {
   kind: AuthKind;
