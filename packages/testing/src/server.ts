@@ -15,6 +15,8 @@ export interface Arrival {
 }
 
 export interface SimRequest {
+  /** performance.now() at arrival, on the server's clock (the same as the arrival record's). */
+  at: number;
   method: string;
   url: URL;
   path: string;
@@ -61,6 +63,7 @@ export async function startServer(handler: SimHandler): Promise<RunningServer> {
         }
       }
       const req: SimRequest = {
+        at,
         method: raw.method ?? "GET",
         url,
         path: url.pathname,
@@ -98,7 +101,7 @@ export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
-  headers: Record<string, string> = {},
+  headers: Record<string, string | string[]> = {},
 ): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });

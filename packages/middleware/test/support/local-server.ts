@@ -1,9 +1,9 @@
 /**
- * Test helper: a real node:http server on 127.0.0.1 (OS-chosen port) that records each arrival
- * with its server-side time, headers and body. Tests stop it themselves.
+ * Test helper: the shared simulator harness (packages/testing/src/server.ts: a real node:http server
+ * on 127.0.0.1, OS-chosen port), with each arrival recorded once its body has been read.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { sendJson, startServer } from "../../../testing/src/server.js";
 import { toFetch } from "../../src/compose.js";
 import type { CallContext, Handler } from "../../src/types.js";
 
@@ -26,52 +26,22 @@ export interface LocalServer {
 
 export async function startLocalServer(handler: LocalHandler): Promise<LocalServer> {
   const arrivals: Arrival[] = [];
-  const server = createServer((req, res) => {
-    const at = performance.now();
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const arrival: Arrival = {
-        at,
-        method: req.method ?? "GET",
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-      };
-      arrivals.push(arrival);
-      Promise.resolve(handler(arrival, res)).catch((error: unknown) => {
-        if (!res.headersSent) json(res, 500, { message: String(error) });
-        else res.destroy();
-      });
-    });
+  const running = await startServer((req, res) => {
+    const arrival: Arrival = {
+      at: req.at,
+      method: req.method,
+      path: req.path,
+      query: req.url.searchParams,
+      headers: req.headers,
+      body: req.body,
+    };
+    arrivals.push(arrival);
+    return handler(arrival, res) as void | Promise<void>;
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    arrivals,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: running.url, arrivals, close: running.close };
 }
 
-export function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string | string[]> = {},
-) {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(body === undefined ? "" : JSON.stringify(body));
-}
+export const json = sendJson;
 
 /** An unsigned JWT-shaped token with the given claims (the client only reads `exp`). */
 export function jwtWith(claims: Record<string, unknown>): string {
