@@ -26,17 +26,8 @@ export interface CachedAnswer {
 const FORMAT = "brokerkit-response-cache";
 const VERSION = 1;
 
-interface FileEntry {
-  key: string;
-  route: string;
-  url: string;
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  /** The body, base64. */
-  body: string;
-  storedAt: number;
-}
+/** A stored answer as written to the file: the same fields, with the body in base64. */
+type FileEntry = Omit<CachedAnswer, "body"> & { body: string };
 
 export type LoadOutcome =
   | { kind: "missing" }
