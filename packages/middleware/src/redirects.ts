@@ -97,7 +97,7 @@ export function redirects(options: RedirectOptions = {}): Layer {
           headers,
           body,
           redirect: "manual",
-          signal: current.signal,
+          signal: context.signal ?? current.signal,
         });
       }
     };

@@ -24,7 +24,8 @@ export function timeout(options: TimeoutOptions): Layer {
 
   return (next: Handler): Handler =>
     async (request: Request, context: CallContext): Promise<Response> => {
-      const caller = request.signal;
+      // A layer above (auth) may hand the caller's signal over in the context instead of on the request.
+      const caller = context.signal ?? request.signal;
       if (caller.aborted) throw caller.reason;
       const controller = new AbortController();
       let headersReceived = false;

@@ -21,8 +21,9 @@ export interface CallContext {
   /** Identity of the credential the call is made with, for per-user buckets. Never the secret. */
   identity?: string;
   /**
-   * Signal for the current attempt: the caller's signal joined with the per-attempt deadline.
-   * The innermost fetch uses it when set; otherwise the request's own signal applies.
+   * Signal for the current attempt: the caller's signal (handed over by the auth layer, whose
+   * credentialed copy of the request does not follow it), joined with the per-attempt deadline below
+   * the timeout layer. Layers and the innermost fetch read `context.signal ?? request.signal`.
    */
   signal?: AbortSignal;
 }

@@ -10,8 +10,9 @@ import { createOperationTable } from "../src/operations.js";
 import { redirects } from "../src/redirects.js";
 import { retry } from "../src/retry.js";
 import { sticky } from "../src/sticky.js";
+import { timeout } from "../src/timeout.js";
 import type { Layer } from "../src/types.js";
-import { clientOf, json, type LocalServer, startLocalServer } from "./support/local-server.js";
+import { clientOf, delay, json, type LocalServer, startLocalServer } from "./support/local-server.js";
 
 const servers: LocalServer[] = [];
 afterEach(async () => {
@@ -140,5 +141,43 @@ describe("hot paths", () => {
     expect(await response.json()).toEqual({ at: "other" });
     expect(other.arrivals[0]?.headers.authorization).toBeUndefined();
     expect(origin.arrivals[0]?.headers.authorization).toBe("Bearer secret-0123456789");
+  });
+  // The auth layer's copy does not follow the caller's signal; the signal travels in context.signal.
+  describe("a caller abort still ends a call in flight below auth", () => {
+    const stacks: [string, Layer[]][] = [
+      ["auth directly above fetch", [auth(bearer({ accessToken: "t-0123456789" }))]],
+      [
+        "auth, timeout, redirects",
+        [auth(bearer({ accessToken: "t-0123456789" })), timeout({ timeoutMs: 5000 }), redirects()],
+      ],
+      ["auth, a layer between, redirects", [auth(bearer({ accessToken: "t-0123456789" })), between, redirects()]],
+    ];
+    for (const [name, layers] of stacks) {
+      it(`${name}: rejects with the caller's reason, also after a same-origin redirect`, async () => {
+        let answered = 0;
+        const server = await start((arrival, res) => {
+          if (arrival.path === "/hop") {
+            res.writeHead(307, { location: "/hang" });
+            return res.end();
+          }
+          // Never answers on its own: only the caller's abort can end the call.
+          res.on("close", () => answered++);
+        });
+        const fetch = clientOf(compose(fromFetch(), layers));
+        for (const path of ["/hang", "/hop"]) {
+          const controller = new AbortController();
+          const reason = new Error(`caller gave up on ${path}`);
+          const pending = fetch(`${server.url}${path}`, { signal: controller.signal });
+          await delay(100);
+          controller.abort(reason);
+          await expect(pending).rejects.toBe(reason);
+        }
+        expect(server.arrivals.map((a) => a.path)).toEqual(["/hang", "/hop", "/hang"]);
+        expect(server.arrivals.every((a) => a.headers.authorization === "Bearer t-0123456789")).toBe(true);
+        // The aborted connections were closed by the client, not left open.
+        await delay(50);
+        expect(answered).toBe(2);
+      });
+    }
   });
 });

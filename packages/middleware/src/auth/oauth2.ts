@@ -5,13 +5,12 @@
  */
 import { AuthError, ConfigError } from "../errors.js";
 import { registerSecret } from "../redact.js";
-import type { FetchLike, Observer } from "../types.js";
 import { bearer } from "./bearer.js";
 import { type OAuth2Client, requestGrant } from "./oauth2-grant.js";
 import { requireAbsoluteUrl, requireOption } from "./options.js";
 import { type CredentialProvider, credentialIdentity } from "./provider.js";
 import { type RefreshingCredentialOptions, refreshingProvider } from "./refreshing-provider.js";
-import { MemoryTokenStore, type TokenSet, type TokenStore } from "./token-cache.js";
+import { MemoryTokenStore, type TokenSet } from "./token-cache.js";
 
 export interface OAuth2Options extends OAuth2Client, RefreshingCredentialOptions {
   tokenUrl?: string;

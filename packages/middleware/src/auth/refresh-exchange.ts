@@ -5,12 +5,11 @@
  */
 
 import { registerSecret } from "../redact.js";
-import type { FetchLike, Observer } from "../types.js";
 import { jwtExpiresAt } from "./jwt.js";
 import { requireAbsoluteUrl, requireOption } from "./options.js";
 import { type CredentialProvider, credentialIdentity } from "./provider.js";
 import { type RefreshingCredentialOptions, refreshingProvider } from "./refreshing-provider.js";
-import { MemoryTokenStore, type TokenStore } from "./token-cache.js";
+import { MemoryTokenStore } from "./token-cache.js";
 import { postToTokenEndpoint, requireStringField } from "./token-endpoint.js";
 
 export interface RefreshExchangeOptions extends RefreshingCredentialOptions {
