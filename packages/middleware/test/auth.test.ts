@@ -61,6 +61,15 @@ async function startAuthority(options: AuthorityOptions = {}) {
   return { ...state, url: server.url };
 }
 
+/** A token store that counts its reads, as a shared (e.g. Redis) store would count GETs. */
+class CountingStore extends MemoryTokenStore {
+  reads = 0;
+  override get() {
+    this.reads++;
+    return super.get();
+  }
+}
+
 function clientFor(provider: CredentialProvider, layers: Layer[] = []) {
   const events: MiddlewareEvent[] = [];
   const fetch = clientOf(compose(fromFetch(), [auth(provider, { observer: (e) => events.push(e) }), ...layers]));
@@ -180,6 +189,43 @@ describe("refreshExchange + auth layer", () => {
     expect(await response.json()).toEqual({ message: "unauthorized" });
     expect(authority.apiRequests).toHaveLength(2);
     expect(authority.tokenRequests).toHaveLength(2); // the initial mint and one refresh
+  });
+
+  it("reads its token store once per token, not once per call", async () => {
+    const authority = await startAuthority({ lifetimeS: 600 });
+    const store = new CountingStore();
+    const provider = refreshExchange({ refreshToken: REFRESH_TOKEN, tokenUrl: `${authority.url}/refresh`, store });
+    const { fetch } = clientFor(provider);
+    expect((await fetch(`${authority.url}/first`)).status).toBe(200);
+    const readsForFirstToken = store.reads;
+    await Promise.all(Array.from({ length: 100 }, () => fetch(`${authority.url}/md/v2/time`)));
+    for (let i = 0; i < 100; i++) expect((await fetch(`${authority.url}/md/v2/time`)).status).toBe(200);
+    expect(store.reads).toBe(readsForFirstToken);
+    expect(readsForFirstToken).toBeLessThanOrEqual(2);
+    expect(authority.tokenRequests).toHaveLength(1);
+  });
+
+  it("after a 401 reads the store afresh and replays with a token stored there meanwhile, without an exchange", async () => {
+    const authority = await startAuthority({ lifetimeS: 600 });
+    const store = new CountingStore();
+    const provider = refreshExchange({ refreshToken: REFRESH_TOKEN, tokenUrl: `${authority.url}/refresh`, store });
+    const { fetch } = clientFor(provider);
+    expect((await fetch(`${authority.url}/a`)).status).toBe(200);
+    const first = authority.apiRequests[0]?.headers.authorization;
+    // Another process (sharing the store) was refused the token, refreshed, and stored its new one.
+    authority.valid.clear();
+    const replacement = jwtWith({ sub: "P0001", exp: Math.floor(Date.now() / 1000) + 600 });
+    authority.valid.add(replacement);
+    await store.set({ accessToken: replacement, expiresAt: Date.now() + 600_000 });
+    expect((await fetch(`${authority.url}/b`)).status).toBe(200);
+    expect(authority.apiRequests.slice(1).map((a) => a.headers.authorization)).toEqual([
+      first,
+      `Bearer ${replacement}`,
+    ]);
+    expect(authority.tokenRequests).toHaveLength(1);
+    // The replacement is remembered: the next call sends it at once.
+    expect((await fetch(`${authority.url}/c`)).status).toBe(200);
+    expect(authority.apiRequests.at(-1)?.headers.authorization).toBe(`Bearer ${replacement}`);
   });
 
   it("respects the min-interval floor under a storm of 401s", async () => {

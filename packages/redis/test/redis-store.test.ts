@@ -170,6 +170,26 @@ describe.skipIf(!redis)(`redisStore against a real redis-server${reason ? ` (${r
     expect(new Set(headers.map((h) => h.get("authorization"))).size).toBe(1);
   });
 
+  it("a process reads the shared token from Redis once per token, not once per call", async () => {
+    const secret = randomBytes(8).toString("hex");
+    const tokenServer = await server((_req, res) => {
+      const exp = Math.floor(Date.now() / 1000) + 1800;
+      sendJson(res, 200, { AccessToken: signJwt({ sub: "P1", exp }, secret) });
+    });
+    const provider = refreshExchange({
+      refreshToken: `r-${randomBytes(8).toString("hex")}`,
+      tokenUrl: `${tokenServer.url}/refresh`,
+      store: store({ keyPrefix: prefix() }).tokens,
+    });
+    const raw = new Redis(redis?.url ?? "");
+    opened.push({ close: async () => void raw.disconnect() });
+    const gets = async () => Number(/cmdstat_get:calls=(\d+)/.exec(await raw.info("commandstats"))?.[1] ?? 0);
+    await provider.apply(new Headers());
+    const before = await gets();
+    for (let i = 0; i < 200; i++) await provider.apply(new Headers());
+    expect(await gets()).toBe(before);
+  });
+
   it("tokens are encrypted in Redis; another key cannot read them; plain text only on explicit opt-in", async () => {
     const keyPrefix = prefix();
     const key = randomBytes(32).toString("hex");

@@ -7,6 +7,9 @@
  * The token set lives behind `TokenStore`, so a shared (e.g. Redis) store can replace memory.
  * Single flight is per process. A shared store that also offers a `refreshLock` extends it across
  * processes: one process exchanges under the lock, the others wait for the token it stores.
+ * The set last read from or written to the store is reused while it is fresh, so a shared store (a
+ * Redis GET and a decryption) is read once per token, not once per call. A token another process
+ * stores early (after a 401 there) is picked up at this process's own 401, which reads the store.
  */
 import type { MiddlewareEvent } from "../events.js";
 import { registerSecret } from "../redact.js";
@@ -91,6 +94,12 @@ export interface TokenLifecycle {
 export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifecycle {
   const { store, skewMs, minIntervalMs } = options;
   let inflight: Promise<TokenSet> | undefined;
+  /** What the store held when last read or written; reused until it goes stale. */
+  let known: TokenSet | undefined;
+  const read = async (): Promise<TokenSet | undefined> => {
+    known = await store.get();
+    return known;
+  };
   /** When the last exchange settled (success or failure); the floor counts from here. */
   let lastSettledAt = Number.NEGATIVE_INFINITY;
 
@@ -101,13 +110,15 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
   async function exchange(reason: RefreshReason, sharedFloorMs = 0): Promise<TokenSet> {
     const wait = Math.max(lastSettledAt + minIntervalMs - Date.now(), sharedFloorMs);
     if (wait > 0) await sleep(wait);
-    const previous = await store.get();
+    // Read afresh: another process may have rotated the refresh token this exchange must use.
+    const previous = await read();
     options.emit({ type: "token.refresh", provider: options.name, reason });
     try {
       const next = await options.mint(previous);
       registerSecret(next.accessToken);
       registerSecret(next.refreshToken);
       await store.set(next);
+      known = next;
       await options.afterMint?.(next, previous);
       options.emit(
         next.expiresAt === undefined
@@ -133,7 +144,7 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
       if (held) {
         let exchanged = false;
         try {
-          const current = await store.get();
+          const current = await read();
           if (usable(current)) return current;
           exchanged = true;
           return await exchange(reason, held.floorMs);
@@ -142,7 +153,7 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
         }
       }
       await sleep(Math.min(LOCK_POLL_MAX_MS, LOCK_POLL_FIRST_MS * 2 ** attempt));
-      const current = await store.get();
+      const current = await read();
       if (usable(current)) return current;
     }
   }
@@ -166,7 +177,8 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
   return {
     async accessToken(signal) {
       if (inflight) return (await abortable(inflight, signal)).accessToken;
-      const current = await store.get();
+      if (isFresh(known)) return known.accessToken;
+      const current = await read();
       if (isFresh(current)) return current.accessToken;
       // Another caller may have started the exchange while we awaited the store.
       const shared = inflight ?? refresh(current ? "expired" : "initial");
@@ -174,7 +186,8 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
     },
     async renew(rejected, signal) {
       if (inflight) return (await abortable(inflight, signal)).accessToken !== rejected;
-      const current = await store.get();
+      // Always from the store: the rejected token may be the one remembered here.
+      const current = await read();
       if (current && current.accessToken !== rejected) return true;
       const shared = inflight ?? refresh("401", rejected);
       return (await abortable(shared, signal)).accessToken !== rejected;
