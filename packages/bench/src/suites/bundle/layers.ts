@@ -11,7 +11,7 @@ const MIDDLEWARE = "@brokerkit/middleware";
 const CORE_SOURCE = `export { default as createClient } from "openapi-fetch";
 export { compose, fromFetch, toFetch, HttpError, RateLimitError, AuthError, TimeoutError, NetworkError, AmbiguousOutcomeError } from "${MIDDLEWARE}";`;
 
-export interface LayerPart {
+interface LayerPart {
   name: string;
   /** Exports of @brokerkit/middleware that make up the part. */
   exports: string;
@@ -19,7 +19,7 @@ export interface LayerPart {
   required: boolean;
 }
 
-export const LAYER_PARTS: readonly LayerPart[] = [
+const LAYER_PARTS: readonly LayerPart[] = [
   {
     name: "throttle (sliding-window scheduler, 429 and X-RateLimit-* feedback)",
     exports: "createThrottle",
