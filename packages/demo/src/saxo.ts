@@ -4,11 +4,10 @@
  * order, hand the session over to a streaming WebSocket, and survive a token refresh; then show the
  * probes, the cookies (names only), the refreshes and the throttle waits behind those calls.
  */
-import { randomBytes } from "node:crypto";
-import { request } from "node:http";
 import type { MiddlewareEvent } from "@brokerkit/middleware";
 import { createSaxoClient, createStreamingConnection, startSaxoLogin } from "@brokerkit/saxo";
 import { startSaxoSimulator } from "@brokerkit/testing/saxo/index";
+import { webSocketHandshake } from "@brokerkit/testing/websocket";
 import { createReport } from "./report.js";
 
 const report = createReport("Saxo");
@@ -151,29 +150,4 @@ function cookieNames(header: string): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The opening handshake of a WebSocket (what a client such as `ws` sends), to show the hand-off works. */
-function webSocketHandshake(url: string, headers: Readonly<Record<string, string>>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url.replace(/^ws/, "http"), {
-      headers: {
-        ...headers,
-        Connection: "Upgrade",
-        Upgrade: "websocket",
-        "Sec-WebSocket-Key": randomBytes(16).toString("base64"),
-        "Sec-WebSocket-Version": "13",
-      },
-    });
-    req.on("upgrade", (response, socket) => {
-      socket.destroy();
-      resolve(response.statusCode ?? 0);
-    });
-    req.on("response", (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    req.on("error", reject);
-    req.end();
-  });
 }

@@ -1,9 +1,8 @@
 /** The streaming hand-off end to end: same cookie jar as REST, the token, and re-authorisation on refresh. */
-import { randomBytes } from "node:crypto";
-import { request } from "node:http";
 import { ConfigError } from "@brokerkit/middleware";
 import { afterEach, describe, expect, it } from "vitest";
 import { affinityCookieName, EDGE_COOKIE } from "../../testing/src/saxo/index.js";
+import { webSocketHandshake } from "../../testing/src/websocket.js";
 import { createStreamingConnection, type StreamingConnection } from "../src/index.js";
 import { clientFor, eventually, simulator, stopSimulators } from "./helpers.js";
 
@@ -15,31 +14,6 @@ afterEach(async () => {
   await stopSimulators();
   expect(failures.splice(0).map(String)).toEqual([]);
 });
-
-/** A real WebSocket opening handshake (RFC 6455) with the given headers; resolves with the status. */
-function webSocketHandshake(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url.replace(/^ws/, "http"), {
-      headers: {
-        ...headers,
-        Connection: "Upgrade",
-        Upgrade: "websocket",
-        "Sec-WebSocket-Key": randomBytes(16).toString("base64"),
-        "Sec-WebSocket-Version": "13",
-      },
-    });
-    req.on("upgrade", (response, socket) => {
-      socket.destroy();
-      resolve(response.statusCode ?? 0);
-    });
-    req.on("response", (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 function cookieMap(header: string): Record<string, string> {
   return Object.fromEntries(header.split("; ").map((pair) => pair.split("=", 2) as [string, string]));

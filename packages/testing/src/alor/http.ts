@@ -3,6 +3,7 @@
  * dropped on purpose), errors that carry their reply, route matching and strict parameter parsing.
  */
 import type { ServerResponse } from "node:http";
+import { matchSegments } from "../path-template.js";
 import type { SimRequest } from "../server.js";
 import { sendJson } from "../server.js";
 
@@ -43,21 +44,7 @@ export function send(res: ServerResponse, reply: Reply): void {
 
 /** Matches `/md/v2/Securities/{exchange}/{symbol}`-style patterns; literal segments ignore case, as ALOR's do. */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
-  const want = pattern.split("/");
-  const got = path.split("/");
-  if (want.length !== got.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] as string;
-    const g = got[i] as string;
-    if (w.startsWith("{") && w.endsWith("}")) {
-      if (!g) return undefined;
-      params[w.slice(1, -1)] = decodeURIComponent(g);
-    } else if (w.toLowerCase() !== g.toLowerCase()) {
-      return undefined;
-    }
-  }
-  return params;
+  return matchSegments(pattern.split("/"), path.split("/"), { ignoreCase: true });
 }
 
 export function requiredParam(query: URLSearchParams, name: string): string {

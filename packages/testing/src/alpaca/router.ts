@@ -2,6 +2,7 @@
  * Route table for the simulator: `METHOD /path/{param}` templates, matched segment by segment.
  * Alpaca's colon sub-paths (`/v2/orders:by_client_order_id`) are literal segments.
  */
+import { matchSegments } from "../path-template.js";
 
 export interface RouteMatch<T> {
   route: T;
@@ -37,20 +38,4 @@ export class Router<T extends RouteDefinition> {
     }
     return pathMatched ? "method-not-allowed" : undefined;
   }
-}
-
-function matchSegments(want: string[], got: string[]): Record<string, string> | undefined {
-  if (want.length !== got.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] as string;
-    const g = got[i] as string;
-    if (w.startsWith("{") && w.endsWith("}")) {
-      if (!g) return undefined;
-      params[w.slice(1, -1)] = decodeURIComponent(g);
-    } else if (w !== g) {
-      return undefined;
-    }
-  }
-  return params;
 }
