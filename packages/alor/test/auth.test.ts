@@ -33,8 +33,9 @@ describe("ALOR token lifecycle", () => {
   });
 
   it("a token past its expiry is refreshed exactly once, however many calls need it at that moment", async () => {
-    // The manifest refreshes 30 s before `exp`: a 31.2 s JWT goes stale for the client after 1.2 s.
-    const sim = await simulator({ tokenLifetimeMs: 31_200 });
+    // The manifest refreshes 30 s before `exp`, but never before half a token's life: a 2.4 s JWT goes
+    // stale for the client after 1.2 s (refreshing 30 s early would mean a new token for every call).
+    const sim = await simulator({ tokenLifetimeMs: 2_400 });
     const { client, events } = clientFor(sim);
     await unwrap(client.GET("/md/v2/time"));
     expect(sim.counters.tokenExchanges).toBe(1);

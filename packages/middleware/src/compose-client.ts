@@ -11,6 +11,7 @@ import type { CredentialProvider } from "./auth/provider.js";
 import type { AuthSchemes } from "./auth/schemes.js";
 import { selectProvider } from "./auth/select.js";
 import type { TokenStore } from "./auth/token-cache.js";
+import { body } from "./body.js";
 import type { createCache, ResponseCache } from "./cache.js";
 import { compose, fromFetch, toFetch } from "./compose.js";
 import type { ApiConfig } from "./config.js";
@@ -48,8 +49,15 @@ export interface BrokerClientOptions<
   retry?: Partial<Pick<RetryOptions, "attempts" | "baseDelayMs" | "maxDelayMs" | "jitter">> | false;
   /** Throttle tuning, or `false` to disable client-side rate limiting (not recommended). */
   throttle?: Pick<ThrottleOptions, "marginMs" | "maxTransitMs"> | false;
-  /** Per-attempt deadline in ms (default from the manifest, 30 s), or `false` for none. */
+  /**
+   * Per-attempt deadline in ms, response body included (default from the manifest, 30 s), or `false` for
+   * none. It also bounds each token request, and how long a call waits behind a pause the broker imposed.
+   */
   timeoutMs?: number | false;
+  /** Largest response body read, in bytes (default 32 MiB); a larger one fails with ResponseTooLargeError. Streams are exempt. */
+  maxResponseBytes?: number;
+  /** A streaming operation's body that brings no byte for this long fails with a TimeoutError (default 120 s), or `false`. */
+  streamIdleTimeoutMs?: number | false;
   /** Where access tokens are kept; in memory by default. */
   tokenStore?: TokenStore;
   /**
@@ -73,6 +81,11 @@ export interface BrokerRuntime {
   readonly baseUrl: string;
   /** The composed fetch that every call goes through. */
   readonly fetch: FetchLike;
+  /**
+   * The same stack for requests a helper makes on its own behalf (reconciliation lookups, stream
+   * hand-offs): a redirect that leaves the origin is refused instead of followed.
+   */
+  readonly ownFetch: FetchLike;
   /** The credential in use: sets auth headers, e.g. for a streaming connection. */
   readonly credentials: CredentialProvider;
   /** The throttle, when the manifest declares rate limits (stats, manual pause). */
@@ -107,12 +120,14 @@ export function composeBrokerClient<Paths extends {}>(
   const servers = resolveServers(config, options.environment, options.servers as Record<string, string | undefined>);
   const baseUrl = servers[config.server] as string;
   const { observer } = options;
+  const timeoutMs = options.timeoutMs === false ? undefined : (options.timeoutMs ?? config.timeoutMs);
   const provider = selectProvider(
     config,
     options.credentials,
     {
       servers,
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...((options.tokenStore ?? options.store?.tokens)
         ? { tokenStore: options.tokenStore ?? options.store?.tokens }
         : {}),
@@ -125,7 +140,9 @@ export function composeBrokerClient<Paths extends {}>(
       ? createThrottle({
           rules: config.rateLimits,
           // An unsettled call may still reach the server until its attempt times out.
-          maxTransitMs: options.timeoutMs === false ? undefined : (options.timeoutMs ?? config.timeoutMs),
+          maxTransitMs: timeoutMs,
+          // A call does not wait behind a broker-imposed pause for longer than it would wait for an answer.
+          ...(timeoutMs === undefined ? {} : { maxPauseWaitMs: timeoutMs }),
           ...(options.throttle ?? {}),
           ...(observer ? { observer } : {}),
           ...(options.store?.throttle ? { store: options.store.throttle } : {}),
@@ -161,7 +178,11 @@ export function composeBrokerClient<Paths extends {}>(
     throttle?.layer,
     auth(provider, observer ? { observer } : {}),
     stickyLayer,
-    options.timeoutMs !== false && timeout({ timeoutMs: options.timeoutMs ?? config.timeoutMs }),
+    timeoutMs !== undefined && timeout({ timeoutMs }),
+    body({
+      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
+      ...(options.streamIdleTimeoutMs === undefined ? {} : { streamIdleTimeoutMs: options.streamIdleTimeoutMs }),
+    }),
     redirects({ credentialHeaders: provider.headerNames }),
   ];
   const handler = compose(
@@ -170,6 +191,7 @@ export function composeBrokerClient<Paths extends {}>(
   );
   // Throttle buckets are per credential, and the throttle runs before auth: seed the identity.
   const stackFetch = toFetch(handler, () => ({ identity: provider.identity }));
+  const ownFetch = toFetch(handler, () => ({ identity: provider.identity, sameOriginRedirects: true }));
 
   const querySerializer = querySerializerFor(config.commaSeparatedQuery ?? []);
   const client = createClient<Paths>({
@@ -185,6 +207,7 @@ export function composeBrokerClient<Paths extends {}>(
     servers,
     baseUrl,
     fetch: stackFetch,
+    ownFetch,
     credentials: provider,
     throttle,
     cookieHeaderFor: (url) => stickyLayer?.cookieHeaderFor(url) ?? Promise.resolve(""),

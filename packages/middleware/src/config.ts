@@ -59,8 +59,13 @@ export interface StickyRule {
   service: string;
   /** Probe path template, e.g. `/{service}/isalive`. */
   probe: string;
-  /** Statuses that mean the server lost our session and the probe must run again. */
+  /** Statuses that may mean the server lost our session and the probe must run again. */
   lostStatuses: number[];
+  /**
+   * When present, a `lostStatuses` answer means a lost session only if its JSON body's `ErrorCode` is one
+   * of these. An answer with `Retry-After` never does: the server asked to wait, not to re-probe.
+   */
+  lostErrorCodes?: string[];
 }
 
 export interface RouteRule {

@@ -67,7 +67,14 @@ export class HttpError extends BrokerkitError {
 }
 
 /** 429, or a throttle that could not admit the call. */
-export class RateLimitError extends HttpError {}
+export class RateLimitError extends HttpError {
+  /** Epoch ms at which the limit is expected to reopen, when known. */
+  readonly reopensAt: number | undefined;
+  constructor(message: string, details: HttpErrorDetails & { reopensAt?: number }) {
+    super(message, details);
+    this.reopensAt = details.reopensAt;
+  }
+}
 
 /** Credentials are missing, were rejected, or could not be refreshed. */
 export class AuthError extends BrokerkitError {
@@ -108,6 +115,20 @@ export class MalformedResponseError extends BrokerkitError {
   constructor(message: string, details: ErrorDetails & { status?: number } = {}) {
     super(message, details);
     this.status = details.status;
+  }
+}
+
+/** The response body was larger than the client's `maxResponseBytes`; the rest of it was not read. */
+export class ResponseTooLargeError extends BrokerkitError {
+  readonly limitBytes: number;
+  readonly status: number;
+  /** The spec operation, e.g. `GET /md/v2/Securities`, when the stack knows it. */
+  readonly operation: string | undefined;
+  constructor(message: string, details: ErrorDetails & { limitBytes: number; status: number; operation?: string }) {
+    super(message, details);
+    this.limitBytes = details.limitBytes;
+    this.status = details.status;
+    this.operation = details.operation;
   }
 }
 

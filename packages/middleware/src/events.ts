@@ -5,6 +5,8 @@ export type MiddlewareEvent =
   | { type: "retry"; attempt: number; delayMs: number; reason: string; method: string; url: string }
   | { type: "token.refresh"; provider: string; reason: "initial" | "expired" | "401" }
   | { type: "token.refreshed"; provider: string; expiresAt?: number }
+  /** A token arrived already expired (server clock behind, `expires_in: 0`): it is reused, not re-minted per call. */
+  | { type: "token.clockSkew"; provider: string; expiredByMs: number; assumedLifetimeMs?: number }
   | { type: "probe"; service: string; url: string; status?: number }
   | { type: "deprecation"; route: string; reason: "spec" | "header"; sunset?: string; link?: string }
   | { type: "route.rewrite"; from: string; to: string }

@@ -10,6 +10,12 @@ export {
 } from "./auth/schemes.js";
 export type { HeldRefreshLock, RefreshLock } from "./auth/token-cache.js";
 export {
+  type BodyOptions,
+  body,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+} from "./body.js";
+export {
   type CacheOptions,
   type CacheStats,
   cache,

@@ -16,6 +16,8 @@ export interface RateLimitDimension {
 
 const PREFIX = "x-ratelimit-";
 const DIMENSION_HEADER = /^x-ratelimit-(?:(.+)-)?(limit|remaining|reset)$/;
+/** IMF-fixdate, RFC 850 and asctime forms all start with a day name. */
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
 /** Reset values at or above this are Unix epoch seconds (2001-09-09 onwards); no server asks for a 31-year wait. */
 const EPOCH_SECONDS_FLOOR = 1e9;
 /** Reset values at or above this are Unix epoch milliseconds. */
@@ -30,6 +32,8 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number 
   const text = value.trim();
   if (text === "") return undefined;
   if (/^\d+(?:\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  // Only an HTTP-date is left (it names a weekday or month); a negative or other number is garbage, not "now".
+  if (!HTTP_DATE.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

@@ -6,7 +6,8 @@
  *   (Authorization, Cookie, any header `isSecretHeader` flags, and `credentialHeaders`), and they
  *   stay removed for the rest of the chain; with `crossOrigin: "refuse"` they throw instead;
  * - 303 (and 301/302 after POST) continue as GET without a body; 307/308 keep method and body;
- * - at most `max` hops.
+ * - at most `max` hops;
+ * - requests the middleware makes on its own (`context.sameOriginRedirects`) never leave the origin.
  */
 import { transportOf } from "./compose.js";
 import { BrokerkitError } from "./errors.js";
@@ -78,7 +79,7 @@ export function redirects(options: RedirectOptions = {}): Layer {
         }
         const headers = new Headers(current.headers);
         if (target.origin !== from.origin) {
-          if (options.crossOrigin === "refuse") {
+          if (options.crossOrigin === "refuse" || context.sameOriginRedirects) {
             throw new RedirectError(
               `redirects: refused a ${response.status} redirect from ${from.origin} to another origin (${target.origin})`,
               details,

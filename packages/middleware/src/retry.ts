@@ -97,7 +97,16 @@ function classify(error: unknown): Failure | undefined {
   if (error instanceof TimeoutError) return { kind: "timeout", error };
   // Typed errors of other layers (auth, config) are final; an untyped network failure is not.
   if (error instanceof BrokerkitError && !(error instanceof NetworkError)) return undefined;
-  const failure = classifyNetworkFailure(error instanceof NetworkError ? error.cause : error);
+  // A NetworkError whose cause names no system error (e.g. a body that ended early) may still have arrived.
+  const failure =
+    error instanceof NetworkError
+      ? (classifyNetworkFailure(error.cause) ?? {
+          code: undefined,
+          cause: error,
+          delivery: "maybe-sent",
+          retryable: true,
+        })
+      : classifyNetworkFailure(error);
   if (!failure) return undefined;
   // Keep the system error (it has the code) as the cause, not fetch's generic "fetch failed" wrapper.
   return { kind: "network", failure, error: error instanceof NetworkError ? error : failure.cause };

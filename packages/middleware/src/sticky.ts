@@ -4,7 +4,11 @@
  * carries the jar's cookies and every Set-Cookie updates the jar. Probes run one at a time
  * across services, and concurrent first requests to a service share its probe. If the server
  * answers a `lostStatuses` status, or a cookie the probe set has left the jar (expired), the
- * probe runs again before the next call to that service.
+ * probe runs again before the next call to that service. A lost-status answer that carries
+ * `Retry-After`, or (when the rule names `lostErrorCodes`) whose body names another error, is an
+ * unavailable server rather than a lost session: it goes up to the retry layer untouched, so a 503
+ * storm costs no extra probes or replays.
+ * Probes and every request this layer makes itself never follow a redirect to another origin.
  */
 import type { Cookie, CookieJar } from "tough-cookie";
 import { abortable } from "./auth/abortable.js";
@@ -79,6 +83,20 @@ export function sticky(options: StickyOptions): StickyLayer {
   }
   const matchService = compilePattern(rule.service);
   const lostStatuses = new Set(rule.lostStatuses);
+  const lostErrorCodes =
+    rule.lostErrorCodes && rule.lostErrorCodes.length > 0 ? new Set(rule.lostErrorCodes) : undefined;
+
+  /** Whether a lost-status answer really says the session is gone (see the header comment). */
+  async function sessionLost(response: Response): Promise<boolean> {
+    if (!lostStatuses.has(response.status) || response.headers.has("retry-after")) return false;
+    if (!lostErrorCodes) return true;
+    const body = await response
+      .clone()
+      .json()
+      .catch(() => undefined);
+    const code = body && typeof body === "object" ? (body as { ErrorCode?: unknown }).ErrorCode : undefined;
+    return typeof code === "string" && lostErrorCodes.has(code);
+  }
   const base = options.baseUrl.replace(/\/+$/, "");
   const paths = createOperationTable([], options.baseUrl);
   const services = new Map<string, ServiceState>();
@@ -148,7 +166,7 @@ export function sticky(options: StickyOptions): StickyLayer {
     const request = new Request(url, { method: "GET" });
     let response: Response;
     try {
-      response = await next(request, { attempt: 1 });
+      response = await next(request, { attempt: 1, sameOriginRedirects: true });
     } catch (cause) {
       observer?.({ type: "probe", service, url: redactUrl(url) });
       throw new NetworkError(`sticky: probe GET ${redactUrl(url)} for service "${service}" failed`, {
@@ -257,14 +275,14 @@ export function sticky(options: StickyOptions): StickyLayer {
       const spare = replayable ? (request.body === null ? request : request.clone()) : undefined;
       const generation = stateOf(service).generation;
       const response = await send(request, context, fromJar);
-      if (!lostStatuses.has(response.status)) return response;
+      if (!(await sessionLost(response))) return response;
       markLost(service, generation);
       if (!spare) return response;
       await response.body?.cancel();
       await ensureReady(service, next, signal);
       const replayGeneration = stateOf(service).generation;
       const replayed = await send(spare, context);
-      if (lostStatuses.has(replayed.status)) markLost(service, replayGeneration);
+      if (await sessionLost(replayed)) markLost(service, replayGeneration);
       return replayed;
     };
   };

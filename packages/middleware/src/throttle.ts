@@ -8,7 +8,7 @@
  * The buckets live in a `ThrottleStore`: in this process by default, or shared (e.g. in Redis).
  */
 import type { RateLimitRule } from "./config.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, RateLimitError } from "./errors.js";
 import { notify } from "./notify.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
 import {
@@ -45,6 +45,17 @@ export interface ThrottleOptions {
   defaultPauseMs?: number;
   /** Longest pause the server can impose through headers or Retry-After. Default 60 000 ms. */
   maxPauseMs?: number;
+  /**
+   * Longest a call waits for a slot. Past it the call fails with a RateLimitError instead of waiting on.
+   * Default 300 000 ms (a burst of 1,000 calls at 200 per minute needs 5 minutes).
+   */
+  maxWaitMs?: number;
+  /**
+   * A call that meets a pause the server imposed (429, exhausted headers) and that ends later than this
+   * fails at once with a RateLimitError saying when the limit reopens, instead of waiting silently.
+   * Default 30 000 ms; clients pass their per-attempt timeout.
+   */
+  maxPauseWaitMs?: number;
   /**
    * Where the buckets live. Default: this process only (`ThrottleScheduler` on the `now` clock). A shared
    * store (e.g. `redisStore(...).throttle` from `@brokerkit/redis`) makes the limits hold across processes.
@@ -94,6 +105,9 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   const observer = options.observer;
   const defaultPauseMs = nonNegative(options.defaultPauseMs, 1000, "defaultPauseMs");
   const maxPauseMs = nonNegative(options.maxPauseMs, 60_000, "maxPauseMs");
+  const maxWaitMs = nonNegative(options.maxWaitMs, 300_000, "maxWaitMs");
+  const maxPauseWaitMs = nonNegative(options.maxPauseWaitMs, 30_000, "maxPauseWaitMs");
+  const pauses = new PauseLedger();
   const scheduler: ThrottleStore = options.store ?? new ThrottleScheduler(now);
 
   function bucketsFor(request: Request, context: CallContext): ThrottleBucket[] {
@@ -146,6 +160,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     const pauseMs = Math.min(durationMs, maxPauseMs);
     if (!(pauseMs > 0)) return;
     const untilMs = Date.now() + pauseMs;
+    pauses.record(buckets, untilMs, Date.now() + durationMs);
     const stored = scheduler.pauseFor(buckets, pauseMs);
     for (const bucket of buckets) {
       notify(observer, { type: "throttle.pause", bucket: bucket.label, untilMs, reason });
@@ -185,7 +200,11 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     if (signal.aborted) return Promise.reject(signal.reason);
     const ticket = scheduler.tryAdmit(buckets);
     if (ticket !== undefined) return run(next, request, context, buckets, ticket);
-    return scheduler.enqueue(buckets, signal).then((admission) => {
+    const pause = pauses.longest(buckets, Date.now());
+    if (pause && pause.holdUntil - Date.now() > maxPauseWaitMs) {
+      return Promise.reject(pausedError(request, pause));
+    }
+    return waitForSlot(buckets, signal, request).then((admission) => {
       if (observer && admission.waited !== false) {
         notify(observer, {
           type: "throttle.wait",
@@ -198,6 +217,38 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       return run(next, request, context, buckets, admission.ticket);
     });
   };
+
+  /** The scheduler's admission, or a RateLimitError once `maxWaitMs` has passed without one. */
+  async function waitForSlot(buckets: ThrottleBucket[], signal: AbortSignal, request: Request) {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => {
+      const pause = pauses.longest(buckets, Date.now());
+      deadline.abort(
+        new RateLimitError(
+          `throttle: ${request.method} ${redactUrl(request.url)} found no free slot in bucket ${buckets[0]?.label ?? "?"} within maxWaitMs (${maxWaitMs} ms)${pause ? `; the limit reopens at ${new Date(pause.reopensAt).toISOString()}` : ""}`,
+          {
+            method: request.method,
+            url: request.url,
+            status: 429,
+            ...(pause ? { reopensAt: pause.reopensAt } : {}),
+          },
+        ),
+      );
+    }, maxWaitMs);
+    try {
+      return await scheduler.enqueue(buckets, AbortSignal.any([signal, deadline.signal]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function pausedError(request: Request, pause: KnownPause): RateLimitError {
+    const reopens = new Date(pause.reopensAt).toISOString();
+    return new RateLimitError(
+      `throttle: ${request.method} ${redactUrl(request.url)} was not sent: the broker paused bucket ${pause.bucket} and the limit reopens at ${reopens} (in ${Math.ceil((pause.reopensAt - Date.now()) / 1000)} s), later than maxPauseWaitMs (${maxPauseWaitMs} ms) allows a call to wait`,
+      { method: request.method, url: request.url, status: 429, reopensAt: pause.reopensAt },
+    );
+  }
 
   /**
    * Sends an admitted call. A response proves the request reached the server before now, so its
@@ -225,10 +276,49 @@ export function createThrottle(options: ThrottleOptions): Throttle {
         if (identity === undefined || bucket.identity === identity) chosen.push(bucket);
       const pauseMs = Math.min(durationMs, maxPauseMs);
       if (!(pauseMs > 0)) return;
+      pauses.record(chosen, Date.now() + pauseMs, Date.now() + durationMs);
       void scheduler.pauseFor(chosen, pauseMs);
     },
     stats: () => scheduler.stats(),
   };
+}
+
+interface KnownPause {
+  bucket: string;
+  /** Wall-clock ms until which this process holds the bucket's calls back (capped by maxPauseMs). */
+  holdUntil: number;
+  /** Wall-clock ms at which the server said the limit reopens (not capped). */
+  reopensAt: number;
+}
+
+/** The pauses this process imposed, by bucket key, so a call can be told when its limit reopens. */
+class PauseLedger {
+  private readonly byKey = new Map<string, KnownPause>();
+
+  record(buckets: readonly ThrottleBucket[], holdUntil: number, reopensAt: number): void {
+    if (this.byKey.size > 1024) this.sweep(Date.now());
+    for (const bucket of buckets) {
+      const known = this.byKey.get(bucket.key);
+      if (known && known.holdUntil >= holdUntil) continue;
+      this.byKey.set(bucket.key, { bucket: bucket.label, holdUntil, reopensAt: Math.max(reopensAt, holdUntil) });
+    }
+  }
+
+  /** The pause among `buckets` that holds calls back longest, if one is still running. */
+  longest(buckets: readonly ThrottleBucket[], now: number): KnownPause | undefined {
+    let longest: KnownPause | undefined;
+    for (const bucket of buckets) {
+      const pause = this.byKey.get(bucket.key);
+      if (!pause) continue;
+      if (pause.holdUntil <= now) this.byKey.delete(bucket.key);
+      else if (!longest || pause.holdUntil > longest.holdUntil) longest = pause;
+    }
+    return longest;
+  }
+
+  private sweep(now: number): void {
+    for (const [key, pause] of this.byKey) if (pause.holdUntil <= now) this.byKey.delete(key);
+  }
 }
 
 /**

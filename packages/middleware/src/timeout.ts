@@ -1,8 +1,9 @@
 /**
  * A per-attempt deadline joined with the caller's AbortSignal. The deadline covers the response
- * headers and, for ordinary responses, reading the body, so nothing hangs forever; for streams
- * (an operation flagged `stream`, or a `text/event-stream` answer) it ends at the headers, so a live
- * stream is not cut. Only the caller's signal can end a stream after that.
+ * headers and, for ordinary responses, reading the body, so nothing hangs forever; for operations the
+ * spec or manifest flags as streams it ends at the headers, so a live stream is not cut (the body
+ * layer's idle deadline guards it from there). What the server answers never switches the deadline
+ * off: a mislabelled `text/event-stream` answer to a plain operation is still bounded.
  */
 import { ConfigError, TimeoutError } from "./errors.js";
 import { redactUrl } from "./redact.js";
@@ -64,7 +65,7 @@ export function timeout(options: TimeoutOptions): Layer {
         context.signal = outer;
       }
       headersReceived = true;
-      if (isStream(response, context)) {
+      if (context.operation?.flags?.stream) {
         // The deadline covered the wait for headers; from here only the caller may end the stream.
         clearTimeout(timer);
       } else if (response.body === null || response.headers.get("content-length") === "0") {
@@ -74,11 +75,6 @@ export function timeout(options: TimeoutOptions): Layer {
       }
       return response;
     };
-}
-
-function isStream(response: Response, context: CallContext): boolean {
-  if (context.operation?.flags?.stream) return true;
-  return response.headers.get("content-type")?.toLowerCase().startsWith("text/event-stream") === true;
 }
 
 /**

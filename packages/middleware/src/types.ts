@@ -26,6 +26,11 @@ export interface CallContext {
    * the timeout layer. Layers and the innermost fetch read `context.signal ?? request.signal`.
    */
   signal?: AbortSignal;
+  /**
+   * Set on requests the middleware or a broker helper makes on its own (probes, reconciliation lookups,
+   * stream hand-offs): the redirects layer then refuses any redirect that leaves the origin.
+   */
+  sameOriginRedirects?: boolean;
 }
 
 export interface MatchedOperation {

@@ -122,7 +122,7 @@ describe("oauth2 provider", () => {
       onRefreshToken: (token, expiresAt) => {
         persisted.push({ token, expiresAt });
       },
-      // expires_in is 1 s and the skew 900 ms: the token is fresh for about 100 ms.
+      // expires_in is 1 s; a 900 ms skew is more than half of that, so the token is refreshed at half-life (500 ms).
       skewMs: 900,
       minIntervalMs: 0,
       observer: (e) => events.push(e),
@@ -137,7 +137,7 @@ describe("oauth2 provider", () => {
     expect(persisted[0]?.token).toMatch(/^refresh-token-1-/);
     expect(persisted[0]?.expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
 
-    await delay(200);
+    await delay(700);
     expect((await fetch(`${sim.url}/port/v1/accounts/me`)).status).toBe(200);
     expect(sim.tokenRequests).toHaveLength(2);
     expect(sim.tokenRequests[1]?.get("refresh_token")).toBe(persisted[0]?.token);

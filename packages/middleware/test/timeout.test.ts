@@ -98,11 +98,13 @@ describe("timeout", () => {
     await expect(pending).rejects.toBe(reason);
   });
 
-  it("a text/event-stream response outlives the deadline", async () => {
-    const running = await server((_, res) => streamEvents(res, "text/event-stream", 8, 50));
+  it("a text/event-stream answer to a plain operation is still bounded: the header does not switch the deadline off", async () => {
+    // Before the fix the content type alone exempted the answer, so a mislabelled body that stalled hung the call.
+    const running = await server((_, res) => streamEvents(res, "text/event-stream", 100, 50));
     const response = await client(150)(new Request(`${running.url}/stream`), { attempt: 1 });
-    const text = await response.text();
-    expect(text.match(/data: \d+/g)).toHaveLength(8);
+    const error = await response.text().catch((e) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toMatch(/timed out after 150 ms while reading the response body/);
   });
 
   it("an operation flagged as a stream outlives the deadline whatever its content type", async () => {
@@ -121,6 +123,7 @@ describe("timeout", () => {
     const reason = new Error("enough");
     const response = await client(100)(new Request(`${running.url}/stream`, { signal: controller.signal }), {
       attempt: 1,
+      operation: { method: "GET", template: "/stream", path: "/stream", params: {}, flags: { stream: true } },
     });
     after(150, () => controller.abort(reason));
     await expect(response.text()).rejects.toBe(reason);

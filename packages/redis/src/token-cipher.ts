@@ -84,7 +84,7 @@ function parseTokenSet(json: string, redisKey: string): TokenSet {
     throw new TokenCipherError("the stored token set has no accessToken string", redisKey);
   }
   const tokens: TokenSet = { accessToken: record.accessToken };
-  for (const field of ["expiresAt", "refreshTokenExpiresAt"] as const) {
+  for (const field of ["expiresAt", "refreshAt", "refreshTokenExpiresAt"] as const) {
     const number = record[field];
     if (number === undefined) continue;
     if (typeof number !== "number") throw new TokenCipherError(`the stored ${field} is not a number`, redisKey);

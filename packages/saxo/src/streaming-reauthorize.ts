@@ -8,7 +8,7 @@
  *  - a timer set to the moment the token goes stale (its JWT `exp` minus the provider's skew): a
  *    program that only streams makes no REST calls, so nothing else would refresh the token. The timer
  *    asks the provider for a token, which refreshes it when stale, and re-authorises if it changed.
- * The PUT goes through the client's own stack (`runtime.fetch`): the auth layer sets the current token,
+ * The PUT goes through the client's own stack (`runtime.ownFetch`): the auth layer sets the current token,
  * the sticky layer adds the jar's cookies and stores any new ones.
  */
 import { type BrokerRuntime, HttpError, jwtExpiresAt, type MiddlewareEvent } from "@brokerkit/middleware";
@@ -64,7 +64,8 @@ export function keepStreamingAuthorized(options: StreamingAuthorizerOptions): St
     if (closed) return false;
     const token = await currentToken();
     if (!force && token === authorized) return false;
-    const response = await runtime.fetch(new Request(options.authorizeUrl, { method: "PUT" }));
+    // ownFetch: a request of our own, so a redirect to another origin is refused rather than followed.
+    const response = await runtime.ownFetch(new Request(options.authorizeUrl, { method: "PUT" }));
     await response.body?.cancel();
     if (!response.ok) {
       throw new HttpError(`saxo streaming: PUT ${options.authorizeUrl} answered ${response.status}`, {

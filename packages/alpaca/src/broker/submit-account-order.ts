@@ -44,6 +44,8 @@ export function submitAccountOrder(
             path: { account_id: accountId },
             query: { status: "all", after, direction: "desc", limit: LOOKUP_PAGE },
           },
+          // A lookup of our own: a redirect that leaves the origin is refused, not followed.
+          fetch: client.runtime.ownFetch,
           ...(signal ? { signal } : {}),
         });
         if (data === undefined) throw httpErrorOf(listCall, response, error);

@@ -49,6 +49,8 @@ export async function findOrderByClientOrderId(
 ): Promise<TradingOrder | undefined> {
   const { data, error, response } = await client.GET("/v2/orders:by_client_order_id", {
     params: { query: { client_order_id: clientOrderId } },
+    // A lookup of our own: a redirect that leaves the origin is refused, not followed.
+    fetch: client.runtime.ownFetch,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (data !== undefined) return data;

@@ -49,6 +49,7 @@ export function normalizeApi(manifest: Manifest, apiName: string): Omit<ApiConfi
       service: manifest.sticky.service,
       probe: manifest.sticky.probe,
       lostStatuses: manifest.sticky.lostStatuses ?? [],
+      ...(manifest.sticky.lostErrorCodes ? { lostErrorCodes: manifest.sticky.lostErrorCodes } : {}),
     };
   }
   if (manifest.idempotency) {

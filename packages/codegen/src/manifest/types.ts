@@ -9,7 +9,7 @@ export interface Manifest {
   apis: Record<string, ManifestApi>;
   auth?: Record<string, ManifestAuth>;
   rateLimits?: { name: string; limit: number; per: string; path?: string; methods?: HttpMethod[]; apis?: string[] }[];
-  sticky?: { service: string; probe: string; lostStatuses?: number[]; apis?: string[] };
+  sticky?: { service: string; probe: string; lostStatuses?: number[]; lostErrorCodes?: string[]; apis?: string[] };
   routes?: { from: string; to: string; methods?: HttpMethod[]; apis?: string[] }[];
   idempotency?: {
     header?: string;

@@ -22,6 +22,11 @@ export interface OAuth2Options extends OAuth2Client, RefreshingCredentialOptions
   /** Shorthand for `initial.accessToken`; alone, it makes a static bearer provider. */
   accessToken?: string;
   scope?: string;
+  /**
+   * The server's documented access-token lifetime, assumed when a token arrives already expired
+   * (`expires_in: 0`, or a server clock behind ours). Without it such a token is used until a 401.
+   */
+  defaultLifetimeMs?: number;
   /** Sent with refresh_token grants when the server wants it (Saxo code-flow apps). */
   redirectUri?: string;
   /**
@@ -69,6 +74,7 @@ export function oauth2(options: OAuth2Options): CredentialProvider {
     store: options.store ?? new MemoryTokenStore(initial),
     skewMs: options.skewMs ?? 60_000,
     minIntervalMs: options.minIntervalMs ?? 1_000,
+    fallbackLifetimeMs: options.defaultLifetimeMs,
     observer: options.observer,
     async mint(current) {
       if (grant === "client_credentials") return request({ grant_type: "client_credentials" });

@@ -41,6 +41,8 @@ export function refreshExchange(options: RefreshExchangeOptions): CredentialProv
     store: options.store ?? new MemoryTokenStore(),
     skewMs: options.skewMs ?? 60_000,
     minIntervalMs: options.minIntervalMs ?? 1_000,
+    // A JWT that arrives expired (server clock behind) is used for ALOR's documented lifetime instead.
+    fallbackLifetimeMs: defaultLifetimeMs,
     observer: options.observer,
     async mint() {
       const url = new URL(tokenUrl);

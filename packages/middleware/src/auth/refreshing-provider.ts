@@ -19,7 +19,7 @@ export interface RefreshingCredentialOptions {
   /** Per-user throttle key. Default derived from a hash of the credential. */
   identity?: string;
   observer?: Observer;
-  /** Deadline of one token request. Default 30 s. */
+  /** Deadline of one token request, headers and body. Default 30 s; clients pass their own timeoutMs. */
   timeoutMs?: number;
 }
 

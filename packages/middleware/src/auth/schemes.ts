@@ -19,6 +19,8 @@ export interface ProviderContext {
   servers: Record<string, string>;
   fetch?: FetchLike;
   tokenStore?: TokenStore;
+  /** Deadline of one token request (the client's timeoutMs). */
+  timeoutMs?: number;
 }
 
 export type Fields = Record<string, unknown>;
@@ -35,6 +37,7 @@ export type AuthSchemes = { [K in AuthKind]?: SchemeBuilder<K> };
 const shared = (context: ProviderContext) => ({
   ...(context.fetch ? { fetch: context.fetch } : {}),
   ...(context.tokenStore ? { store: context.tokenStore } : {}),
+  ...(context.timeoutMs === undefined ? {} : { timeoutMs: context.timeoutMs }),
 });
 
 export const refreshExchangeScheme: SchemeBuilder<"refresh-exchange"> = (scheme, fields, context) =>

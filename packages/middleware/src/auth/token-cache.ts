@@ -11,6 +11,7 @@
  * Redis GET and a decryption) is read once per token, not once per call. A token another process
  * stores early (after a 401 there) is picked up at this process's own 401, which reads the store.
  */
+import { AuthError } from "../errors.js";
 import type { MiddlewareEvent } from "../events.js";
 import { registerSecret } from "../redact.js";
 import { sleep } from "../sleep.js";
@@ -20,6 +21,11 @@ export interface TokenSet {
   accessToken: string;
   /** Epoch ms; absent means "valid until the server says 401". */
   expiresAt?: number;
+  /**
+   * Epoch ms from which the token counts as stale and is refreshed, set when it was minted: `expiresAt`
+   * less the skew, or less half its lifetime when that is shorter, so a short-lived token is still used.
+   */
+  refreshAt?: number;
   refreshToken?: string;
   refreshTokenExpiresAt?: number;
 }
@@ -70,6 +76,7 @@ export type RefreshReason = "initial" | "expired" | "401";
 /** Polling for another process's refresh: first retry after this, doubling up to the max. */
 const LOCK_POLL_FIRST_MS = 20;
 const LOCK_POLL_MAX_MS = 250;
+const DEFAULT_LOCK_WAIT_MS = 60_000;
 
 export interface TokenLifecycleOptions {
   /** Provider name for events. */
@@ -81,6 +88,13 @@ export interface TokenLifecycleOptions {
   store: TokenStore;
   skewMs: number;
   minIntervalMs: number;
+  /**
+   * The broker's documented token lifetime, assumed for a token that arrives already expired (a server
+   * clock behind ours, `expires_in: 0`). Without it such a token is used until a 401.
+   */
+  fallbackLifetimeMs?: number | undefined;
+  /** Longest wait for another process's exchange under a shared refresh lock. Default 60 s. */
+  lockWaitMs?: number | undefined;
   emit(event: MiddlewareEvent): void;
 }
 
@@ -104,7 +118,34 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
   let lastSettledAt = Number.NEGATIVE_INFINITY;
 
   const isFresh = (tokens: TokenSet | undefined): tokens is TokenSet =>
-    tokens !== undefined && (tokens.expiresAt === undefined || Date.now() < tokens.expiresAt - skewMs);
+    tokens !== undefined &&
+    (tokens.expiresAt === undefined || Date.now() < (tokens.refreshAt ?? tokens.expiresAt - skewMs));
+  /** Set while the server keeps handing out tokens that are expired on arrival: the event is sent once. */
+  let skewReported = false;
+
+  /** When to refresh `next`, and what to do with a token that is already expired when it arrives. */
+  function scheduleRefresh(next: TokenSet): TokenSet {
+    if (next.expiresAt === undefined) return next;
+    const now = Date.now();
+    if (next.expiresAt <= now) {
+      // Refreshing now would bring another expired token: reuse this one for the documented lifetime.
+      if (!skewReported) {
+        skewReported = true;
+        options.emit({
+          type: "token.clockSkew",
+          provider: options.name,
+          expiredByMs: now - next.expiresAt,
+          ...(options.fallbackLifetimeMs === undefined ? {} : { assumedLifetimeMs: options.fallbackLifetimeMs }),
+        });
+      }
+      const { expiresAt: _expired, refreshAt: _stale, ...rest } = next;
+      if (options.fallbackLifetimeMs === undefined) return rest;
+      const expiresAt = now + options.fallbackLifetimeMs;
+      return { ...rest, expiresAt, refreshAt: expiresAt - Math.min(skewMs, options.fallbackLifetimeMs / 2) };
+    }
+    skewReported = false;
+    return { ...next, refreshAt: next.expiresAt - Math.min(skewMs, (next.expiresAt - now) / 2) };
+  }
 
   /** Exchanges now (after the floor): the one place that calls `mint`. */
   async function exchange(reason: RefreshReason, sharedFloorMs = 0): Promise<TokenSet> {
@@ -114,7 +155,7 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
     const previous = await read();
     options.emit({ type: "token.refresh", provider: options.name, reason });
     try {
-      const next = await options.mint(previous);
+      const next = scheduleRefresh(await options.mint(previous));
       registerSecret(next.accessToken);
       registerSecret(next.refreshToken);
       await store.set(next);
@@ -139,7 +180,13 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
   async function exchangeShared(lock: RefreshLock, reason: RefreshReason, rejected: string | undefined) {
     const usable = (tokens: TokenSet | undefined): tokens is TokenSet =>
       isFresh(tokens) && (rejected === undefined || tokens.accessToken !== rejected);
+    const giveUpAt = Date.now() + (options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
     for (let attempt = 0; ; attempt++) {
+      if (Date.now() > giveUpAt) {
+        throw new AuthError(
+          `${options.name}: waited ${options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS} ms for another process's token exchange under the shared refresh lock, and no usable token appeared`,
+        );
+      }
       const held = await lock.tryAcquire();
       if (held) {
         let exchanged = false;

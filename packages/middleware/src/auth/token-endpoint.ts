@@ -18,25 +18,98 @@ export interface TokenEndpointRequest {
 
 export type TokenAnswer = Record<string, unknown>;
 
+/** Same-origin redirects a token request follows at most; a token endpoint has no reason to bounce further. */
+const MAX_TOKEN_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The exchange, bounded end to end by `timeoutMs` (headers and body), with its own timer: the
+ * deadline must fire even when nothing else holds a reference to the request. Redirects are followed
+ * by hand and only within the token URL's origin (same method and body), so the refresh token, the
+ * client secret and the form never reach another host.
+ */
 export async function postToTokenEndpoint(request: TokenEndpointRequest): Promise<TokenAnswer> {
   const where = `${request.provider}: token request POST ${redactUrl(request.url)}`;
-  let response: Response;
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new AuthError(`${where} timed out after ${request.timeoutMs} ms`, { method: "POST", url: request.url }),
+      ),
+    request.timeoutMs,
+  );
   try {
-    const init: RequestInit = {
-      method: "POST",
-      headers: request.headers,
-      signal: AbortSignal.timeout(request.timeoutMs),
-    };
-    if (request.body !== undefined) init.body = request.body;
-    response = await request.fetch(new Request(request.url, init));
-  } catch (cause) {
-    throw new AuthError(`${where} failed: ${describeFailure(cause)}`, { method: "POST", url: request.url, cause });
+    const response = await sendFollowingSameOrigin(request, where, controller.signal);
+    const text = await response.text().catch((cause: unknown) => {
+      throw failure(where, request.url, controller.signal, cause, "while reading the answer");
+    });
+    return parseAnswer(response, text, where, request.url);
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await response.text().catch(() => "");
+}
+
+async function sendFollowingSameOrigin(request: TokenEndpointRequest, where: string, signal: AbortSignal) {
+  const origin = new URL(request.url).origin;
+  let url = request.url;
+  for (let hop = 0; ; hop++) {
+    const init: RequestInit = { method: "POST", headers: request.headers, redirect: "manual", signal };
+    if (request.body !== undefined) init.body = request.body;
+    let response: Response;
+    try {
+      response = await request.fetch(new Request(url, init));
+    } catch (cause) {
+      throw failure(where, request.url, signal, cause, "");
+    }
+    // A browser hides a manual redirect's target (an opaque redirect, status 0): refuse it too.
+    if (response.type === "opaqueredirect") {
+      throw new AuthError(
+        `${where} was redirected to a location the runtime does not reveal; token requests never follow redirects there`,
+        {
+          method: "POST",
+          url: request.url,
+        },
+      );
+    }
+    const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+    if (location === null) return response;
+    await response.body?.cancel().catch(() => {});
+    let target: URL | undefined;
+    try {
+      target = new URL(location, url);
+    } catch {
+      target = undefined;
+    }
+    if (!target || target.origin !== origin) {
+      const shown = target ? redactUrl(target.toString()) : "an invalid Location";
+      throw new AuthError(
+        `${where} was redirected (${response.status}) to ${shown}, outside ${origin}; token requests never leave their origin, so the credentials were not sent there`,
+        { method: "POST", url: request.url, status: response.status },
+      );
+    }
+    if (hop >= MAX_TOKEN_REDIRECTS) {
+      throw new AuthError(`${where} was redirected more than ${MAX_TOKEN_REDIRECTS} times`, {
+        method: "POST",
+        url: request.url,
+        status: response.status,
+      });
+    }
+    url = target.toString();
+  }
+}
+
+/** The AuthError for a failed send or read: the deadline's own error when it fired, else the cause described. */
+function failure(where: string, url: string, signal: AbortSignal, cause: unknown, phase: string): AuthError {
+  if (signal.aborted && signal.reason instanceof AuthError) return signal.reason;
+  const during = phase ? ` ${phase}` : "";
+  return new AuthError(`${where} failed${during}: ${describeFailure(cause)}`, { method: "POST", url, cause });
+}
+
+function parseAnswer(response: Response, text: string, where: string, url: string): TokenAnswer {
   if (!response.ok) {
     throw new AuthError(`${where} answered ${response.status}${serverReason(text)}`, {
       method: "POST",
-      url: request.url,
+      url,
       status: response.status,
     });
   }
@@ -49,7 +122,7 @@ export async function postToTokenEndpoint(request: TokenEndpointRequest): Promis
   if (!answer || typeof answer !== "object" || Array.isArray(answer)) {
     throw new AuthError(`${where} answered ${response.status} with a body that is not a JSON object`, {
       method: "POST",
-      url: request.url,
+      url,
       status: response.status,
     });
   }
