@@ -26,7 +26,11 @@ export function resolveServers(
         `unknown server key "${key}" in options.servers: expected one of ${Object.keys(servers).join(", ")}`,
       );
     }
-    if (!/^https?:\/\//.test(url)) throw new ConfigError(`options.servers.${key} must be an absolute http(s) URL`);
+    // Stream servers (ws/wss) sit beside the HTTP ones; each must match the scheme family it replaces.
+    const streaming = /^wss?:\/\//i.test(servers[key] ?? "");
+    if (!(streaming ? /^wss?:\/\//i : /^https?:\/\//i).test(url)) {
+      throw new ConfigError(`options.servers.${key} must be an absolute ${streaming ? "ws(s)" : "http(s)"} URL`);
+    }
     servers[key] = url.replace(/\/$/, "");
   }
   return servers;

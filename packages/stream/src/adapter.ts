@@ -1,0 +1,90 @@
+/**
+ * The protocol adapter contract: the only broker-specific code of a stream. An adapter turns typed
+ * subscribe, unsubscribe and command calls into frames, and frames into routed messages. Everything
+ * else (sockets, reconnects, liveness, buffers, tokens, limits) is the runtime's.
+ */
+import type { ChannelSpec, CommandChannelSpec, StreamSpec, SubscriptionChannelSpec } from "./spec.js";
+
+/** What the runtime offers an adapter on one live socket. */
+export interface AdapterSocket {
+  /** Sends a frame: objects as JSON text, strings and bytes as they are. */
+  send(frame: unknown): void;
+  /** The current access token of the stream's credential (refreshed single-flight with REST). */
+  token(): Promise<string>;
+  /**
+   * After the broker refused `rejected` (expired): a newer token, refreshed once for REST and streams
+   * alike, or undefined when the credential cannot give one.
+   */
+  renewToken(rejected: string): Promise<string | undefined>;
+  /** A fresh unique id (a UUID), e.g. for a request guid. */
+  newId(): string;
+  /** Resolves with the acknowledgement routed to `id`, or rejects after the spec's ackTimeoutMs. */
+  awaitAck(id: string): Promise<Ack>;
+  readonly spec: StreamSpec;
+}
+
+export interface Ack {
+  ok: boolean;
+  /** The broker's status code, when it has one (ALOR's httpCode). */
+  code?: number;
+  /** The broker's message, for errors. */
+  message?: string;
+  /** The whole decoded frame, for command replies. */
+  body: unknown;
+}
+
+/** One decoded item of an incoming frame. */
+export type Incoming =
+  /** A message for the subscriptions registered under `key`. */
+  | { kind: "data"; key: string; message: unknown }
+  /** The answer to a request sent with `id`. */
+  | { kind: "ack"; id: string; ack: Ack }
+  /** Proof of life with nothing to deliver. */
+  | { kind: "heartbeat" }
+  /** The server asked for subscriptions to be made again (all of them when `keys` is absent). */
+  | { kind: "reset"; keys?: readonly string[] }
+  /** The server will close the connection: reconnect. */
+  | { kind: "disconnect"; reason: string }
+  /** A frame the adapter could not read: reported as a `stream.error` event, the socket stays. */
+  | { kind: "malformed"; reason: string };
+
+export interface SubscribeRequest {
+  channel: string;
+  spec: SubscriptionChannelSpec;
+  params: Readonly<Record<string, unknown>>;
+}
+
+/** What a subscribe left at the server: the routing keys of its messages and what undoing it needs. */
+export interface ActiveSubscription {
+  keys: readonly string[];
+  /** Adapter state kept for unsubscribe (e.g. the guid). */
+  handle: unknown;
+}
+
+export interface ProtocolAdapter {
+  readonly name: string;
+  /** The URL to open, from the stream's base URL (an adapter may add a query, never a secret). */
+  url?(base: string): string;
+  /** Frames are binary (Saxo) or text (JSON). Default text. */
+  readonly binary?: boolean;
+  /** Runs after the socket opens and before anything is sent on it (e.g. an auth message). */
+  handshake?(socket: AdapterSocket): Promise<void>;
+  /** Makes one subscription at the server and resolves once it is acknowledged. */
+  subscribe(socket: AdapterSocket, request: SubscribeRequest): Promise<ActiveSubscription>;
+  /** Undoes it at the server. Resolves once acknowledged, or at once where the protocol has no ack. */
+  unsubscribe(socket: AdapterSocket, subscription: ActiveSubscription, request: SubscribeRequest): Promise<void>;
+  /** Sends one command and resolves with its reply (command channels only). */
+  command?(
+    socket: AdapterSocket,
+    channel: string,
+    spec: CommandChannelSpec,
+    params: Readonly<Record<string, unknown>>,
+    id: string,
+  ): Promise<Ack>;
+  /** Called when the credential's token changed, on a live socket (e.g. re-authorise it). */
+  reauthorize?(socket: AdapterSocket, token: string): Promise<void>;
+  /** Decodes one incoming frame. Must never throw: a bad frame is `{ kind: "malformed" }`. */
+  decode(frame: string | Uint8Array): Incoming[];
+}
+
+export type { ChannelSpec };

@@ -1,0 +1,135 @@
+/**
+ * One subscriber's bounded queue, with the channel's policy for a reader that falls behind:
+ * - `drop-oldest`: keep the newest `size` messages;
+ * - `conflate`: keep only the latest message per key (the `conflateKey` fields), at most `size` keys,
+ *   in the order each key first became pending;
+ * - `error`: never drop; one message past `size` fails the queue with a StreamOverflowError.
+ * A waiting reader is handed a message directly, so a reader that keeps up never touches the queue.
+ */
+import type { BufferRule } from "./spec.js";
+
+export type Overflowed = (size: number) => Error;
+
+export class MessageBuffer<T> {
+  private readonly items: T[] = [];
+  /** For `conflate`: the pending message per key, in arrival order of the keys. */
+  private readonly latest = new Map<string, T>();
+  private waiter: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
+  private failure: unknown;
+  private ended = false;
+  /** Messages dropped or replaced so far (drop-oldest, conflate). */
+  dropped = 0;
+
+  constructor(
+    private readonly rule: BufferRule,
+    private readonly overflowed: Overflowed,
+  ) {}
+
+  /** Messages waiting for the reader. */
+  get depth(): number {
+    return this.rule.policy === "conflate" ? this.latest.size : this.items.length;
+  }
+
+  get closed(): boolean {
+    return this.ended || this.failure !== undefined;
+  }
+
+  push(message: T): void {
+    if (this.closed) return;
+    if (this.waiter) {
+      const { resolve } = this.waiter;
+      this.waiter = undefined;
+      resolve({ value: message, done: false });
+      return;
+    }
+    switch (this.rule.policy) {
+      case "drop-oldest":
+        if (this.items.length >= this.rule.size) {
+          this.items.shift();
+          this.dropped++;
+        }
+        this.items.push(message);
+        return;
+      case "conflate": {
+        const key = conflationKey(message, this.rule.conflateKey);
+        if (this.latest.has(key)) {
+          this.latest.set(key, message);
+          this.dropped++;
+          return;
+        }
+        if (this.latest.size >= this.rule.size) {
+          const oldest = this.latest.keys().next().value as string;
+          this.latest.delete(oldest);
+          this.dropped++;
+        }
+        this.latest.set(key, message);
+        return;
+      }
+      case "error":
+        if (this.items.length >= this.rule.size) {
+          this.fail(this.overflowed(this.rule.size));
+          return;
+        }
+        this.items.push(message);
+    }
+  }
+
+  /** Ends the queue after what it holds has been read. */
+  end(): void {
+    this.ended = true;
+    this.settleWaiter();
+  }
+
+  /** Fails the queue: the reader gets the messages already queued (for `error`, none after the overflow), then `error`. */
+  fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    // An overflow loses nothing silently: what was queued is discarded and the reader is told at once.
+    if (this.rule.policy === "error") this.items.length = 0;
+    this.settleWaiter();
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const queued = this.take();
+    if (queued) return Promise.resolve({ value: queued.value, done: false });
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  private take(): { value: T } | undefined {
+    if (this.rule.policy === "conflate") {
+      const first = this.latest.entries().next();
+      if (first.done) return undefined;
+      this.latest.delete(first.value[0]);
+      return { value: first.value[1] };
+    }
+    if (this.items.length === 0) return undefined;
+    return { value: this.items.shift() as T };
+  }
+
+  private settleWaiter(): void {
+    if (!this.waiter) return;
+    const { resolve, reject } = this.waiter;
+    this.waiter = undefined;
+    if (this.failure !== undefined) reject(this.failure);
+    else resolve({ value: undefined, done: true });
+  }
+}
+
+function conflationKey(message: unknown, paths: readonly string[] | undefined): string {
+  if (!paths || paths.length === 0) return "";
+  return paths.map((path) => String(valueAt(message, path))).join("\u0000");
+}
+
+/** The value at a dotted path (`data.id`), or undefined. */
+export function valueAt(value: unknown, path: string): unknown {
+  let current = value;
+  for (const part of path.split(".")) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}

@@ -1,0 +1,73 @@
+/**
+ * The socket: the runtime's global WebSocket where there is one (browsers, Deno, Bun, Node 22+), else
+ * the `ws` package (Node 20), loaded only then. Both are driven through the same small surface.
+ */
+
+export interface Socket {
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  /** Bytes queued but not yet sent, where the implementation reports it. */
+  readonly bufferedAmount: number;
+}
+
+export interface SocketEvents {
+  open(): void;
+  message(data: string | Uint8Array): void;
+  /** The socket closed (cleanly or not); `error` when it failed. */
+  close(code: number, reason: string, error?: unknown): void;
+}
+
+type WebSocketLike = {
+  binaryType: string;
+  readonly bufferedAmount: number;
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+};
+
+type WebSocketConstructor = new (url: string, protocols?: string | string[], options?: unknown) => WebSocketLike;
+
+let fallback: Promise<WebSocketConstructor> | undefined;
+
+/** The WebSocket class to use: the global one, else `ws`. */
+export async function webSocketClass(): Promise<WebSocketConstructor> {
+  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (global) return global;
+  fallback ??= import("ws").then((module) => (module.default ?? module.WebSocket) as unknown as WebSocketConstructor);
+  return fallback;
+}
+
+export interface OpenOptions {
+  /** Extra handshake headers (only `ws` can send them; a browser WebSocket cannot). */
+  headers?: Record<string, string>;
+  /** A WebSocket class to use instead (tests, custom agents). */
+  webSocket?: WebSocketConstructor;
+}
+
+/** Opens a socket and wires its events. Never throws synchronously for network reasons: failures arrive as `close`. */
+export async function openSocket(url: string, events: SocketEvents, options: OpenOptions = {}): Promise<Socket> {
+  const WebSocketClass = options.webSocket ?? (await webSocketClass());
+  const isGlobal = WebSocketClass === (globalThis as { WebSocket?: unknown }).WebSocket;
+  const socket =
+    options.headers && !isGlobal
+      ? new WebSocketClass(url, undefined, { headers: options.headers })
+      : new WebSocketClass(url);
+  socket.binaryType = "arraybuffer";
+  let failure: unknown;
+  socket.onopen = () => events.open();
+  socket.onmessage = (event) => {
+    const data = event.data;
+    if (typeof data === "string") events.message(data);
+    else if (data instanceof ArrayBuffer) events.message(new Uint8Array(data));
+    else if (ArrayBuffer.isView(data)) events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    else events.message(String(data));
+  };
+  socket.onerror = (event) => {
+    failure = (event as { error?: unknown }).error ?? event;
+  };
+  socket.onclose = (event) => events.close(event.code, event.reason, failure);
+  return socket;
+}
