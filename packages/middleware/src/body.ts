@@ -142,12 +142,13 @@ function nullBodyStatus(status: number): boolean {
 function withIdleDeadline(response: Response, request: Request, idleMs: number): Response {
   const source = (response.body as ReadableStream<Uint8Array>).getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
+  /** Set once the stream failed on its own deadline, or the reader cancelled it: later reads are ignored. */
+  let finished = false;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
       return new Promise<void>((resolve) => {
         timer = setTimeout(() => {
-          timedOut = true;
+          finished = true;
           const error = new TimeoutError(
             `${request.method} ${redactUrl(request.url)}: the stream brought no data for ${idleMs} ms`,
             { method: request.method, url: request.url, timeoutMs: idleMs },
@@ -160,14 +161,14 @@ function withIdleDeadline(response: Response, request: Request, idleMs: number):
           ({ done, value }) => {
             clearTimeout(timer);
             // The cancel after a timeout settles this read too; the stream has already failed.
-            if (timedOut) return;
+            if (finished) return;
             if (done) controller.close();
             else controller.enqueue(value);
             resolve();
           },
           (error: unknown) => {
             clearTimeout(timer);
-            if (timedOut) return;
+            if (finished) return;
             controller.error(error);
             resolve();
           },
@@ -175,6 +176,8 @@ function withIdleDeadline(response: Response, request: Request, idleMs: number):
       });
     },
     cancel(reason) {
+      // A cancel settles the pending read with `done`; the controller must not be touched after it.
+      finished = true;
       clearTimeout(timer);
       return source.cancel(reason);
     },

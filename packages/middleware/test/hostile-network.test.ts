@@ -302,6 +302,30 @@ describe("only streaming operations outlive the deadline (defect 3)", () => {
   });
 });
 
+describe("cancelling a stream", () => {
+  it("a reader that stops early (break in for await) cancels the stream cleanly", async () => {
+    const home = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const timer = setInterval(() => res.write("data: x\n\n"), 20);
+      res.on("close", () => clearInterval(timer));
+    });
+    const client = createBrokerClient(config({ name: "bearer", kind: "bearer" }), {
+      environment: "test",
+      credentials: { accessToken: "bearer-abcdefgh" },
+      servers: { api: home.url },
+      streamIdleTimeoutMs: 1_000,
+    });
+    const response = await client.runtime.fetch(new Request(`${home.url}/events`));
+    let chunks = 0;
+    for await (const _chunk of response.body as ReadableStream<Uint8Array>) {
+      if (++chunks === 3) break;
+    }
+    // Before the fix the pending read settled after the cancel and closed a cancelled controller (ERR_INVALID_STATE).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(chunks).toBe(3);
+  });
+});
+
 describe("failures while reading the body are typed and retried (defect 4)", () => {
   it("a reset mid-body on a GET becomes a retried NetworkError; the second attempt succeeds", async () => {
     const home = await serve((_req, res, n) => {
