@@ -2,7 +2,7 @@
  * Hand-written (not generated): turns an openapi-fetch result into its data, or throws the typed
  * error of @brokerkit/middleware, so a call reads `const quotes = await unwrap(client.GET(…))`.
  */
-import { AuthError, HttpError, RateLimitError, redactUrl } from "@brokerkit/middleware";
+import { AuthError, HttpError, RateLimitError, redactText, redactUrl } from "@brokerkit/middleware";
 
 /** What every typed call of the client resolves to (openapi-fetch's FetchResponse, loosely). */
 export interface CallResult<Data> {
@@ -48,12 +48,20 @@ function describeRequest(response: Response): string {
 
 /** ALOR's error bodies carry `message` (commands, market data) or `detail`/`title` (order groups). */
 function reasonOf(error: unknown): string | undefined {
-  if (typeof error === "string") return error.trim().slice(0, 300) || undefined;
+  if (typeof error === "string") return quote(error.trim());
   if (!error || typeof error !== "object") return undefined;
   const fields = error as Record<string, unknown>;
   for (const name of ["message", "detail", "title", "code"]) {
     const value = fields[name];
-    if (typeof value === "string" && value) return value.slice(0, 300);
+    if (typeof value === "string" && value) return quote(value);
   }
   return undefined;
+}
+
+/**
+ * The server's text, redacted and then shortened to 300 characters. In the other order, a cut through
+ * an echoed token would leave a piece the redaction no longer recognises as that token.
+ */
+function quote(text: string): string | undefined {
+  return redactText(text).slice(0, 300) || undefined;
 }

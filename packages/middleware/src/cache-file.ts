@@ -1,11 +1,14 @@
 /**
- * The response cache's file: a JSON document of stored answers, read once and rewritten atomically
- * (a temporary file renamed over the old one), so a crash mid-write never leaves half a file. A file
- * that cannot be read as a cache is reported and ignored: the cache then starts empty.
+ * The response cache's file: a JSON document of stored answers. Several processes may share one file,
+ * so a write is a merge under a lock (file-lock.ts): re-read the file, keep per key the newest answer,
+ * ours or another process's, bound the count, and replace the file atomically (a temporary file renamed
+ * over the old one), so a crash mid-write never leaves half a file. A file that cannot be read as a
+ * cache is reported and ignored: the cache then starts empty, and the next write replaces it.
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { type FileLockOptions, withFileLock } from "./file-lock.js";
 
 /** One stored answer, as the cache keeps it in memory. */
 export interface CachedAnswer {
@@ -64,12 +67,59 @@ export async function loadCacheFile(file: string): Promise<LoadOutcome> {
   return { kind: "loaded", answers, skipped };
 }
 
-/** Writes the answers to `file` through a temporary file and a rename. Throws on failure (the caller reports it). */
-export async function writeCacheFile(file: string, answers: Iterable<CachedAnswer>): Promise<void> {
-  const entries: FileEntry[] = [];
-  for (const answer of answers) entries.push(toFileEntry(answer));
-  const text = JSON.stringify({ format: FORMAT, version: VERSION, entries });
+export interface CacheFileWrite {
+  /** Most entries the file may hold. */
+  maxEntries: number;
+  /** Whether an entry found in the file (perhaps another process's) is still worth keeping. */
+  keep(answer: CachedAnswer): boolean;
+  /** The lock's bounds; defaults in file-lock.ts. */
+  lock?: FileLockOptions;
+}
+
+/**
+ * Merges `answers` (in recency order, least recent first) into `file` under its lock, and replaces the
+ * file atomically. Throws on failure (the caller reports it).
+ */
+export async function writeCacheFile(
+  file: string,
+  answers: Iterable<CachedAnswer>,
+  options: CacheFileWrite,
+): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
+  await withFileLock(
+    `${file}.lock`,
+    async () => {
+      const outcome = await loadCacheFile(file);
+      const theirs = outcome.kind === "loaded" ? outcome.answers.filter((answer) => options.keep(answer)) : [];
+      await replaceFile(file, mergeAnswers(theirs, answers, options.maxEntries));
+    },
+    options.lock,
+  );
+}
+
+/**
+ * One answer per key, the newest by `storedAt`. The file's answers that we do not hold come first, oldest
+ * first, then ours in recency order: past `maxEntries`, the oldest of theirs go first, then our least
+ * recently used.
+ */
+export function mergeAnswers(
+  theirs: readonly CachedAnswer[],
+  ours: Iterable<CachedAnswer>,
+  maxEntries: number,
+): CachedAnswer[] {
+  const onDisk = new Map(theirs.map((answer) => [answer.key, answer]));
+  const mine: CachedAnswer[] = [];
+  for (const answer of ours) {
+    const other = onDisk.get(answer.key);
+    onDisk.delete(answer.key);
+    mine.push(other && other.storedAt > answer.storedAt ? other : answer);
+  }
+  const merged = [...[...onDisk.values()].sort((a, b) => a.storedAt - b.storedAt), ...mine];
+  return merged.slice(Math.max(0, merged.length - maxEntries));
+}
+
+async function replaceFile(file: string, answers: readonly CachedAnswer[]): Promise<void> {
+  const text = JSON.stringify({ format: FORMAT, version: VERSION, entries: answers.map(toFileEntry) });
   const temporary = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   try {
     // Owner-only: cached answers are the user's data, even when they are only reference data.

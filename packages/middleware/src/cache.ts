@@ -3,7 +3,8 @@
  * of those GET routes is kept per full URL (query included) and per credential, and served again
  * without sending anything until the next trading-session boundary (`sessionBoundaryUtc`). It sits
  * just inside operation matching, so a hit takes no throttle slot and needs no token. Optionally it
- * persists to a JSON file (cache-file.ts), so a restarted process does not download again.
+ * persists to a JSON file (cache-file.ts), so a restarted process does not download again; processes
+ * sharing the file merge their answers into it.
  */
 import { createHash } from "node:crypto";
 import { type CachedAnswer, loadCacheFile, writeCacheFile } from "./cache-file.js";
@@ -87,6 +88,8 @@ export function createCache(options: CacheOptions): ResponseCache {
   const inflight = new Map<string, Promise<unknown>>();
   /** Bumped by invalidate(); an answer fetched under an older generation is not stored. */
   const generations = new Map<string, number>(routes.map((route) => [route.name, 0]));
+  /** When each route was last invalidated: older answers in the file, another process's included, go too. */
+  const invalidatedAt = new Map<string, number>();
   let loading: Promise<void> | undefined;
   let writing: Promise<void> | undefined;
   let dirty = false;
@@ -157,8 +160,13 @@ export function createCache(options: CacheOptions): ResponseCache {
         dirty = false;
         const at = now();
         const fresh = [...answers.values()].filter((answer) => isFresh(answer, at));
+        // Another process's answers in the file are merged in when this one would serve them.
+        const keep = (answer: CachedAnswer) =>
+          routes.some((route) => route.name === answer.route) &&
+          isFresh(answer, at) &&
+          answer.storedAt > (invalidatedAt.get(answer.route) ?? Number.NEGATIVE_INFINITY);
         try {
-          await writeCacheFile(path, fresh);
+          await writeCacheFile(path, fresh, { maxEntries, keep });
         } catch (error) {
           report(`could not write the cache file: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -241,6 +249,7 @@ export function createCache(options: CacheOptions): ResponseCache {
       const chosen = route === undefined ? routes : [findRoute(routes, route)];
       const names = new Set(chosen.map((r) => r.name));
       for (const name of names) generations.set(name, (generations.get(name) ?? 0) + 1);
+      for (const name of names) invalidatedAt.set(name, now());
       for (const [key, answer] of answers) if (names.has(answer.route)) answers.delete(key);
       persist();
     },

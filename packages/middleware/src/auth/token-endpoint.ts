@@ -178,5 +178,6 @@ function serverReason(text: string): string {
   const parts = [fields.error, fields.error_description, fields.message].filter(
     (part): part is string => typeof part === "string",
   );
-  return parts.length ? ` (${redactText(parts.join(": ").slice(0, 200))})` : "";
+  // Redact first, then shorten: a cut could leave a piece of a secret that no longer matches it whole.
+  return parts.length ? ` (${redactText(parts.join(": ")).slice(0, 200)})` : "";
 }
