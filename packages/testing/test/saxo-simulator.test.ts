@@ -3,7 +3,8 @@
  * and break each rule on purpose to see the failure Saxo would give.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { request } from "node:http";
+import { type IncomingMessage, request } from "node:http";
+import type { Duplex } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -694,32 +695,60 @@ describe("streaming hand-off", () => {
 
   it("completes a real WebSocket handshake when the cookies and token are right", async () => {
     const s = await start();
-    const { access_token: token } = s.issueTokens();
-    const jar = new Jar();
-    await probe(s, jar, "streaming");
     const key = randomBytes(16).toString("base64");
-    const url = new URL(`${s.servers.streaming}/ws/connect?contextId=ws-1`);
-    const status = await new Promise<{ code: number; accept?: string }>((resolve, reject) => {
-      const req = request(url, {
-        headers: {
-          connection: "Upgrade",
-          upgrade: "websocket",
-          "sec-websocket-key": key,
-          "sec-websocket-version": "13",
-          authorization: `Bearer ${token}`,
-          cookie: jar.header(url.toString()),
-        },
-      });
-      req.on("upgrade", (res, socket) => {
-        socket.destroy();
-        resolve({ code: res.statusCode ?? 0, accept: String(res.headers["sec-websocket-accept"]) });
-      });
-      req.on("response", (res) => resolve({ code: res.statusCode ?? 0 }));
-      req.on("error", reject);
-      req.end();
-    });
+    const { response, socket } = await openWebSocket(s, "ws-1", key);
+    socket.destroy();
     const expected = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-    expect(status).toEqual({ code: 101, accept: expected });
+    expect({ code: response.statusCode, accept: response.headers["sec-websocket-accept"] }).toEqual({
+      code: 101,
+      accept: expected,
+    });
     expect(s.streamingArrivals[0]).toMatchObject({ transport: "websocket", contextId: "ws-1", status: 200 });
   });
+
+  it("answers a Close frame with a Close frame and ends the connection, after ignoring other frames", async () => {
+    const s = await start();
+    const { socket } = await openWebSocket(s, "ws-close", randomBytes(16).toString("base64"));
+    const received: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    const ended = new Promise<void>((resolve) => socket.once("end", resolve));
+    // Client frames are masked: a text frame "hi" (split across two writes), then Close with status 1000.
+    const mask = [1, 2, 3, 4];
+    const masked = (bytes: number[]) => bytes.map((b, i) => b ^ (mask[i % 4] as number));
+    const text = Buffer.from([0x81, 0x82, ...mask, ...masked([0x68, 0x69])]);
+    socket.write(text.subarray(0, 3));
+    socket.write(text.subarray(3));
+    socket.write(Buffer.from([0x88, 0x82, ...mask, ...masked([0x03, 0xe8])]));
+    await ended;
+    expect(Buffer.concat(received)).toEqual(Buffer.from([0x88, 0x00]));
+    socket.destroy();
+  });
 });
+
+/** Probes the streaming service, then opens a WebSocket to it with a fresh session's token and cookies. */
+async function openWebSocket(
+  s: SaxoSimulator,
+  contextId: string,
+  key: string,
+): Promise<{ response: IncomingMessage; socket: Duplex }> {
+  const { access_token: token } = s.issueTokens();
+  const jar = new Jar();
+  await probe(s, jar, "streaming");
+  const url = new URL(`${s.servers.streaming}/ws/connect?contextId=${contextId}`);
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-key": key,
+        "sec-websocket-version": "13",
+        authorization: `Bearer ${token}`,
+        cookie: jar.header(url.toString()),
+      },
+    });
+    req.on("upgrade", (response, socket) => resolve({ response, socket }));
+    req.on("response", (response) => reject(new Error(`no upgrade: ${response.statusCode}`)));
+    req.on("error", reject);
+    req.end();
+  });
+}

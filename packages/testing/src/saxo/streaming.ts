@@ -1,8 +1,9 @@
 /**
  * The streaming host's two steps, recorded so tests can check what a client presents:
  *  - connect: `GET …/ws/connect?contextId=…` with the token as `Authorization: Bearer …` or as the query
- *    parameter `authorization=BEARER …`. A WebSocket upgrade gets a real 101 handshake (frames are ignored);
- *    a plain HTTP GET gets 200 with a small JSON body, so `fetch` can exercise it.
+ *    parameter `authorization=BEARER …`. A WebSocket upgrade gets a real 101 handshake (frames are
+ *    ignored, except that a Close is answered); a plain HTTP GET gets 200 with a small JSON body, so
+ *    `fetch` can exercise it.
  *  - re-authorise: `PUT …/ws/authorize?contextid=…` with the new token in the Authorization header → 202.
  * Both need the streaming service's load-balancer cookies, like any other service.
  */
@@ -14,6 +15,7 @@ import type { SaxoCounters } from "./counters.js";
 import type { LoadBalancer } from "./load-balancer.js";
 import type { Authentication, OAuthServer } from "./oauth.js";
 import { invalidModel, type Reply, saxoError } from "./reply.js";
+import { answerCloseFrames } from "./websocket-close.js";
 
 export interface StreamingArrival {
   kind: "connect" | "authorize";
@@ -78,9 +80,8 @@ export class StreamingHost {
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
     this.sockets.add(socket);
-    socket.on("data", () => {
-      // Frames are not interpreted: the simulator only checks the hand-off.
-    });
+    // Frames are not interpreted (the simulator only checks the hand-off), except the closing handshake.
+    answerCloseFrames(socket);
     socket.on("close", () => this.sockets.delete(socket));
   }
 
