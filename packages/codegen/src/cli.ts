@@ -1,11 +1,16 @@
-/** `brokerkit generate [broker…] [--check] [--allow-breaking] [--root DIR] [--specs DIR] [--packages DIR] [--verbose]` */
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+/**
+ * `brokerkit generate [broker…] [--check] [--allow-breaking] [--root DIR] [--specs DIR] [--packages DIR] [--verbose]`
+ * `brokerkit drift <broker> --against <file> …` (options in drift/cli.ts)
+ */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CodegenError, CodegenErrors } from "./errors.js";
+import { runDrift } from "./drift/cli.js";
+import { problemText } from "./errors.js";
 import { generate } from "./generate.js";
+import { findRoot } from "./root.js";
 
 const USAGE = `Usage: brokerkit generate [broker…] [options]
+       brokerkit drift <broker> --against <file> [options]   (see brokerkit drift --help)
 
 Generates packages/<broker>/ from specs/<broker>/ (OpenAPI specs + broker.yaml).
 
@@ -21,6 +26,7 @@ Options:
   -h, --help        show this help`;
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "drift") return runDrift(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -62,20 +68,12 @@ export async function main(argv: string[]): Promise<number> {
     if (reports.length === 0) console.log("brokerkit: no broker manifests found (specs/<broker>/broker.yaml)");
     return 0;
   } catch (error) {
-    if (error instanceof CodegenErrors) {
-      console.error(
-        `brokerkit: ${error.errors.length} problem(s):\n${error.errors.map((e) => `  ${e.message}`).join("\n")}`,
-      );
-      return 1;
-    }
-    if (error instanceof CodegenError) {
-      console.error(`brokerkit: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    const problem = problemText(error);
+    if (problem === undefined) throw error;
+    console.error(`brokerkit: ${problem}`);
+    return 1;
   }
 }
-
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -90,15 +88,4 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h" },
     },
   });
-}
-
-function findRoot(start: string): string {
-  let dir = start;
-  for (let i = 0; i < 64; i++) {
-    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return start;
 }
