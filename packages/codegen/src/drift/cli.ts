@@ -85,7 +85,7 @@ export async function runDrift(argv: string[]): Promise<number> {
   } else console.log(renderReport(report));
   if (report.stale.length)
     console.error(
-      `brokerkit drift: ${options.failOn.length ? "error" : "warning"}: ${report.stale.length} stale allow-list entr${report.stale.length === 1 ? "y" : "ies"} in ${report.allowList}`,
+      `brokerkit drift: ${options.failOn.length ? "error" : "warning"}: stale allow-list entries in ${report.allowList} (they match no difference): ${report.stale.map((s) => s.at).join(", ")}`,
     );
   return failed ? 1 : 0;
 }

@@ -16,7 +16,7 @@ export function compareShapes(area: Area, up: Shape, ours: Shape, emit: ShapeEmi
     const onlyUp = [...(up.enum ?? [])].filter((v) => !ours.enum?.has(v));
     const onlyOurs = [...(ours.enum ?? [])].filter((v) => !up.enum?.has(v));
     if (!up.enum || !ours.enum || onlyUp.length || onlyOurs.length)
-      emit(code("enum"), rel, enumText(up.enum, onlyUp), enumText(ours.enum, onlyOurs));
+      emit(code("enum"), rel, enumText(up.enum, onlyUp, !!ours.enum), enumText(ours.enum, onlyOurs, !!up.enum));
   }
   if (up.truncated || ours.truncated) return;
 
@@ -143,10 +143,11 @@ function requiredText(required: boolean): string {
   return required ? "required" : "optional";
 }
 
-/** The values only this side has, or the whole enum when the other side has none. */
-function enumText(values: Set<string> | undefined, only: string[]): string {
+/** The values only this side has; the whole enum when the other side has none. */
+function enumText(values: Set<string> | undefined, only: string[], otherHasEnum: boolean): string {
   if (!values) return "no enum";
-  return only.length ? `only here: ${only.join(", ")}` : `enum ${[...values].join(", ")}`;
+  if (!otherHasEnum) return `enum ${[...values].join(", ")}`;
+  return only.length ? `only here: ${only.join(", ")}` : "no other values";
 }
 
 /** A field that is missing altogether needs its values named, not all listed: the field is the news. */

@@ -9,7 +9,9 @@ export function renderReport(report: DriftReport): string {
   lines.push(`drift ${report.broker}/${report.api}: ${report.ours} vs ${report.upstream}`);
   lines.push(
     `operations: ${ops.upstream} upstream, ${ops.ours} ours, ${ops.shared} shared` +
-      (ops.ignored.length ? ` (${ops.ignored.length} TRACE entries ignored: not HTTP calls)` : ""),
+      (ops.ignored.length
+        ? ` (ignored, not HTTP calls: ${plural(ops.ignored.length, "TRACE entry", "TRACE entries")})`
+        : ""),
   );
   if (report.allowList) lines.push(`allow-list: ${report.allowList}`);
 
@@ -49,12 +51,16 @@ export function renderReport(report: DriftReport): string {
 
 export function summaryLine(report: DriftReport): string {
   const { summary: s } = report;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   return (
     `drift ${report.broker}/${report.api}: ${plural(s.missing, "missing operation")}, ` +
     `${plural(s.fields, "field difference")}, ${plural(s.other, "other difference")} ` +
-    `(extra operations, servers, security); ${s.allowed} allowed; ${plural(s.stale, "stale allow-list entry")}`
-  ).replace("entrys", "entries");
+    `(extra operations, servers, security); ${s.allowed} allowed; ` +
+    plural(s.stale, "stale allow-list entry", "stale allow-list entries")
+  );
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function values(d: Difference): string {
