@@ -4,9 +4,7 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runDrift } from "./drift/cli.js";
 import { problemText } from "./errors.js";
-import { generate } from "./generate.js";
 import { findRoot } from "./root.js";
 
 const USAGE = `Usage: brokerkit generate [broker…] [options]
@@ -26,7 +24,8 @@ Options:
   -h, --help        show this help`;
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === "drift") return runDrift(argv.slice(1));
+  // Each command loads only what it needs: generation pulls in the TypeScript compiler, drift does not.
+  if (argv[0] === "drift") return (await import("./drift/cli.js")).runDrift(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -45,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const root = resolve(values.root ?? findRoot(process.cwd()));
+  const { generate } = await import("./generate.js");
   try {
     const reports = await generate({
       root,
