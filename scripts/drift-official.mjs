@@ -68,7 +68,9 @@ const table = rows.map(({ name, report, error, failed }) =>
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
 const format = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
 console.log(`\n${format(header)}\n${table.map(format).join("\n")}`);
-console.log("(other = extra operations, servers, security schemes: reported, not failing under --fail-on missing,fields)");
+console.log(
+  "(other = extra operations, servers, security schemes: reported, not failing under --fail-on missing,fields)",
+);
 
 const failing = rows.filter((r) => r.error || r.failed);
 if (failing.length) {
