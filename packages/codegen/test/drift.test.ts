@@ -398,7 +398,9 @@ describe("drift: command line", () => {
     expect(warned.code).toBe(0);
     expect(warned.err).toMatch(/warning: stale allow-list entries/);
     expect(warned.out).toMatch(/Stale allow-list entries/);
-    expect(warned.out).toMatch(/^ {2}op\.missing +GET \/v2\/positions +upstream: getPositions {2}— allowed: Not offered here\.$/m);
+    expect(warned.out).toMatch(
+      /^ {2}op\.missing +GET \/v2\/positions +upstream: getPositions {2}— allowed: Not offered here\.$/m,
+    );
 
     expect((await cli([...base, "--fail-on", "everything"])).code).toBe(2);
     expect((await cli(["shop", "--specs", fixturesDir])).code).toBe(2);
