@@ -16,11 +16,14 @@ export function done(started) {
   console.log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** Runs a command in the repo root, streaming its output; exits the script on failure. */
+/**
+ * Runs a command in the repo root (or `options.cwd`), streaming its output (or as `options.stdio` says);
+ * exits the script on failure unless `options.allowFailure`.
+ */
 export function run(command, args, options = {}) {
   const result = spawnSync(command, args, {
-    cwd: root,
-    stdio: "inherit",
+    cwd: options.cwd ?? root,
+    stdio: options.stdio ?? "inherit",
     env: { TURBO_TELEMETRY_DISABLED: "1", ...process.env, ...options.env },
   });
   if (result.error) {

@@ -1,11 +1,14 @@
-/** `brokerkit generate [broker…] [--check] [--allow-breaking] [--root DIR] [--specs DIR] [--packages DIR] [--verbose]` */
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+/**
+ * `brokerkit generate [broker…] [--check] [--allow-breaking] [--root DIR] [--specs DIR] [--packages DIR] [--verbose]`
+ * `brokerkit drift <broker> --against <file> …` (options in drift/cli.ts)
+ */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CodegenError, CodegenErrors } from "./errors.js";
-import { generate } from "./generate.js";
+import { problemText } from "./errors.js";
+import { findRoot } from "./root.js";
 
 const USAGE = `Usage: brokerkit generate [broker…] [options]
+       brokerkit drift <broker> --against <file> [options]   (see brokerkit drift --help)
 
 Generates packages/<broker>/ from specs/<broker>/ (OpenAPI specs + broker.yaml).
 
@@ -21,6 +24,8 @@ Options:
   -h, --help        show this help`;
 
 export async function main(argv: string[]): Promise<number> {
+  // Each command loads only what it needs: generation pulls in the TypeScript compiler, drift does not.
+  if (argv[0] === "drift") return (await import("./drift/cli.js")).runDrift(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -39,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const root = resolve(values.root ?? findRoot(process.cwd()));
+  const { generate } = await import("./generate.js");
   try {
     const reports = await generate({
       root,
@@ -62,20 +68,12 @@ export async function main(argv: string[]): Promise<number> {
     if (reports.length === 0) console.log("brokerkit: no broker manifests found (specs/<broker>/broker.yaml)");
     return 0;
   } catch (error) {
-    if (error instanceof CodegenErrors) {
-      console.error(
-        `brokerkit: ${error.errors.length} problem(s):\n${error.errors.map((e) => `  ${e.message}`).join("\n")}`,
-      );
-      return 1;
-    }
-    if (error instanceof CodegenError) {
-      console.error(`brokerkit: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    const problem = problemText(error);
+    if (problem === undefined) throw error;
+    console.error(`brokerkit: ${problem}`);
+    return 1;
   }
 }
-
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -90,15 +88,4 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h" },
     },
   });
-}
-
-function findRoot(start: string): string {
-  let dir = start;
-  for (let i = 0; i < 64; i++) {
-    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return start;
 }

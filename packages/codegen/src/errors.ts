@@ -47,3 +47,11 @@ export function fieldPath(segments: readonly (string | number)[]): string {
   }
   return out;
 }
+
+/** What the CLI prints for a problem in its input; undefined for anything else (a bug: let it throw). */
+export function problemText(error: unknown): string | undefined {
+  if (error instanceof CodegenErrors)
+    return `${error.errors.length} problem(s):\n${error.errors.map((e) => `  ${e.message}`).join("\n")}`;
+  if (error instanceof CodegenError) return error.message;
+  return undefined;
+}

@@ -8,6 +8,9 @@ export {
   type SpecChange,
   type SpecDocuments,
 } from "./changes/index.js";
+export { type DriftOptions, drift } from "./drift/drift.js";
+export { renderReport as renderDriftReport } from "./drift/render.js";
+export type { Difference, DriftClass, DriftCode, DriftReport, StaleEntry } from "./drift/types.js";
 export { CodegenError, CodegenErrors, type SourceLocation } from "./errors.js";
 export { type BrokerReport, discoverBrokers, type GenerateOptions, generate } from "./generate.js";
 export { type LoadedManifest, loadManifest } from "./manifest/load.js";

@@ -2,23 +2,21 @@
  * Loads `broker.yaml`, validates it against the JSON Schema (unknown keys are errors), then checks
  * what a schema cannot: that every name it refers to (server keys, auth schemes, APIs) exists.
  */
-import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject } from "ajv";
 import { CodegenError, CodegenErrors, fieldPath } from "../errors.js";
-import { pointerSegments } from "../json-pointer.js";
+import { type KeywordMessage, schemaErrors, schemaValidator } from "../schema-errors.js";
 import { readSource, type SourceDocument } from "../source.js";
 import type { Manifest } from "./types.js";
 
-const schemaUrl = new URL("../../schema/broker.schema.json", import.meta.url);
-let validator: ReturnType<Ajv["compile"]> | undefined;
+const validate = schemaValidator(new URL("../../schema/broker.schema.json", import.meta.url));
 
-function validate(value: unknown): ErrorObject[] {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true });
-    validator = ajv.compile(JSON.parse(readFileSync(schemaUrl, "utf8")) as object);
-  }
-  return validator(value) ? [] : (validator.errors ?? []);
-}
+/** The auth `kind` discriminator: name the kinds instead of ajv's generic mapping message. */
+const authKind: KeywordMessage = (error, at, segments) =>
+  error.keyword === "discriminator"
+    ? new CodegenError(
+        at([...segments, "kind"]),
+        `unknown auth kind ${JSON.stringify((error.data as { kind?: unknown } | undefined)?.kind)} (expected one of: refresh-exchange, oauth2, static-headers, basic, bearer)`,
+      )
+    : undefined;
 
 export interface LoadedManifest {
   manifest: Manifest;
@@ -33,62 +31,12 @@ export async function loadManifest(file: string, displayPath: string): Promise<L
       "a manifest must be a YAML mapping (see packages/codegen/schema/broker.schema.json)",
     );
   }
-  const schemaErrors = validate(source.value).map((error) => toCodegenError(error, source));
-  if (schemaErrors.length) throw new CodegenErrors(dedupe(schemaErrors));
+  const invalid = schemaErrors(validate(source.value), source, authKind);
+  if (invalid.length) throw new CodegenErrors(invalid);
   const manifest = source.value as Manifest;
   const referenceErrors = checkReferences(manifest, source);
   if (referenceErrors.length) throw new CodegenErrors(referenceErrors);
   return { manifest, source };
-}
-
-function toCodegenError(error: ErrorObject, source: SourceDocument): CodegenError {
-  const segments = typedSegments(source.value, pointerSegments(error.instancePath));
-  const at = (segs: (string | number)[], target: "key" | "value" = "value") => ({
-    file: source.displayPath,
-    field: fieldPath(segs) || "(root)",
-    ...source.locate(segs, target),
-  });
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const allowed = allowedKeys(error);
-      return new CodegenError(
-        at([...segments, key], "key"),
-        `unknown key "${key}"${allowed ? ` (expected one of: ${allowed})` : ""}`,
-      );
-    }
-    case "required":
-      return new CodegenError(at(segments), `missing required field "${String(params.missingProperty)}"`);
-    case "enum":
-      return new CodegenError(
-        at(segments),
-        `expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(error.data)}`,
-      );
-    case "const":
-      return new CodegenError(
-        at(segments),
-        `expected ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(error.data)}`,
-      );
-    case "pattern": {
-      const described = (error.parentSchema as { description?: string } | undefined)?.description;
-      return new CodegenError(
-        at(segments),
-        `${JSON.stringify(error.data)} is not valid: expected ${described ?? `a value matching ${String(params.pattern)}`}`,
-      );
-    }
-    case "propertyNames":
-      return new CodegenError(at(segments), `invalid key name (${error.message ?? "bad name"})`);
-    case "discriminator":
-      return new CodegenError(
-        at([...segments, "kind"]),
-        `unknown auth kind ${JSON.stringify((error.data as { kind?: unknown } | undefined)?.kind)} (expected one of: refresh-exchange, oauth2, static-headers, basic, bearer)`,
-      );
-    case "type":
-      return new CodegenError(at(segments), `expected ${String(params.type)}, got ${describeType(error.data)}`);
-    default:
-      return new CodegenError(at(segments), error.message ?? `invalid (${error.keyword})`);
-  }
 }
 
 function checkReferences(manifest: Manifest, source: SourceDocument): CodegenError[] {
@@ -166,39 +114,4 @@ function checkReferences(manifest: Manifest, source: SourceDocument): CodegenErr
       fail(["sticky", "service"], 'the pattern must capture "{service}"');
   }
   return errors;
-}
-
-/** Array indices become numbers so they print as `[0]` and locate inside YAML sequences. */
-function typedSegments(root: unknown, segments: string[]): (string | number)[] {
-  let node = root;
-  return segments.map((segment) => {
-    const typed = Array.isArray(node) && /^\d+$/.test(segment) ? Number(segment) : segment;
-    node = node && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
-    return typed;
-  });
-}
-
-function allowedKeys(error: ErrorObject): string | undefined {
-  const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
-  return properties
-    ? Object.keys(properties)
-        .filter((k) => k !== "$schema")
-        .join(", ")
-    : undefined;
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/** With allErrors, a oneOf can report the same field twice; keep the first per location and text. */
-function dedupe(errors: CodegenError[]): CodegenError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    if (seen.has(e.message)) return false;
-    seen.add(e.message);
-    return true;
-  });
 }
