@@ -21,6 +21,7 @@ import { loadManifest } from "./manifest/load.js";
 import { normalizeApi } from "./manifest/normalize.js";
 import { loadSpec } from "./spec/load.js";
 import { extractOperations } from "./spec/operations.js";
+import { planStreams } from "./stream/plan.js";
 
 export interface GenerateOptions {
   /** Repository root: paths in headers and messages are relative to it. */
@@ -168,6 +169,8 @@ async function planBroker(broker: string, root: string, specDir: string, package
     }),
   );
   files.set("src/generated/index.ts", header([manifestStamp]) + emitRootIndex(apiNames));
+  const streamFiles = await planStreams({ manifest, manifestSource, manifestStamp, specDir, root, display });
+  for (const [path, text] of streamFiles) files.set(path, text);
 
   const report: BrokerReport = {
     broker,

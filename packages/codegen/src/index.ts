@@ -18,3 +18,4 @@ export { normalizeApi } from "./manifest/normalize.js";
 export type { Manifest } from "./manifest/types.js";
 export { type LoadedSpec, loadSpec } from "./spec/load.js";
 export { extractOperations } from "./spec/operations.js";
+export { type AsyncApiChannel, type LoadedAsyncApi, loadAsyncApi } from "./stream/asyncapi.js";

@@ -6,6 +6,8 @@
 import type { Manifest } from "../manifest/types.js";
 
 export const MIDDLEWARE_RANGE = "workspace:^";
+/** The stream runtime: a dependency only of packages whose manifest declares `streams:`. */
+export const STREAM_RANGE = "workspace:^";
 /** Earlier generators added openapi-fetch as a dependency; generated code only imports the middleware. */
 export const OPENAPI_FETCH_VERSION = "0.17.0";
 /** The Node versions the release end-to-end test runs published packages on (packages/release). */
@@ -25,6 +27,9 @@ export function managedPackageJson(manifest: Manifest, brokerDir: string, existi
   const dependencies = { ...((base.dependencies as Json | undefined) ?? {}) };
   // Published packages depend only on what they import: drop the dependency earlier generators managed.
   if (dependencies["openapi-fetch"] === OPENAPI_FETCH_VERSION) delete dependencies["openapi-fetch"];
+  // REST-only packages install no WebSocket code.
+  if (Object.keys(manifest.streams ?? {}).length) dependencies["@brokerkit/stream"] = STREAM_RANGE;
+  else if (dependencies["@brokerkit/stream"] === STREAM_RANGE) delete dependencies["@brokerkit/stream"];
   const devDependencies = (base.devDependencies as Json | undefined) ?? {};
   const ordered: Json = {
     name: manifest.package,
@@ -82,7 +87,12 @@ export function scaffoldFiles(manifest: Manifest, brokerDir: string): Record<str
         },
       },
     }),
-    "src/index.ts": `${apiNames.length > 1 ? apiNames.map((a) => `export * from "./${a}.js";`).join("\n") : 'export * from "./generated/index.js";'}\n`,
+    "src/index.ts": `${[
+      ...(apiNames.length > 1
+        ? apiNames.map((a) => `export * from "./${a}.js";`)
+        : ['export * from "./generated/index.js";']),
+      ...Object.keys(manifest.streams ?? {}).map((s) => `export * from "./generated/${s}/index.js";`),
+    ].join("\n")}\n`,
     "README.md": readmeStub(manifest),
   };
   if (apiNames.length > 1) {

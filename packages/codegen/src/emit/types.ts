@@ -17,18 +17,26 @@ export async function emitTypes(spec: LoadedSpec, options: TypeOptions = {}): Pr
   const headers = new Set((options.clientSuppliedHeaders ?? []).map((h) => h.toLowerCase()));
   // Only the root document is rewritten; refs into other files resolve from the spec's folder.
   const source = headers.size ? relaxHeaders(spec.root.value, headers) : pathToFileURL(spec.file);
+  return openapiTypes(source, spec.file, spec.root.displayPath);
+}
+
+/**
+ * Runs openapi-typescript on a document (a file URL, or an object whose relative `$ref`s resolve
+ * from `file`'s folder) with the project's settings.
+ */
+export async function openapiTypes(source: URL | OpenAPI3, file: string, displayPath: string): Promise<string> {
   try {
-    const ast = await openapiTS(source as URL | OpenAPI3, {
+    const ast = await openapiTS(source, {
       silent: true,
       alphabetize: false,
       // A field with a default is optional to send: the server fills it in.
       defaultNonNullable: false,
-      cwd: pathToFileURL(spec.file),
+      cwd: pathToFileURL(file),
     });
     return astToString(ast);
   } catch (error) {
     throw new CodegenError(
-      { file: spec.root.displayPath },
+      { file: displayPath },
       `openapi-typescript could not convert the spec: ${(error as Error).message}`,
     );
   }

@@ -5,6 +5,7 @@
 import { CodegenError, CodegenErrors, fieldPath } from "../errors.js";
 import { type KeywordMessage, schemaErrors, schemaValidator } from "../schema-errors.js";
 import { readSource, type SourceDocument } from "../source.js";
+import { checkStreamReferences } from "./streams.js";
 import type { Manifest } from "./types.js";
 
 const validate = schemaValidator(new URL("../../schema/broker.schema.json", import.meta.url));
@@ -34,7 +35,7 @@ export async function loadManifest(file: string, displayPath: string): Promise<L
   const invalid = schemaErrors(validate(source.value), source, authKind);
   if (invalid.length) throw new CodegenErrors(invalid);
   const manifest = source.value as Manifest;
-  const referenceErrors = checkReferences(manifest, source);
+  const referenceErrors = [...checkReferences(manifest, source), ...checkStreamReferences(manifest, source)];
   if (referenceErrors.length) throw new CodegenErrors(referenceErrors);
   return { manifest, source };
 }

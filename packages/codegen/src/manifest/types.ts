@@ -1,5 +1,6 @@
 /** The authoring form of `specs/<broker>/broker.yaml`; schema/broker.schema.json is the source of truth. */
 import type { HttpMethod } from "@brokerkit/middleware";
+import type { ManifestStream } from "./stream-types.js";
 
 export interface Manifest {
   $schema?: string;
@@ -7,6 +8,7 @@ export interface Manifest {
   description: string;
   environments: Record<string, { description?: string; servers: Record<string, string> }>;
   apis: Record<string, ManifestApi>;
+  streams?: Record<string, ManifestStream>;
   auth?: Record<string, ManifestAuth>;
   rateLimits?: { name: string; limit: number; per: string; path?: string; methods?: HttpMethod[]; apis?: string[] }[];
   sticky?: { service: string; probe: string; lostStatuses?: number[]; lostErrorCodes?: string[]; apis?: string[] };

@@ -9,13 +9,13 @@ import { CodegenError, CodegenErrors, fieldPath } from "../errors.js";
 import { refFragmentSegments } from "../json-pointer.js";
 import { readSource, type SourceDocument } from "../source.js";
 
-export interface LoadedSpec {
+/** A root document and every local file its `$ref`s reach, each reference checked. */
+export interface LoadedDocuments {
   /** Absolute path of the root document. */
   file: string;
   root: SourceDocument;
   /** Every document read, keyed by absolute path (the root included). */
   documents: Map<string, SourceDocument>;
-  openapiVersion: string;
   /** sha256 over the root file and every referenced file, in a stable order. */
   sha256: string;
   /** Resolves a `$ref` written in `fromFile`. */
@@ -24,13 +24,34 @@ export interface LoadedSpec {
   fileOf(ref: string, fromFile: string): string;
 }
 
+export interface LoadedSpec extends LoadedDocuments {
+  openapiVersion: string;
+}
+
 export async function loadSpec(file: string, displayBase: string = process.cwd()): Promise<LoadedSpec> {
+  let openapiVersion = "";
+  const documents = await loadDocuments(file, displayBase, (root) => {
+    openapiVersion = checkVersion(root);
+  });
+  return Object.assign(documents, { openapiVersion });
+}
+
+/**
+ * Reads `file`, lets `checkRoot` reject it before anything else is read (wrong kind or version of
+ * document), then loads every file its `$ref`s reach and reports every reference that does not resolve.
+ * Shared by OpenAPI specs and AsyncAPI documents.
+ */
+export async function loadDocuments(
+  file: string,
+  displayBase: string,
+  checkRoot: (root: SourceDocument) => void,
+): Promise<LoadedDocuments> {
   const absolute = resolve(file);
   const display = (path: string) => relative(displayBase, path) || path;
   const documents = new Map<string, SourceDocument>();
   const root = await readSource(absolute, display(absolute));
   documents.set(absolute, root);
-  const openapiVersion = checkVersion(root);
+  checkRoot(root);
 
   const errors: CodegenError[] = [];
   const pending: SourceDocument[] = [root];
@@ -64,11 +85,10 @@ export async function loadSpec(file: string, displayBase: string = process.cwd()
       .update(key === absolute ? "" : relative(dirname(absolute), key))
       .update((documents.get(key) as SourceDocument).text);
 
-  const spec: LoadedSpec = {
+  const spec: LoadedDocuments = {
     file: absolute,
     root,
     documents,
-    openapiVersion,
     sha256: documents.size === 1 ? createHash("sha256").update(root.text).digest("hex") : hash.digest("hex"),
     resolveRef(ref, fromFile) {
       const pointer = ref.split("#", 2)[1] ?? "";
