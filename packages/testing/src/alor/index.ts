@@ -9,3 +9,7 @@ export {
   type ResponseMatcher,
   startAlorSimulator,
 } from "./simulator.js";
+export type { AlorWsCounters } from "./streaming/counters.js";
+export type { AlorWsSubscription } from "./streaming/data-socket.js";
+export { MIN_FREQUENCY_MS as ALOR_WS_MIN_FREQUENCY_MS, type WsFormat as AlorWsFormat } from "./streaming/formats.js";
+export type { AlorWsControls } from "./streaming/server.js";

@@ -8,6 +8,7 @@
  * - more than `rateLimit` requests of one user (JWT `sub`) in any sliding `rateWindowMs` get 429 with Retry-After;
  * - order commands are deduplicated by X-REQID: a repeated key returns the first outcome and creates nothing;
  * - `dropNextResponse` processes a request, then cuts the connection without answering (an ambiguous outcome).
+ * WebSockets on the same port: `/ws` (data) and `/cws` (commands), with their fault controls as `sim.ws`.
  */
 import type { ServerResponse } from "node:http";
 import { type Arrival, dropConnection, type RunningServer, type SimRequest, startServer } from "../server.js";
@@ -21,9 +22,11 @@ import { portfolioRoutes } from "./portfolio-routes.js";
 import { SlidingWindowLimiter } from "./rate-limiter.js";
 import { RequestIdStore } from "./request-ids.js";
 import type { AlorWorld, Route } from "./route.js";
+import { ObservableTrading } from "./streaming/observable-trading.js";
+import { type AlorWsControls, startAlorWebSockets } from "./streaming/server.js";
 import { exchangeRefreshToken } from "./token-exchange.js";
 import { TokenIssuer } from "./tokens.js";
-import { type AnyOrder, Trading } from "./trading.js";
+import type { AnyOrder } from "./trading.js";
 
 const ROUTES = [...marketRoutes, ...portfolioRoutes, ...commandRoutes, ...groupRoutes];
 
@@ -88,6 +91,8 @@ export interface AlorSimulator {
   dropNextResponse(matcher: ResponseMatcher, times?: number): void;
   /** Makes every JWT issued so far answer 401. */
   revokeAccessTokens(): void;
+  /** The WebSocket side (`/ws` and `/cws` on this port): URLs, counters and fault controls. */
+  ws: AlorWsControls;
   close(): Promise<void>;
 }
 
@@ -106,7 +111,7 @@ export async function startAlorSimulator(options: AlorSimulatorOptions = {}): Pr
 
   const clock = () => new Date();
   const accounts = new Accounts(users);
-  const trading = new Trading(accounts, clock);
+  const trading = new ObservableTrading(accounts, clock);
   const groups = new OrderGroups(trading, clock);
   trading.onFinished = (order) => groups.orderFinished(order);
   const tokens = new TokenIssuer(users, lifetimeMs, (login) => accounts.user(login));
@@ -227,6 +232,8 @@ export async function startAlorSimulator(options: AlorSimulatorOptions = {}): Pr
     answer(res, req, undefined, reply);
   });
 
+  const webSockets = startAlorWebSockets({ server: server.server, url: server.url, tokens, world, trading, limiter });
+
   return {
     url: server.url,
     user: first,
@@ -241,6 +248,10 @@ export async function startAlorSimulator(options: AlorSimulatorOptions = {}): Pr
       drops.push({ matcher, left: times });
     },
     revokeAccessTokens: () => tokens.revokeAll(),
-    close: () => server.close(),
+    ws: webSockets.controls,
+    close: async () => {
+      await webSockets.close();
+      await server.close();
+    },
   };
 }
