@@ -11,7 +11,9 @@ import type { BufferRule } from "./spec.js";
 export type Overflowed = (size: number) => Error;
 
 export class MessageBuffer<T> {
-  private readonly items: T[] = [];
+  /** A queue read from `head`: shift() would cost O(depth) per message, and depths reach the thousands. */
+  private items: T[] = [];
+  private head = 0;
   /** For `conflate`: the pending message per key, in arrival order of the keys. */
   private readonly latest = new Map<string, T>();
   private waiter: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
@@ -27,7 +29,7 @@ export class MessageBuffer<T> {
 
   /** Messages waiting for the reader. */
   get depth(): number {
-    return this.rule.policy === "conflate" ? this.latest.size : this.items.length;
+    return this.rule.policy === "conflate" ? this.latest.size : this.items.length - this.head;
   }
 
   get closed(): boolean {
@@ -44,9 +46,10 @@ export class MessageBuffer<T> {
     }
     switch (this.rule.policy) {
       case "drop-oldest":
-        if (this.items.length >= this.rule.size) {
-          this.items.shift();
+        if (this.depth >= this.rule.size) {
+          this.items[this.head++] = undefined as T;
           this.dropped++;
+          this.compact();
         }
         this.items.push(message);
         return;
@@ -66,7 +69,7 @@ export class MessageBuffer<T> {
         return;
       }
       case "error":
-        if (this.items.length >= this.rule.size) {
+        if (this.depth >= this.rule.size) {
           this.fail(this.overflowed(this.rule.size));
           return;
         }
@@ -85,7 +88,10 @@ export class MessageBuffer<T> {
     if (this.failure !== undefined) return;
     this.failure = error;
     // An overflow loses nothing silently: what was queued is discarded and the reader is told at once.
-    if (this.rule.policy === "error") this.items.length = 0;
+    if (this.rule.policy === "error") {
+      this.items = [];
+      this.head = 0;
+    }
     this.settleWaiter();
   }
 
@@ -106,8 +112,19 @@ export class MessageBuffer<T> {
       this.latest.delete(first.value[0]);
       return { value: first.value[1] };
     }
-    if (this.items.length === 0) return undefined;
-    return { value: this.items.shift() as T };
+    if (this.head >= this.items.length) return undefined;
+    const value = this.items[this.head] as T;
+    this.items[this.head++] = undefined as T;
+    this.compact();
+    return { value };
+  }
+
+  /** Drops the consumed prefix once it is most of the array, so memory follows the depth. */
+  private compact(): void {
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private settleWaiter(): void {

@@ -5,12 +5,14 @@ import { generationSuite } from "./generation/index.js";
 import { overheadSuite } from "./overhead/index.js";
 import { profileSuite } from "./profile/index.js";
 import { singleFlightSuite } from "./single-flight/index.js";
+import { streamSuite } from "./stream/index.js";
 import { throttleSuite } from "./throttle/index.js";
 
 export const SUITES: readonly Suite[] = [
   overheadSuite,
   throttleSuite,
   singleFlightSuite,
+  streamSuite,
   bundleSuite,
   generationSuite,
   profileSuite,

@@ -1,0 +1,177 @@
+/**
+ * The three ways to read the same ALOR quote feed that the streaming suite compares:
+ * - `ws` alone, parsing each frame: the baseline that defines "added" latency;
+ * - brokerkit: `createStreamClient` with the ALOR data adapter and a REST client's runtime, read with
+ *   `for await`, on a channel that never drops (so every message is delivered and counted);
+ * - `alor-api`'s `subscriptions.quotes` with a callback.
+ * Each run opens a fresh connection, receives `count` messages and measures first to last, and
+ * (optionally) the latency of each message: receive time − the feed's `sentAt`.
+ */
+import { type ApiConfig, createBrokerClient } from "@brokerkit/middleware";
+import { createStreamClient, type StreamSpec } from "@brokerkit/stream";
+import { alorData } from "@brokerkit/stream/alor";
+import { AlorApi } from "alor-api";
+import { WebSocket } from "ws";
+import type { FeedServer } from "./feed.js";
+
+export interface Run {
+  elapsedMs: number;
+  latencies: Float64Array | undefined;
+}
+
+export interface StreamContender {
+  name: string;
+  run(feed: FeedServer, count: number, rate: number, measureLatency: boolean): Promise<Run>;
+}
+
+interface Quote {
+  data: { seq: number; sentAt: number; last_price: number };
+  guid: string;
+}
+
+const clock = () => performance.timeOrigin + performance.now();
+const SUBSCRIBE = { code: "SBER", exchange: "MOEX", format: "Simple", frequency: 0 } as const;
+
+/** Collects first/last receive times and latencies; resolves after `count` messages. */
+function recorder(count: number, measureLatency: boolean) {
+  const latencies = measureLatency ? new Float64Array(count) : undefined;
+  let received = 0;
+  let first = 0;
+  let resolve: (run: Run) => void = () => {};
+  const done = new Promise<Run>((r) => {
+    resolve = r;
+  });
+  return {
+    done,
+    /** Returns true once the last message arrived. */
+    record(sentAt: number): boolean {
+      const now = clock();
+      if (received === 0) first = now;
+      if (latencies) latencies[received] = now - sentAt;
+      if (++received === count) {
+        resolve({ elapsedMs: now - first, latencies });
+        return true;
+      }
+      return false;
+    },
+  };
+}
+
+const rawWs: StreamContender = {
+  name: "ws alone (JSON.parse per frame)",
+  async run(feed, count, rate, measureLatency) {
+    await feed.setNext({ count, rate });
+    const socket = new WebSocket(feed.wsUrl);
+    const result = recorder(count, measureLatency);
+    const guid = crypto.randomUUID();
+    socket.on("message", (raw) => {
+      const message = JSON.parse(String(raw)) as Partial<Quote>;
+      if (message.guid === guid && message.data) result.record(message.data.sentAt);
+    });
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ opcode: "QuotesSubscribe", guid, token: "bench", ...SUBSCRIBE }));
+    const run = await result.done;
+    socket.close();
+    return run;
+  },
+};
+
+const restConfig = (feed: FeedServer): ApiConfig => ({
+  broker: "alor",
+  api: "warp",
+  environments: { bench: { servers: { api: feed.httpUrl, oauth: feed.httpUrl, ws: feed.wsUrl } } },
+  server: "api",
+  auth: [
+    {
+      name: "refresh",
+      kind: "refresh-exchange",
+      tokenUrl: "{oauth}/refresh",
+      tokenIn: "query",
+      accessTokenField: "AccessToken",
+      defaultLifetimeMs: 30 * 60_000,
+      skewMs: 60_000,
+      minIntervalMs: 1_000,
+    },
+  ],
+  rateLimits: [{ name: "user", limit: 100, intervalMs: 1_000 }],
+  routes: [],
+  retry: { attempts: 3, baseDelayMs: 200, maxDelayMs: 5_000 },
+  timeoutMs: 30_000,
+  operations: [],
+});
+
+/** The data stream as the ALOR manifest declares it, with the quote channel set to never drop. */
+const streamSpec: StreamSpec = {
+  broker: "alor",
+  name: "data",
+  protocol: "alor-ws",
+  server: "ws",
+  auth: "refresh",
+  idleTimeoutMs: 30_000,
+  reconnect: { baseDelayMs: 250, maxDelayMs: 10_000, maxAttempts: 10 },
+  ackTimeoutMs: 10_000,
+  limits: [],
+  channels: {
+    quotes: {
+      kind: "subscription",
+      fixed: { opcode: "QuotesSubscribe" },
+      buffer: { policy: "error", size: 1_000_000 },
+    },
+  },
+};
+
+const brokerkit: StreamContender = {
+  name: "brokerkit (@brokerkit/stream, for await)",
+  async run(feed, count, rate, measureLatency) {
+    const rest = createBrokerClient(restConfig(feed), {
+      environment: "bench",
+      credentials: { refreshToken: "bench-refresh-token" },
+    });
+    const stream = createStreamClient<{ quotes: { params: typeof SUBSCRIBE; message: Quote } }>(
+      streamSpec,
+      alorData,
+      rest.runtime,
+    );
+    await feed.setNext({ count, rate });
+    const result = recorder(count, measureLatency);
+    for await (const quote of stream.subscribe("quotes", SUBSCRIBE)) {
+      if (result.record(quote.data.sentAt)) break;
+    }
+    const run = await result.done;
+    await stream.close();
+    return run;
+  },
+};
+
+const alorApi: StreamContender = {
+  name: "alor-api (subscriptions.quotes)",
+  async run(feed, count, rate, measureLatency) {
+    // Its endpoint options are typed as enums of ALOR's hosts; any URL works at runtime.
+    const options = {
+      token: "bench-refresh-token",
+      accessToken: "bench-access-token",
+      endpoint: feed.httpUrl,
+      authEndpoint: feed.httpUrl,
+      wssEndpoint: feed.wsUrl,
+      wssEndpointBeta: feed.wsUrl,
+    };
+    const log = console.log;
+    console.log = () => {}; // it logs every connect
+    try {
+      const api = new AlorApi(options as unknown as ConstructorParameters<typeof AlorApi>[0]);
+      await feed.setNext({ count, rate });
+      const result = recorder(count, measureLatency);
+      const unsubscribe = await api.subscriptions.quotes(SUBSCRIBE as never, (data) => {
+        result.record((data as unknown as Quote["data"]).sentAt);
+      });
+      const run = await result.done;
+      await unsubscribe();
+      (api.subscriptions as unknown as { wss: WebSocket }).wss.terminate();
+      return run;
+    } finally {
+      console.log = log;
+    }
+  },
+};
+
+export const CONTENDERS: readonly StreamContender[] = [rawWs, brokerkit, alorApi];

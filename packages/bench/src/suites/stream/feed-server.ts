@@ -1,0 +1,89 @@
+/**
+ * The streaming bench's feed, in its own process (forked by feed.ts): an ALOR-protocol `/ws` server on
+ * 127.0.0.1 and its `/refresh` token endpoint. The parent sets the next feed over IPC (`{ count, rate }`);
+ * the next subscription is confirmed as ALOR does and then receives `count` quote messages, as fast as
+ * the socket drains (`rate: 0`) or paced at `rate` per second. Each quote carries `sentAt`, the send
+ * time in ms on the shared clock (timeOrigin + now), for latency.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
+
+interface Feed {
+  count: number;
+  rate: number;
+}
+
+let next: Feed = { count: 0, rate: 0 };
+const clock = () => performance.timeOrigin + performance.now();
+const jwt = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600 })).toString("base64url")}.x`;
+
+const http = createServer((req, res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(req.url?.startsWith("/refresh") ? JSON.stringify({ AccessToken: jwt }) : "{}");
+});
+const wss = new WebSocketServer({ server: http, path: "/ws" });
+
+function quote(guid: string, i: number): string {
+  return JSON.stringify({
+    data: {
+      symbol: "SBER",
+      exchange: "MOEX",
+      description: "Sberbank",
+      prev_close_price: 250.1,
+      last_price: 250 + (i % 100) / 100,
+      open_price: 249.5,
+      high_price: 252.3,
+      low_price: 248.9,
+      ask: 250.2,
+      bid: 250.1,
+      ask_vol: 1200 + (i % 7),
+      bid_vol: 900 + (i % 5),
+      volume: 100000 + i,
+      change: 0.4,
+      change_percent: 0.16,
+      last_price_timestamp: 1733475600 + i,
+      lotsize: 10,
+      seq: i,
+      sentAt: clock(),
+    },
+    guid,
+  });
+}
+
+async function send(socket: WebSocket, guid: string, feed: Feed): Promise<void> {
+  if (feed.rate === 0) {
+    for (let i = 0; i < feed.count; i++) {
+      socket.send(quote(guid, i));
+      // Let the socket drain rather than queue the whole feed in memory.
+      if (socket.bufferedAmount > 4 * 1024 * 1024) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return;
+  }
+  const started = performance.now();
+  for (let i = 0; i < feed.count; ) {
+    const due = Math.floor(((performance.now() - started) * feed.rate) / 1000);
+    for (; i < Math.min(due, feed.count); i++) socket.send(quote(guid, i));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+wss.on("connection", (socket) => {
+  socket.on("message", (raw) => {
+    const request = JSON.parse(String(raw)) as { opcode: string; guid: string };
+    socket.send(JSON.stringify({ requestGuid: request.guid, httpCode: 200, message: "Handled successfully" }));
+    if (request.opcode === "unsubscribe") return;
+    const feed = next;
+    next = { count: 0, rate: 0 };
+    void send(socket, request.guid, feed);
+  });
+});
+
+process.on("message", (message: Feed) => {
+  next = message;
+  process.send?.({ type: "set" });
+});
+
+http.listen(0, "127.0.0.1", () => {
+  process.send?.({ type: "ready", port: (http.address() as AddressInfo).port });
+});
