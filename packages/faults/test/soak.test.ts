@@ -1,0 +1,183 @@
+/**
+ * The soak: over 2,000 mixed calls (GETs and orders, the three clients) through fault proxies that inject
+ * a seeded random fault into a fifth of all requests (API calls, token exchanges and isalive probes alike).
+ * The clients run in a child process (`node --unhandled-rejections=strict --expose-gc dist/soak-runner.js`)
+ * so that its heap holds only them; the simulators and proxies stay here. Asserted: no call hung past its
+ * bound, no unhandled rejection, every error typed and free of secrets, the heap back within 5 MB of the
+ * warm baseline after GC, no logical order created twice, and no credential at any attacker origin.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Fault, type ProxiedRequest, randomFaults } from "@brokerkit/testing";
+import { describe, expect, it } from "vitest";
+import { SOAK_TUNING } from "../src/bounds.js";
+import { type BrokerAccess, type BrokerName, PATHS } from "../src/clients.js";
+import { findLeaks, indexSecrets } from "../src/secrets.js";
+import { SOAK_CONFIG_ENV, type SoakConfig, type SoakReport } from "../src/soak-plan.js";
+import { credentialsAtAttacker, duplicateOrders, type Rig, startRig, statusAnswer } from "./support.js";
+
+const SEED = 13;
+const CALLS = 2_100;
+const WARMUP_CALLS = 300;
+const CALLS_PER_CLIENT = 90;
+/** The child is killed after this long: a soak that cannot finish is a failure, not a hang of the suite. */
+const CHILD_DEADLINE_MS = 150_000;
+const HEAP_TOLERANCE_BYTES = 5 * 1024 * 1024;
+const RUNNER = fileURLToPath(new URL("../dist/soak-runner.js", import.meta.url));
+const BROKERS: BrokerName[] = ["alor", "alpaca", "saxo"];
+
+/** The matrix's faults, weighted; token faults only on token exchanges, oversized bodies only on GETs. */
+function soakFaults(broker: BrokerName) {
+  const token = PATHS[broker].token;
+  const onToken = (request: ProxiedRequest) => request.path === token;
+  const onApi = (request: ProxiedRequest) => request.path !== token;
+  const onGet = (request: ProxiedRequest) => onApi(request) && request.method === "GET";
+  return [
+    { fault: { kind: "reset-before-response" }, weight: 2 },
+    { fault: { kind: "reset-mid-body" }, weight: 2, applies: onApi },
+    { fault: { kind: "truncated-chunked" }, weight: 1, applies: onApi },
+    { fault: { kind: "truncated-length" }, weight: 1, applies: onApi },
+    { fault: { kind: "stall-headers" }, weight: 1 },
+    { fault: { kind: "stall-body" }, weight: 1, applies: onApi },
+    { fault: { kind: "stall-body", contentType: "text/event-stream" }, weight: 0.5, applies: onGet },
+    { fault: statusAnswer(502), weight: 1 },
+    { fault: statusAnswer(503), weight: 1 },
+    { fault: statusAnswer(503, "1"), weight: 0.5 },
+    // A 429 pauses the client's bucket, failing its other calls fast for a while: keep them rare enough
+    // that the soak still exercises the network faults.
+    { fault: statusAnswer(429, "1"), weight: 0.25, applies: onApi },
+    { fault: statusAnswer(429, new Date(Date.now() + 2_000).toUTCString()), weight: 0.25, applies: onApi },
+    { fault: statusAnswer(429, "-5"), weight: 0.25, applies: onApi },
+    { fault: statusAnswer(429, "whenever"), weight: 0.25, applies: onApi },
+    { fault: statusAnswer(429, "86400"), weight: 0.05, applies: onApi },
+    {
+      fault: {
+        kind: "answer",
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: '{"x": [',
+        forward: true,
+      },
+      weight: 1,
+    },
+    {
+      fault: { kind: "answer", status: 200, headers: { "content-type": "text/html" }, body: "<html>down</html>" },
+      weight: 1,
+    },
+    { fault: { kind: "oversized", bytes: 4 * 1024 * 1024 }, weight: 0.5, applies: onGet },
+    { fault: { kind: "redirect", status: 307, target: "attacker" }, weight: 0.5 },
+    { fault: { kind: "redirect", status: 302, target: "loop" }, weight: 0.5 },
+    { fault: { kind: "expire-token" }, weight: 1, applies: onToken },
+  ] satisfies { fault: Fault; weight: number; applies?: (request: ProxiedRequest) => boolean }[];
+}
+
+function runSoak(config: SoakConfig): Promise<{ report: SoakReport | undefined; code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--unhandled-rejections=strict", "--expose-gc", RUNNER], {
+      env: { ...process.env, [SOAK_CONFIG_ENV]: JSON.stringify(config) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout = (stdout + chunk.toString("utf8")).slice(-1_000_000);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString("utf8")).slice(-20_000);
+    });
+    const killer = setTimeout(() => child.kill("SIGKILL"), CHILD_DEADLINE_MS);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(killer);
+      const last = stdout.trim().split("\n").at(-1);
+      let report: SoakReport | undefined;
+      try {
+        report = last ? (JSON.parse(last) as SoakReport) : undefined;
+      } catch {
+        report = undefined;
+      }
+      resolve({ report, code, stderr });
+    });
+  });
+}
+
+/** Secrets (the proxies' tokens included) found in what the child's errors and events showed; first few. */
+function leaksIn(file: string, rigs: Rig[]): string[] {
+  if (!existsSync(file)) return [];
+  const secrets = indexSecrets(rigs.flatMap((rig) => rig.secrets()));
+  const findings = new Set<string>();
+  for (const line of new Set(readFileSync(file, "utf8").split("\n"))) {
+    if (!line || findings.size >= 10) continue;
+    const { source, surfaces } = JSON.parse(line) as { source: string; surfaces: Record<string, string> };
+    for (const leak of findLeaks(surfaces, secrets)) findings.add(`${source}: ${leak}`);
+  }
+  return [...findings];
+}
+
+describe("soak", () => {
+  it(`${WARMUP_CALLS + CALLS} mixed calls with seeded random faults: none hangs, no unhandled rejection, heap back within 5 MB`, async () => {
+    expect(existsSync(RUNNER), `${RUNNER} is missing: run pnpm --filter @brokerkit/faults... build`).toBe(true);
+    const rigs: Rig[] = [];
+    const scratch = mkdtempSync(join(tmpdir(), "brokerkit-soak-"));
+    try {
+      for (const [index, broker] of BROKERS.entries()) {
+        const rig = await startRig(broker, {
+          proxy: {
+            stallMs: 120_000,
+            decide: randomFaults({ seed: SEED + index, probability: 0.2, faults: soakFaults(broker) }),
+          },
+          // The clients keep to the brokers' limits per client; the soak rotates clients, so lift the servers' own.
+          alor: { rateLimit: 1_000_000 },
+          alpaca: { rateLimit: { limit: 1_000_000 } },
+        });
+        rigs.push(rig);
+      }
+      const clientsPerBroker = Math.ceil((WARMUP_CALLS + CALLS) / BROKERS.length / CALLS_PER_CLIENT) + 2;
+      const access = Object.fromEntries(
+        rigs.map((rig) => [rig.broker, Array.from({ length: clientsPerBroker }, () => rig.access())]),
+      ) as Record<BrokerName, BrokerAccess[]>;
+      const config: SoakConfig = {
+        seed: SEED,
+        calls: CALLS,
+        warmupCalls: WARMUP_CALLS,
+        concurrency: 24,
+        orderShare: 0.1,
+        tuning: SOAK_TUNING,
+        // Saxo admits one order per second per session; with a few in flight per client, a call may queue.
+        queueMs: 6_000,
+        callsPerClient: CALLS_PER_CLIENT,
+        access,
+        surfacesFile: join(scratch, "surfaces.jsonl"),
+      };
+
+      const { report, code, stderr } = await runSoak(config);
+      expect(report, `the soak runner printed no report (exit code ${code}): ${stderr}`).toBeDefined();
+      if (!report) return;
+      console.log(
+        `soak: ${report.calls} calls in ${report.wallMs} ms; heap ${report.heap.baselineBytes} → ${report.heap.afterBytes} bytes; outcomes ${JSON.stringify(report.outcomes)}`,
+      );
+      expect.soft(code, `soak runner exit code; stderr: ${stderr}`).toBe(0);
+      expect.soft(report.calls).toBeGreaterThanOrEqual(2_000);
+      expect.soft(report.hung, `${report.hungCount} calls hung past their bound`).toEqual([]);
+      expect.soft(report.unhandledRejections, "unhandled rejections").toEqual([]);
+      expect.soft(report.untyped, `${report.untypedCount} errors outside BrokerkitError`).toEqual([]);
+      expect.soft(leaksIn(config.surfacesFile, rigs), "secrets in errors or events").toEqual([]);
+      expect
+        .soft(report.heap.deltaBytes, "heap growth after GC, against the warm baseline")
+        .toBeLessThanOrEqual(HEAP_TOLERANCE_BYTES);
+      for (const rig of rigs) {
+        expect.soft(duplicateOrders(rig), `${rig.broker}: logical orders created more than once`).toEqual([]);
+        const used = new Set(report.orderMarkers[rig.broker]);
+        const strangers = [...rig.ordersByMarker().keys()].filter((marker) => !used.has(marker));
+        expect.soft(strangers, `${rig.broker}: orders the soak never asked for`).toEqual([]);
+        expect.soft(credentialsAtAttacker(rig), `${rig.broker}: credentials at the attacker's origin`).toEqual([]);
+      }
+    } finally {
+      await Promise.all(rigs.map((rig) => rig.close()));
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
