@@ -213,6 +213,11 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
       if (state.seen.size > DEDUPE_MEMORY) state.seen.delete(state.seen.values().next().value as string);
     }
     state.buffer.push(message);
+    // An overflow failed the queue: end the subscription at the server too, or it keeps feeding a dead reader.
+    if (state.buffer.closed && !state.ending) {
+      void end(state);
+      return;
+    }
     const { size } = state.request.spec.buffer;
     const depth = state.buffer.depth;
     if (!state.lagging && depth * 2 >= size && size > 1) {
