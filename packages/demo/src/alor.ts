@@ -1,10 +1,17 @@
 /**
  * ALOR demo: a short session of the generated client against the local ALOR simulator: log in, find
  * a security, read its quote and order book, place a limit order, list orders, cancel them all, then
- * show the limits at work (a burst the throttle paces, a catalogue search served from the cache).
+ * show the limits at work (a burst the throttle paces, a catalogue search served from the cache), then
+ * stream the book, quotes and an order event over the data socket and cancel it over the command socket.
  */
 import { randomUUID } from "node:crypto";
-import { createAlorClient, securitiesPages, unwrap } from "@brokerkit/alor";
+import {
+  createAlorClient,
+  createAlorCommandStream,
+  createAlorDataStream,
+  securitiesPages,
+  unwrap,
+} from "@brokerkit/alor";
 import { startAlorSimulator } from "@brokerkit/testing/alor/index";
 import { createReport } from "./report.js";
 
@@ -107,6 +114,67 @@ try {
     instruments += page.securities.length;
   }
   report.info(`${instruments} instruments in ${pages} pages (the short last page ends the walk)`);
+
+  report.step("Stream the order book and quotes, watch an order arrive, cancel it over the command socket");
+  const streamEvents = new Map<string, number>();
+  const streamObserver = (event: { type: string }) => {
+    streamEvents.set(event.type, (streamEvents.get(event.type) ?? 0) + 1);
+  };
+  const data = createAlorDataStream(client, { url: sim.ws.dataUrl, observer: streamObserver });
+  const commands = createAlorCommandStream(client, { url: sim.ws.commandUrl, observer: streamObserver });
+  const perChannel = new Map<string, number>();
+  const counted = (channel: string) => perChannel.set(channel, (perChannel.get(channel) ?? 0) + 1);
+  try {
+    const books = data.subscribe("orderBook", { code: security.symbol, exchange: "MOEX", depth: 3 });
+    const quotes = data.subscribe("quotes", { code: security.symbol, exchange: "MOEX" });
+    const orders = data.subscribe("orders", { portfolio: PORTFOLIO, exchange: "MOEX", skipHistory: true });
+    await Promise.all([books.ready, quotes.ready, orders.ready]);
+    for (const [channel, subscription] of [
+      ["orderBook", books],
+      ["quotes", quotes],
+    ] as const) {
+      if (!(await subscription.next()).done) counted(channel);
+    }
+    const streamed = await unwrap(
+      client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/limit", {
+        params: { header: { "X-REQID": randomUUID() } },
+        body: {
+          side: "buy",
+          quantity: 1,
+          price,
+          instrument: { symbol: security.symbol, exchange: "MOEX" },
+          user: { portfolio: PORTFOLIO },
+          allowMargin: false,
+        },
+      }),
+    );
+    report.info(`order ${streamed.orderNumber} placed over REST`);
+    for await (const event of orders) {
+      counted("orders");
+      if (event.data.id === streamed.orderNumber) {
+        report.info(
+          `order event on the data socket: ${event.data.id} ${"status" in event.data ? event.data.status : ""}`,
+        );
+        break;
+      }
+    }
+    const cancel = await commands.command("deleteLimitOrder", {
+      orderId: String(streamed.orderNumber),
+      exchange: "MOEX",
+      user: { portfolio: PORTFOLIO },
+    });
+    report.info(`cancelled over the command socket: httpCode ${cancel.httpCode}`);
+    const depths = data
+      .stats()
+      .subscriptions.map((s) => `${s.channel} ${s.depth}`)
+      .join(", ");
+    report.info(`buffer depths: ${depths}`);
+  } finally {
+    await Promise.all([data.close(), commands.close()]);
+  }
+  report.info(`messages per channel: ${[...perChannel].map(([c, n]) => `${c} ${n}`).join(", ")}`);
+  report.info(`stream events: ${[...streamEvents].map(([t, n]) => `${t} ${n}`).join(", ")}`);
+  report.info(`reconnects: ${streamEvents.get("stream.reconnect") ?? 0}`);
 
   report.summary();
   report.info(
