@@ -14,8 +14,8 @@
  *
  * Known upstream defect: ALOR's spec requires `Orders` and `ExecutionPolicy` on order-group creation
  * while it names the properties `orders` and `executionPolicy` (the real API and this client use the
- * lower-case ones). Prism flags exactly that for createOrderGroup, and this test asserts exactly that,
- * so any other violation fails it.
+ * lower-case ones); editing a group (PUT) repeats the defect for `ExecutionPolicy`. Prism flags exactly
+ * that for createOrderGroup and editOrderGroup, and this test asserts exactly that, so any other violation fails it.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -202,6 +202,47 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         body: { side: "buy", quantity: 2, price: 251, instrument: SBER, user: USER, allowMargin: false },
         ...text,
       }),
+    modifyMarketOrder: () =>
+      client.PUT("/commandapi/warptrans/TRADE/v2/client/orders/actions/market/{orderId}", {
+        params: { header: reqid(), path: { orderId: ORDER_ID } },
+        body: { side: "buy", quantity: 2, instrument: SBER, user: USER, timeInForce: "oneday", allowMargin: false },
+        ...text,
+      }),
+    modifyStopOrder: () =>
+      client.PUT("/commandapi/warptrans/TRADE/v2/client/orders/actions/stop/{stopOrderId}", {
+        params: { header: reqid(), path: { stopOrderId: ORDER_ID } },
+        body: {
+          side: "sell",
+          condition: "less",
+          triggerPrice: 279,
+          stopEndUnixTime: now + 86_400,
+          quantity: 1,
+          instrument: SBER,
+          user: USER,
+          allowMargin: false,
+          protectingSeconds: 15,
+          activate: true,
+        },
+        ...text,
+      }),
+    modifyStopLimitOrder: () =>
+      client.PUT("/commandapi/warptrans/TRADE/v2/client/orders/actions/stopLimit/{stopOrderId}", {
+        params: { header: reqid(), path: { stopOrderId: ORDER_ID } },
+        body: {
+          side: "sell",
+          condition: "less",
+          triggerPrice: 279,
+          price: 278.5,
+          stopEndUnixTime: now + 86_400,
+          quantity: 1,
+          instrument: SBER,
+          user: USER,
+          timeInForce: "oneday",
+          allowMargin: false,
+          activate: true,
+        },
+        ...text,
+      }),
     placeStopOrder: () =>
       client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/stop", {
         params: { header: reqid() },
@@ -264,6 +305,15 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         params: { path: { orderGroupId: GROUP_ID } },
         ...text,
       }),
+    editOrderGroup: () =>
+      client.PUT("/commandapi/api/orderGroups/{orderGroupId}", {
+        params: { path: { orderGroupId: GROUP_ID } },
+        body: {
+          orders: [{ portfolio: PORTFOLIO, exchange: "MOEX", orderId: String(ORDER_ID), type: "Limit" }],
+          executionPolicy: "TriggerBracketOrders",
+        },
+        ...text,
+      }),
     cancelOrderGroup: () =>
       client.DELETE("/commandapi/api/orderGroups/{orderGroupId}", {
         params: { path: { orderGroupId: GROUP_ID } },
@@ -324,11 +374,20 @@ describe.skipIf(!existsSync(spec))("the ALOR client against ALOR's official spec
         code: "required",
         message: "Request body must have required property 'ExecutionPolicy'",
       },
+      {
+        method: "PUT",
+        path: `/commandapi/api/orderGroups/${GROUP_ID}`,
+        location: ["request", "body"],
+        severity: "Error",
+        code: "required",
+        message: "Request body must have required property 'ExecutionPolicy'",
+      },
     ]);
     // Prism answers valid requests with the spec's success example; only the defective one was refused.
     const refused = Object.keys(statuses).filter((operation) => (statuses[operation] as number) >= 300);
-    expect(refused).toEqual(["createOrderGroup"]);
+    expect(refused.sort()).toEqual(["createOrderGroup", "editOrderGroup"]);
     expect([400, 422]).toContain(statuses.createOrderGroup);
+    expect([400, 422]).toContain(statuses.editOrderGroup);
     // One token exchange through Prism, then one request per operation.
     expect(sent.filter((line) => line === "POST /refresh")).toHaveLength(1);
     expect(sent).toHaveLength(covered.length + 1);
@@ -340,7 +399,7 @@ describe.skipIf(!existsSync(spec))("the ALOR client against ALOR's official spec
     );
     console.info(
       `Prism: ${Object.keys(calls).length + 1} operations sent, ${requestViolations.length} request violations ` +
-        `(the createOrderGroup upstream defect), ${responseDefects.length} responses where ALOR's examples ` +
+        `(the order-group casing defect), ${responseDefects.length} responses where ALOR's examples ` +
         `contradict ALOR's schemas (not ours)`,
     );
   });
