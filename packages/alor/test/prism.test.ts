@@ -166,6 +166,48 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         params: { path: { ...portfolioPath, orderId: ORDER_ID } },
         ...text,
       }),
+    getFortsRisk: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/fortsrisk", {
+        params: { path: { exchange: "MOEX", portfolio: "7500PST" }, query: { format: "Heavy", jsonResponse: true } },
+        ...text,
+      }),
+    getTradesBySymbol: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/{symbol}/trades", {
+        params: { path: { ...portfolioPath, symbol: "SBER" }, query: { instrumentGroup: "TQBR", format: "Simple" } },
+        ...text,
+      }),
+    getTradesHistory: () =>
+      client.GET("/md/v2/Stats/{exchange}/{portfolio}/history/trades", {
+        params: {
+          path: portfolioPath,
+          query: {
+            dateFrom: "2024-01-15",
+            ticker: "SBER",
+            from: 1,
+            limit: 100,
+            orderByTradeDate: true,
+            descending: true,
+            withRepo: false,
+            side: "buy",
+            format: "Slim",
+            jsonResponse: true,
+          },
+        },
+        ...text,
+      }),
+    estimateOrder: () =>
+      client.POST("/commandapi/warptrans/TRADE/v2/client/orders/estimate", {
+        body: { portfolio: PORTFOLIO, ticker: "SBER", exchange: "MOEX", price: 250, lotQuantity: 2, board: "TQBR" },
+        ...text,
+      }),
+    estimateOrders: () =>
+      client.POST("/commandapi/warptrans/TRADE/v2/client/orders/estimate/all", {
+        body: [
+          { portfolio: PORTFOLIO, ticker: "SBER", exchange: "MOEX", budget: 10_000, includeLimitOrders: true },
+          { portfolio: PORTFOLIO, ticker: "GAZP", exchange: "MOEX", price: 160, lotQuantity: 1 },
+        ],
+        ...text,
+      }),
     placeMarketOrder: () =>
       client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/market", {
         params: { header: reqid() },
