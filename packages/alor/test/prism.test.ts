@@ -208,6 +208,25 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         ],
         ...text,
       }),
+    getAvailableBoards: () =>
+      client.GET("/md/v2/Securities/{exchange}/{symbol}/availableBoards", {
+        params: { path: { exchange: "MOEX", symbol: "SBER" }, query: { jsonResponse: true } },
+        ...text,
+      }),
+    listCurrencyPairs: () => client.GET("/md/v2/Securities/currencyPairs", text),
+    getRiskRates: () =>
+      client.GET("/md/v2/risk/rates", {
+        params: { query: { exchange: "MOEX", ticker: "SBER", riskCategoryId: 1, search: "SB", limit: 10, offset: 0 } },
+        ...text,
+      }),
+    getTradesHistoryBySymbol: () =>
+      client.GET("/md/v2/Stats/{exchange}/{portfolio}/history/trades/{symbol}", {
+        params: {
+          path: { ...portfolioPath, symbol: "SBER" },
+          query: { instrumentGroup: "TQBR", dateFrom: "2024-01-15", limit: 50, side: "sell", format: "Heavy" },
+        },
+        ...text,
+      }),
     placeMarketOrder: () =>
       client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/market", {
         params: { header: reqid() },
