@@ -227,6 +227,11 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         },
         ...text,
       }),
+    getTradeStats: () =>
+      client.GET("/md/stats/{exchange}/{portfolio}/history/trades", {
+        params: { path: portfolioPath, query: { dateFrom: "2024-01-15", ticker: "SBER", limit: 20, format: "Simple" } },
+        ...text,
+      }),
     placeMarketOrder: () =>
       client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/market", {
         params: { header: reqid() },
