@@ -232,6 +232,26 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         params: { path: portfolioPath, query: { dateFrom: "2024-01-15", ticker: "SBER", limit: 20, format: "Simple" } },
         ...text,
       }),
+    getTradeStatsBySymbol: () =>
+      client.GET("/md/stats/{exchange}/{portfolio}/history/trades/{symbol}", {
+        params: { path: { ...portfolioPath, symbol: "SBER" }, query: { side: "buy", descending: true } },
+        ...text,
+      }),
+    listExchangeSecurities: () =>
+      client.GET("/md/v2/Securities/{exchange}", {
+        params: {
+          path: { exchange: "MOEX" },
+          query: {
+            format: "Simple",
+            market: "FOND",
+            includeOld: false,
+            limit: 10,
+            includeNonBaseBoards: false,
+            offset: 0,
+          },
+        },
+        ...text,
+      }),
     placeMarketOrder: () =>
       client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/market", {
         params: { header: reqid() },
