@@ -252,6 +252,16 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         },
         ...text,
       }),
+    getNearestFuturesQuote: () =>
+      client.GET("/md/v2/Securities/{exchange}/{symbol}/actualFuturesQuote", {
+        params: { path: { exchange: "MOEX", symbol: "SI" }, query: { format: "Simple", jsonResponse: true } },
+        ...text,
+      }),
+    getLegacyMoney: () =>
+      client.GET("/md/v2/Clients/legacy/{exchange}/{portfolio}/money", {
+        params: { path: portfolioPath, query: { format: "Simple" } },
+        ...text,
+      }),
     placeMarketOrder: () =>
       client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/market", {
         params: { header: reqid() },
