@@ -234,7 +234,7 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
       }),
     getTradeStatsBySymbol: () =>
       client.GET("/md/stats/{exchange}/{portfolio}/history/trades/{symbol}", {
-        params: { path: { ...portfolioPath, symbol: "SBER" }, query: { side: "buy", descending: true } },
+        params: { path: { ...portfolioPath, symbol: "SBER" }, query: { dateFrom: "2024-01-15", descending: true } },
         ...text,
       }),
     listExchangeSecurities: () =>
