@@ -14,8 +14,8 @@
  *
  * Known upstream defect: ALOR's spec requires `Orders` and `ExecutionPolicy` on order-group creation
  * while it names the properties `orders` and `executionPolicy` (the real API and this client use the
- * lower-case ones). Prism flags exactly that for createOrderGroup, and this test asserts exactly that,
- * so any other violation fails it.
+ * lower-case ones); editing a group (PUT) repeats the defect for `ExecutionPolicy`. Prism flags exactly
+ * that for createOrderGroup and editOrderGroup, and this test asserts exactly that, so any other violation fails it.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -166,6 +166,102 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         params: { path: { ...portfolioPath, orderId: ORDER_ID } },
         ...text,
       }),
+    getFortsRisk: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/fortsrisk", {
+        params: { path: { exchange: "MOEX", portfolio: "7500PST" }, query: { format: "Heavy", jsonResponse: true } },
+        ...text,
+      }),
+    getTradesBySymbol: () =>
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/{symbol}/trades", {
+        params: { path: { ...portfolioPath, symbol: "SBER" }, query: { instrumentGroup: "TQBR", format: "Simple" } },
+        ...text,
+      }),
+    getTradesHistory: () =>
+      client.GET("/md/v2/Stats/{exchange}/{portfolio}/history/trades", {
+        params: {
+          path: portfolioPath,
+          query: {
+            dateFrom: "2024-01-15",
+            ticker: "SBER",
+            from: 1,
+            limit: 100,
+            orderByTradeDate: true,
+            descending: true,
+            withRepo: false,
+            side: "buy",
+            format: "Slim",
+            jsonResponse: true,
+          },
+        },
+        ...text,
+      }),
+    estimateOrder: () =>
+      client.POST("/commandapi/warptrans/TRADE/v2/client/orders/estimate", {
+        body: { portfolio: PORTFOLIO, ticker: "SBER", exchange: "MOEX", price: 250, lotQuantity: 2, board: "TQBR" },
+        ...text,
+      }),
+    estimateOrders: () =>
+      client.POST("/commandapi/warptrans/TRADE/v2/client/orders/estimate/all", {
+        body: [
+          { portfolio: PORTFOLIO, ticker: "SBER", exchange: "MOEX", budget: 10_000, includeLimitOrders: true },
+          { portfolio: PORTFOLIO, ticker: "GAZP", exchange: "MOEX", price: 160, lotQuantity: 1 },
+        ],
+        ...text,
+      }),
+    getAvailableBoards: () =>
+      client.GET("/md/v2/Securities/{exchange}/{symbol}/availableBoards", {
+        params: { path: { exchange: "MOEX", symbol: "SBER" }, query: { jsonResponse: true } },
+        ...text,
+      }),
+    listCurrencyPairs: () => client.GET("/md/v2/Securities/currencyPairs", text),
+    getRiskRates: () =>
+      client.GET("/md/v2/risk/rates", {
+        params: { query: { exchange: "MOEX", ticker: "SBER", riskCategoryId: 1, search: "SB", limit: 10, offset: 0 } },
+        ...text,
+      }),
+    getTradesHistoryBySymbol: () =>
+      client.GET("/md/v2/Stats/{exchange}/{portfolio}/history/trades/{symbol}", {
+        params: {
+          path: { ...portfolioPath, symbol: "SBER" },
+          query: { instrumentGroup: "TQBR", dateFrom: "2024-01-15", limit: 50, side: "sell", format: "Heavy" },
+        },
+        ...text,
+      }),
+    getTradeStats: () =>
+      client.GET("/md/stats/{exchange}/{portfolio}/history/trades", {
+        params: { path: portfolioPath, query: { dateFrom: "2024-01-15", ticker: "SBER", limit: 20, format: "Simple" } },
+        ...text,
+      }),
+    getTradeStatsBySymbol: () =>
+      client.GET("/md/stats/{exchange}/{portfolio}/history/trades/{symbol}", {
+        params: { path: { ...portfolioPath, symbol: "SBER" }, query: { dateFrom: "2024-01-15", descending: true } },
+        ...text,
+      }),
+    listExchangeSecurities: () =>
+      client.GET("/md/v2/Securities/{exchange}", {
+        params: {
+          path: { exchange: "MOEX" },
+          query: {
+            format: "Simple",
+            market: "FOND",
+            includeOld: false,
+            limit: 10,
+            includeNonBaseBoards: false,
+            offset: 0,
+          },
+        },
+        ...text,
+      }),
+    getNearestFuturesQuote: () =>
+      client.GET("/md/v2/Securities/{exchange}/{symbol}/actualFuturesQuote", {
+        params: { path: { exchange: "MOEX", symbol: "SI" }, query: { format: "Simple", jsonResponse: true } },
+        ...text,
+      }),
+    getLegacyMoney: () =>
+      client.GET("/md/v2/Clients/legacy/{exchange}/{portfolio}/money", {
+        params: { path: portfolioPath, query: { format: "Simple" } },
+        ...text,
+      }),
     placeMarketOrder: () =>
       client.POST("/commandapi/warptrans/TRADE/v2/client/orders/actions/market", {
         params: { header: reqid() },
@@ -200,6 +296,47 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
       client.PUT("/commandapi/warptrans/TRADE/v2/client/orders/actions/limit/{orderId}", {
         params: { header: reqid(), path: { orderId: ORDER_ID } },
         body: { side: "buy", quantity: 2, price: 251, instrument: SBER, user: USER, allowMargin: false },
+        ...text,
+      }),
+    modifyMarketOrder: () =>
+      client.PUT("/commandapi/warptrans/TRADE/v2/client/orders/actions/market/{orderId}", {
+        params: { header: reqid(), path: { orderId: ORDER_ID } },
+        body: { side: "buy", quantity: 2, instrument: SBER, user: USER, timeInForce: "oneday", allowMargin: false },
+        ...text,
+      }),
+    modifyStopOrder: () =>
+      client.PUT("/commandapi/warptrans/TRADE/v2/client/orders/actions/stop/{stopOrderId}", {
+        params: { header: reqid(), path: { stopOrderId: ORDER_ID } },
+        body: {
+          side: "sell",
+          condition: "less",
+          triggerPrice: 279,
+          stopEndUnixTime: now + 86_400,
+          quantity: 1,
+          instrument: SBER,
+          user: USER,
+          allowMargin: false,
+          protectingSeconds: 15,
+          activate: true,
+        },
+        ...text,
+      }),
+    modifyStopLimitOrder: () =>
+      client.PUT("/commandapi/warptrans/TRADE/v2/client/orders/actions/stopLimit/{stopOrderId}", {
+        params: { header: reqid(), path: { stopOrderId: ORDER_ID } },
+        body: {
+          side: "sell",
+          condition: "less",
+          triggerPrice: 279,
+          price: 278.5,
+          stopEndUnixTime: now + 86_400,
+          quantity: 1,
+          instrument: SBER,
+          user: USER,
+          timeInForce: "oneday",
+          allowMargin: false,
+          activate: true,
+        },
         ...text,
       }),
     placeStopOrder: () =>
@@ -264,6 +401,15 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         params: { path: { orderGroupId: GROUP_ID } },
         ...text,
       }),
+    editOrderGroup: () =>
+      client.PUT("/commandapi/api/orderGroups/{orderGroupId}", {
+        params: { path: { orderGroupId: GROUP_ID } },
+        body: {
+          orders: [{ portfolio: PORTFOLIO, exchange: "MOEX", orderId: String(ORDER_ID), type: "Limit" }],
+          executionPolicy: "TriggerBracketOrders",
+        },
+        ...text,
+      }),
     cancelOrderGroup: () =>
       client.DELETE("/commandapi/api/orderGroups/{orderGroupId}", {
         params: { path: { orderGroupId: GROUP_ID } },
@@ -324,11 +470,20 @@ describe.skipIf(!existsSync(spec))("the ALOR client against ALOR's official spec
         code: "required",
         message: "Request body must have required property 'ExecutionPolicy'",
       },
+      {
+        method: "PUT",
+        path: `/commandapi/api/orderGroups/${GROUP_ID}`,
+        location: ["request", "body"],
+        severity: "Error",
+        code: "required",
+        message: "Request body must have required property 'ExecutionPolicy'",
+      },
     ]);
     // Prism answers valid requests with the spec's success example; only the defective one was refused.
     const refused = Object.keys(statuses).filter((operation) => (statuses[operation] as number) >= 300);
-    expect(refused).toEqual(["createOrderGroup"]);
+    expect(refused.sort()).toEqual(["createOrderGroup", "editOrderGroup"]);
     expect([400, 422]).toContain(statuses.createOrderGroup);
+    expect([400, 422]).toContain(statuses.editOrderGroup);
     // One token exchange through Prism, then one request per operation.
     expect(sent.filter((line) => line === "POST /refresh")).toHaveLength(1);
     expect(sent).toHaveLength(covered.length + 1);
@@ -340,7 +495,7 @@ describe.skipIf(!existsSync(spec))("the ALOR client against ALOR's official spec
     );
     console.info(
       `Prism: ${Object.keys(calls).length + 1} operations sent, ${requestViolations.length} request violations ` +
-        `(the createOrderGroup upstream defect), ${responseDefects.length} responses where ALOR's examples ` +
+        `(the order-group casing defect), ${responseDefects.length} responses where ALOR's examples ` +
         `contradict ALOR's schemas (not ours)`,
     );
   });
