@@ -199,6 +199,13 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
         () => client.GET("/v2/stocks/{symbol}/quotes/latest", { params: symbol }),
         () => client.GET("/v2/stocks/trades/latest", { params: { query: { symbols: "AAPL" } } }),
         () => client.GET("/v2/stocks/{symbol}/trades/latest", { params: symbol }),
+        () => client.GET("/v2/stocks/bars/latest", { params: { query: { symbols: "AAPL,MSFT", feed: "iex" } } }),
+        () => client.GET("/v2/stocks/{symbol}/bars/latest", { params: symbol }),
+        () => client.GET("/v2/stocks/meta/exchanges"),
+        () =>
+          client.GET("/v2/stocks/meta/conditions/{ticktype}", {
+            params: { path: { ticktype: "trade" }, query: { tape: "A" } },
+          }),
         () => client.GET("/v2/stocks/snapshots", { params: { query: { symbols: "AAPL,MSFT" } } }),
         () => client.GET("/v2/stocks/{symbol}/snapshot", { params: symbol }),
         () =>
