@@ -141,6 +141,10 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
         () => client.GET("/v2/watchlists"),
         () => client.POST("/v2/watchlists", { body: { name: "tech", symbols: ["AAPL", "MSFT"] } }),
         () => client.GET("/v2/watchlists/{watchlist_id}", { params: { path: { watchlist_id: id } } }),
+        () => client.GET("/v2/watchlists:by_name", { params: { query: { name: "tech" } } }),
+        () => client.POST("/v2/watchlists:by_name", { params: { query: { name: "tech" } }, body: { symbol: "AAPL" } }),
+        () => client.PUT("/v2/watchlists:by_name", { params: { query: { name: "tech" } }, body: { name: "megacaps" } }),
+        () => client.DELETE("/v2/watchlists:by_name", { params: { query: { name: "tech" } } }),
         () =>
           client.POST("/v2/watchlists/{watchlist_id}", {
             params: { path: { watchlist_id: id } },

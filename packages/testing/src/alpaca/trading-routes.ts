@@ -122,6 +122,20 @@ export function tradingRoutes(state: TradingState): JsonRoute[] {
 
     route("GET", "/v2/watchlists", (_c, account) => ok(watchlists.list(account))),
     route("POST", "/v2/watchlists", ({ req }, account) => ok(watchlists.create(account, req.json))),
+    // The same operations addressed by the watchlist's name (?name=) instead of its id.
+    route("GET", "/v2/watchlists:by_name", ({ query }, account) =>
+      ok(watchlists.get(account, watchlists.idByName(account, query.get("name")))),
+    ),
+    route("POST", "/v2/watchlists:by_name", ({ query, req }, account) =>
+      ok(watchlists.addAsset(account, watchlists.idByName(account, query.get("name")), req.json)),
+    ),
+    route("PUT", "/v2/watchlists:by_name", ({ query, req }, account) =>
+      ok(watchlists.update(account, watchlists.idByName(account, query.get("name")), req.json)),
+    ),
+    route("DELETE", "/v2/watchlists:by_name", ({ query }, account) => {
+      watchlists.delete(account, watchlists.idByName(account, query.get("name")));
+      return noContent();
+    }),
     route("GET", "/v2/watchlists/{watchlist_id}", ({ params }, account) =>
       ok(watchlists.get(account, params.watchlist_id as string)),
     ),
