@@ -106,6 +106,16 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
       } as const;
       const calls: (() => Promise<unknown>)[] = [
         () => client.GET("/v2/account"),
+        () => client.GET("/v2/account/configurations"),
+        () => client.PATCH("/v2/account/configurations", { body: { no_shorting: true, trade_confirm_email: "none" } }),
+        () =>
+          client.POST("/v2/positions/{symbol_or_contract_id}/exercise", {
+            params: { path: { symbol_or_contract_id: "3f7a1c2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b" } },
+          }),
+        () =>
+          client.POST("/v2/positions/{symbol_or_contract_id}/do-not-exercise", {
+            params: { path: { symbol_or_contract_id: "3f7a1c2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b" } },
+          }),
         () =>
           client.GET("/v2/account/activities", {
             params: { query: { activity_types: ["FILL", "CSD"], page_size: 50 } },
