@@ -230,6 +230,22 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
           client.GET("/v1beta3/crypto/{loc}/latest/quotes", {
             params: { path: { loc: "us" }, query: { symbols: "BTC/USD,ETH/USD" } },
           }),
+        () =>
+          client.GET("/v1beta3/crypto/{loc}/trades", {
+            params: { path: { loc: "us" }, query: { symbols: "BTC/USD", ...window, limit: 100, sort: "asc" } },
+          }),
+        () =>
+          client.GET("/v1beta3/crypto/{loc}/quotes", {
+            params: { path: { loc: "us" }, query: { symbols: "BTC/USD,ETH/USD", ...window } },
+          }),
+        () =>
+          client.GET("/v1beta3/crypto/{loc}/latest/trades", {
+            params: { path: { loc: "us" }, query: { symbols: "BTC/USD" } },
+          }),
+        () =>
+          client.GET("/v1beta3/crypto/{loc}/latest/bars", {
+            params: { path: { loc: "us" }, query: { symbols: "ETH/USD" } },
+          }),
         () => client.GET("/v1beta1/news", { params: { query: { symbols: "AAPL", limit: 10, include_content: true } } }),
         // Pagination helpers, including a follow-up page request with page_token.
         async () => {
