@@ -123,6 +123,25 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
         () => client.GET("/v2/account/activities/{activity_type}", { params: { path: { activity_type: "FILL" } } }),
         () => client.GET("/v2/assets", { params: { query: { asset_class: "crypto", status: "active" } } }),
         () => client.GET("/v2/assets/{symbol_or_asset_id}", { params: { path: { symbol_or_asset_id: "AAPL" } } }),
+        () =>
+          client.GET("/v2/options/contracts", {
+            params: {
+              query: {
+                underlying_symbols: "AAPL,SPY",
+                status: "active",
+                expiration_date_gte: "2026-12-18",
+                type: "call",
+                style: "american",
+                strike_price_gte: 100,
+                show_deliverables: true,
+                limit: 100,
+              },
+            },
+          }),
+        () =>
+          client.GET("/v2/options/contracts/{symbol_or_id}", {
+            params: { path: { symbol_or_id: "AAPL261218C00150000" } },
+          }),
         () => client.GET("/v2/clock"),
         () => client.GET("/v3/clock", { params: { query: { markets: "NYSE" } } }),
         () =>
