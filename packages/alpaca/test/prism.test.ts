@@ -265,6 +265,8 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
           client.GET("/v1beta3/crypto/{loc}/latest/bars", {
             params: { path: { loc: "us" }, query: { symbols: "ETH/USD" } },
           }),
+        () => client.GET("/v1beta1/options/meta/exchanges"),
+        () => client.GET("/v1beta1/options/meta/conditions/{ticktype}", { params: { path: { ticktype: "quote" } } }),
         () => client.GET("/v1beta1/news", { params: { query: { symbols: "AAPL", limit: 10, include_content: true } } }),
         // Pagination helpers, including a follow-up page request with page_token.
         async () => {
