@@ -106,6 +106,16 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
       } as const;
       const calls: (() => Promise<unknown>)[] = [
         () => client.GET("/v2/account"),
+        () => client.GET("/v2/account/configurations"),
+        () => client.PATCH("/v2/account/configurations", { body: { no_shorting: true, trade_confirm_email: "none" } }),
+        () =>
+          client.POST("/v2/positions/{symbol_or_contract_id}/exercise", {
+            params: { path: { symbol_or_contract_id: "3f7a1c2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b" } },
+          }),
+        () =>
+          client.POST("/v2/positions/{symbol_or_contract_id}/do-not-exercise", {
+            params: { path: { symbol_or_contract_id: "3f7a1c2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b" } },
+          }),
         () =>
           client.GET("/v2/account/activities", {
             params: { query: { activity_types: ["FILL", "CSD"], page_size: 50 } },
@@ -113,6 +123,25 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
         () => client.GET("/v2/account/activities/{activity_type}", { params: { path: { activity_type: "FILL" } } }),
         () => client.GET("/v2/assets", { params: { query: { asset_class: "crypto", status: "active" } } }),
         () => client.GET("/v2/assets/{symbol_or_asset_id}", { params: { path: { symbol_or_asset_id: "AAPL" } } }),
+        () =>
+          client.GET("/v2/options/contracts", {
+            params: {
+              query: {
+                underlying_symbols: "AAPL,SPY",
+                status: "active",
+                expiration_date_gte: "2026-12-18",
+                type: "call",
+                style: "american",
+                strike_price_gte: 100,
+                show_deliverables: true,
+                limit: 100,
+              },
+            },
+          }),
+        () =>
+          client.GET("/v2/options/contracts/{symbol_or_id}", {
+            params: { path: { symbol_or_id: "AAPL261218C00150000" } },
+          }),
         () => client.GET("/v2/clock"),
         () => client.GET("/v3/clock", { params: { query: { markets: "NYSE" } } }),
         () =>
@@ -141,6 +170,10 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
         () => client.GET("/v2/watchlists"),
         () => client.POST("/v2/watchlists", { body: { name: "tech", symbols: ["AAPL", "MSFT"] } }),
         () => client.GET("/v2/watchlists/{watchlist_id}", { params: { path: { watchlist_id: id } } }),
+        () => client.GET("/v2/watchlists:by_name", { params: { query: { name: "tech" } } }),
+        () => client.POST("/v2/watchlists:by_name", { params: { query: { name: "tech" } }, body: { symbol: "AAPL" } }),
+        () => client.PUT("/v2/watchlists:by_name", { params: { query: { name: "tech" } }, body: { name: "megacaps" } }),
+        () => client.DELETE("/v2/watchlists:by_name", { params: { query: { name: "tech" } } }),
         () =>
           client.POST("/v2/watchlists/{watchlist_id}", {
             params: { path: { watchlist_id: id } },
@@ -199,6 +232,13 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
         () => client.GET("/v2/stocks/{symbol}/quotes/latest", { params: symbol }),
         () => client.GET("/v2/stocks/trades/latest", { params: { query: { symbols: "AAPL" } } }),
         () => client.GET("/v2/stocks/{symbol}/trades/latest", { params: symbol }),
+        () => client.GET("/v2/stocks/bars/latest", { params: { query: { symbols: "AAPL,MSFT", feed: "iex" } } }),
+        () => client.GET("/v2/stocks/{symbol}/bars/latest", { params: symbol }),
+        () => client.GET("/v2/stocks/meta/exchanges"),
+        () =>
+          client.GET("/v2/stocks/meta/conditions/{ticktype}", {
+            params: { path: { ticktype: "trade" }, query: { tape: "A" } },
+          }),
         () => client.GET("/v2/stocks/snapshots", { params: { query: { symbols: "AAPL,MSFT" } } }),
         () => client.GET("/v2/stocks/{symbol}/snapshot", { params: symbol }),
         () =>
@@ -209,6 +249,24 @@ describe.skipIf(!present)("requests validate against Alpaca's official specs (Pr
           client.GET("/v1beta3/crypto/{loc}/latest/quotes", {
             params: { path: { loc: "us" }, query: { symbols: "BTC/USD,ETH/USD" } },
           }),
+        () =>
+          client.GET("/v1beta3/crypto/{loc}/trades", {
+            params: { path: { loc: "us" }, query: { symbols: "BTC/USD", ...window, limit: 100, sort: "asc" } },
+          }),
+        () =>
+          client.GET("/v1beta3/crypto/{loc}/quotes", {
+            params: { path: { loc: "us" }, query: { symbols: "BTC/USD,ETH/USD", ...window } },
+          }),
+        () =>
+          client.GET("/v1beta3/crypto/{loc}/latest/trades", {
+            params: { path: { loc: "us" }, query: { symbols: "BTC/USD" } },
+          }),
+        () =>
+          client.GET("/v1beta3/crypto/{loc}/latest/bars", {
+            params: { path: { loc: "us" }, query: { symbols: "ETH/USD" } },
+          }),
+        () => client.GET("/v1beta1/options/meta/exchanges"),
+        () => client.GET("/v1beta1/options/meta/conditions/{ticktype}", { params: { path: { ticktype: "quote" } } }),
         () => client.GET("/v1beta1/news", { params: { query: { symbols: "AAPL", limit: 10, include_content: true } } }),
         // Pagination helpers, including a follow-up page request with page_token.
         async () => {

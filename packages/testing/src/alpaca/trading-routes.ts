@@ -3,6 +3,7 @@
  * calendar (legacy and v3), watchlists and account activities, for the caller's own trading account.
  * /v2/clock can be retired (410 Gone or 404), as Alpaca does with superseded routes.
  */
+import { AccountConfigurations } from "./account-configurations.js";
 import { pageActivities } from "./activities.js";
 import { calendarBody, clockBody, legacyCalendarBody, legacyClockBody } from "./calendar.js";
 import { ASSETS, assetBody, findAsset } from "./fixtures.js";
@@ -31,9 +32,12 @@ export function tradingRoutes(state: TradingState): JsonRoute[] {
     handle: (context) => handle(context, context.caller.accountId as string),
   });
   const { book, watchlists } = state;
+  const configurations = new AccountConfigurations();
 
   return [
     route("GET", "/v2/account", (_c, account) => ok(accountBody(state, account))),
+    route("GET", "/v2/account/configurations", (_c, account) => ok(configurations.get(account))),
+    route("PATCH", "/v2/account/configurations", ({ req }, account) => ok(configurations.update(account, req.json))),
 
     route("GET", "/v2/orders", ({ query }, account) =>
       ok(
@@ -122,6 +126,20 @@ export function tradingRoutes(state: TradingState): JsonRoute[] {
 
     route("GET", "/v2/watchlists", (_c, account) => ok(watchlists.list(account))),
     route("POST", "/v2/watchlists", ({ req }, account) => ok(watchlists.create(account, req.json))),
+    // The same operations addressed by the watchlist's name (?name=) instead of its id.
+    route("GET", "/v2/watchlists:by_name", ({ query }, account) =>
+      ok(watchlists.get(account, watchlists.idByName(account, query.get("name")))),
+    ),
+    route("POST", "/v2/watchlists:by_name", ({ query, req }, account) =>
+      ok(watchlists.addAsset(account, watchlists.idByName(account, query.get("name")), req.json)),
+    ),
+    route("PUT", "/v2/watchlists:by_name", ({ query, req }, account) =>
+      ok(watchlists.update(account, watchlists.idByName(account, query.get("name")), req.json)),
+    ),
+    route("DELETE", "/v2/watchlists:by_name", ({ query }, account) => {
+      watchlists.delete(account, watchlists.idByName(account, query.get("name")));
+      return noContent();
+    }),
     route("GET", "/v2/watchlists/{watchlist_id}", ({ params }, account) =>
       ok(watchlists.get(account, params.watchlist_id as string)),
     ),

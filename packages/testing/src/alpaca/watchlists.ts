@@ -79,6 +79,14 @@ export class Watchlists {
     this.lists.splice(this.lists.indexOf(watchlist), 1);
   }
 
+  /** The id of the account's watchlist with that name, for the `:by_name` routes. */
+  idByName(accountId: string, name: string | null): string {
+    if (!name) throw invalid("name is required");
+    const watchlist = this.lists.find((w) => w.account_id === accountId && w.name === name);
+    if (!watchlist) throw fail(404, ErrorCode.notFound, `no watchlist named "${name}"`);
+    return watchlist.id;
+  }
+
   private find(accountId: string, id: string): Watchlist {
     const watchlist = this.lists.find((w) => w.id === id && w.account_id === accountId);
     if (!watchlist) throw fail(404, ErrorCode.notFound, "watchlist not found");
