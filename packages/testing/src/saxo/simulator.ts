@@ -27,6 +27,7 @@ import { RateLimiter } from "./rate-limits.js";
 import { instrumentDetails, searchInstruments } from "./reference-data.js";
 import { type Reply, saxoError } from "./reply.js";
 import { type StreamingArrival, StreamingHost } from "./streaming.js";
+import { type SimSubscription, SubscriptionRegistry } from "./subscriptions.js";
 
 export const SIM_GATEWAY_PATH = "/sim/openapi";
 export const SIM_STREAMING_PATH = "/sim/oapi/streaming";
@@ -74,6 +75,8 @@ export interface SaxoSimulator {
    * destroyed instead of answered. Resolves when that happens.
    */
   dropNextResponse(matcher: RequestMatcher): Promise<DroppedResponse>;
+  /** Subscriptions created on `…/subscriptions` routes and not yet deleted (the streaming work reads these). */
+  subscriptions(): readonly SimSubscription[];
   /** Turns the retired answer of the v1 routes on or off. */
   setRetireV1Routes(retired: boolean): void;
   close(): Promise<void>;
@@ -114,7 +117,8 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
   const dedup = new OrderDeduplicator(settings.duplicateWindowMs, settings.repeatedRequestId);
   const portfolio = new Portfolio(orderBook);
   const streaming = new StreamingHost(SIM_STREAMING_PATH, oauth, loadBalancer, settings.lostSessionStatus, counters);
-  const routes = buildRoutes(portfolio, orderBook, (session) =>
+  const registry = new SubscriptionRegistry();
+  const routes = buildRoutes(portfolio, orderBook, registry, (session) =>
     portfolio.capabilitiesOf(session.id).TradeLevel === "FullTradingAndChat" ? 0 : 15,
   );
   const pendingDrops: { matcher: RequestMatcher; resolve(dropped: DroppedResponse): void }[] = [];
@@ -263,6 +267,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     expireAccessTokens: () => oauth.expireAccessTokens(),
     expireStickiness: () => loadBalancer.expireAll(),
     dropNextResponse: (matcher) => new Promise((resolve) => pendingDrops.push({ matcher, resolve })),
+    subscriptions: () => [...registry.subscriptions],
     setRetireV1Routes: (retired) => {
       settings.retireV1Routes = retired;
     },
@@ -276,6 +281,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
 function buildRoutes(
   portfolio: Portfolio,
   orders: OrderBook,
+  registry: SubscriptionRegistry,
   delayedMinutes: (session: SaxoSession) => number,
 ): Route[] {
   const ordersV2 = "/trade/v2/orders";
@@ -283,7 +289,50 @@ function buildRoutes(
   const modify = (c: RouteContext) => orders.modify(c.req.json);
   const cancel = (c: RouteContext) =>
     orders.cancel(decodeURIComponent(c.params[0] ?? ""), c.req.url.searchParams.get("AccountKey"));
+  const asQuery = (args: Record<string, unknown>) => {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(args)) if (value !== undefined) query.set(name, String(value));
+    return query;
+  };
+  const asUrl = (args: Record<string, unknown>) => new URL(`http://sim/?${asQuery(args)}`);
+  // Each subscription resource and the GET data its snapshot is taken from.
+  const streams: [string, (c: RouteContext, args: Record<string, unknown>) => Reply][] = [
+    ["/trade/v1/infoprices", (c, a) => infoPrice(asQuery(a), delayedMinutes(c.session))],
+    ["/trade/v1/prices", (c, a) => infoPrice(asQuery(a), delayedMinutes(c.session))],
+    ["/port/v1/orders", (_c, a) => portfolio.openOrders(asUrl(a))],
+    ["/port/v1/positions", (_c, a) => portfolio.positions(asUrl(a))],
+    ["/port/v1/netpositions", (_c, a) => portfolio.netPositions(asUrl(a))],
+    ["/port/v1/closedpositions", () => ({ status: 200, body: { __count: 0, Data: [] } })],
+    ["/port/v1/balances", () => portfolio.balance()],
+    ["/ens/v1/activities", () => ({ status: 200, body: { Data: [] } })],
+    ["/chart/v3/charts", (_c, a) => chart(asQuery(a), CHART_HORIZONS_V3)],
+    ["/root/v1/sessions/events", (c) => portfolio.getCapabilities(c.session.id)],
+  ];
+  const subscriptionRoutes = streams.flatMap(([resource, snapshot]): Route[] => {
+    const base = `${resource}/subscriptions`;
+    return [
+      route("POST", base, (c) => registry.create(base, c.session.id, c.req.json, (args) => snapshot(c, args))),
+      route("DELETE", `${base}/{}`, (c) =>
+        registry.remove(
+          base,
+          c.session.id,
+          decodeURIComponent(c.params[0] ?? ""),
+          undefined,
+          c.req.url.searchParams.get("Tag"),
+        ),
+      ),
+      route("DELETE", `${base}/{}/{}`, (c) =>
+        registry.remove(
+          base,
+          c.session.id,
+          decodeURIComponent(c.params[0] ?? ""),
+          decodeURIComponent(c.params[1] ?? ""),
+        ),
+      ),
+    ];
+  });
   return [
+    ...subscriptionRoutes,
     route("GET", "/root/v1/sessions/capabilities", (c) => portfolio.getCapabilities(c.session.id)),
     route("PATCH", "/root/v1/sessions/capabilities", (c) => portfolio.patchCapabilities(c.session.id, c.req.json)),
     route("GET", "/port/v1/users/me", () => portfolio.user()),
