@@ -2,22 +2,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { saxoConfig } from "../src/index.js";
 import { ACCOUNT_KEY, clientFor, EURUSD, simulator, stopSimulators } from "./helpers.js";
+import { SUBSCRIPTION_RESOURCES } from "./subscription-resources.js";
 
 afterEach(stopSimulators);
-
-/** The subscription resources the streaming work needs; each has POST, DELETE by context and by reference. */
-const SUBSCRIPTION_RESOURCES = [
-  "/trade/v1/infoprices/subscriptions",
-  "/trade/v1/prices/subscriptions",
-  "/port/v1/orders/subscriptions",
-  "/port/v1/positions/subscriptions",
-  "/port/v1/netpositions/subscriptions",
-  "/port/v1/closedpositions/subscriptions",
-  "/port/v1/balances/subscriptions",
-  "/ens/v1/activities/subscriptions",
-  "/chart/v3/charts/subscriptions",
-  "/root/v1/sessions/events/subscriptions",
-] as const;
 
 const REQUIRED_ROUTES = SUBSCRIPTION_RESOURCES.flatMap((base) => [
   `POST ${base}`,
