@@ -14,6 +14,7 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { type Arrival, dropConnection, type SimRequest, sendJson, startServer } from "../server.js";
+import { account, closedPositions, currencies, exchanges, forClient, myClient, timeZones } from "./client-routes.js";
 import { parseCookieHeader } from "./cookies.js";
 import { createCounters, type SaxoCounters } from "./counters.js";
 import { LoadBalancer, type ProbeRecord } from "./load-balancer.js";
@@ -341,6 +342,41 @@ function buildRoutes(
     route("GET", "/port/v1/positions/me", (c) => portfolio.positions(c.req.url)),
     route("GET", "/port/v1/netpositions/me", (c) => portfolio.netPositions(c.req.url)),
     route("GET", "/port/v1/orders/me", (c) => portfolio.openOrders(c.req.url)),
+    // After the /me routes: `/port/v1/accounts/{}` and `/port/v1/positions/{}` would otherwise take `me` as an id.
+    route("GET", "/port/v1/users", (c) =>
+      forClient(c.req.url, () => ({ status: 200, body: { __count: 1, Data: [portfolio.user().body] } })),
+    ),
+    route("GET", "/port/v1/clients/me", () => myClient()),
+    route("GET", "/port/v1/accounts", (c) => forClient(c.req.url, () => portfolio.accounts(c.req.url))),
+    route("GET", "/port/v1/accounts/{}", (c) => account(decodeURIComponent(c.params[0] ?? ""))),
+    route("GET", "/port/v1/balances", (c) => forClient(c.req.url, () => portfolio.balance())),
+    route("GET", "/port/v1/positions", (c) => forClient(c.req.url, () => portfolio.positions(c.req.url))),
+    route("GET", "/port/v1/positions/{}", (c) =>
+      forClient(c.req.url, () => portfolio.position(decodeURIComponent(c.params[0] ?? ""))),
+    ),
+    route("GET", "/port/v1/netpositions", (c) => forClient(c.req.url, () => portfolio.netPositions(c.req.url))),
+    route("GET", "/port/v1/closedpositions/me", () => closedPositions()),
+    route("GET", "/port/v1/closedpositions", (c) => forClient(c.req.url, () => closedPositions())),
+    route("GET", "/port/v1/orders", (c) => forClient(c.req.url, () => portfolio.openOrders(c.req.url))),
+    route("GET", "/ref/v1/exchanges", () => exchanges()),
+    route("GET", "/ref/v1/currencies", () => currencies()),
+    route("GET", "/ref/v1/timezones", () => timeZones()),
+    route("GET", "/root/v1/diagnostics/get", () => ({ status: 200, body: {} })),
+    route("GET", "/cs/v1/audit/orderactivities", () => ({
+      status: 200,
+      body: {
+        Data: orders.orders.map((order) => ({
+          OrderId: order.OrderId,
+          AccountKey: order.account.AccountKey,
+          ActivityTime: order.OrderTime,
+          Status: order.Status,
+          Uic: order.Uic,
+          AssetType: order.AssetType,
+          BuySell: order.BuySell,
+          OrderType: order.OrderType,
+        })),
+      },
+    })),
     route("GET", "/ref/v1/instruments", (c) => searchInstruments(c.req.url)),
     route("GET", "/ref/v1/instruments/details/{}/{}", (c) =>
       instrumentDetails(decodeURIComponent(c.params[0] ?? ""), decodeURIComponent(c.params[1] ?? "")),
