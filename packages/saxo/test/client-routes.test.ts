@@ -64,5 +64,10 @@ describe("client-key and reference routes", () => {
     expect((await client.GET("/ref/v1/currencies")).data?.Data?.map((c) => c.CurrencyCode)).toContain("EUR");
     expect((await client.GET("/ref/v1/timezones")).data?.Data?.length).toBeGreaterThan(0);
     expect((await client.GET("/root/v1/diagnostics/get")).response.status).toBe(200);
+    const list = await client.GET("/trade/v1/infoprices/list", {
+      params: { query: { AssetType: "FxSpot", Uics: [21] } },
+    });
+    expect(list.data?.Data).toHaveLength(1);
+    expect((await client.GET("/ens/v1/activities")).data?.Data).toEqual([]);
   });
 });

@@ -123,6 +123,8 @@ describe("requests validated by Prism against specs/saxo/openapi.yaml", () => {
       await client.GET("/ref/v1/currencies"),
       await client.GET("/ref/v1/timezones"),
       await client.GET("/root/v1/diagnostics/get"),
+      await client.GET("/trade/v1/infoprices/list", { params: { query: { AssetType: "FxSpot", Uics: [21, 22] } } }),
+      await client.GET("/ens/v1/activities"),
       await client.GET("/cs/v1/audit/orderactivities", { params: { query: { AccountKey: ACCOUNT_KEY } } }),
       // Every subscription resource: create, delete one reference, delete the whole context.
       ...(await subscriptionCalls()),

@@ -358,6 +358,17 @@ function buildRoutes(
     route("GET", "/port/v1/closedpositions/me", () => closedPositions()),
     route("GET", "/port/v1/closedpositions", (c) => forClient(c.req.url, () => closedPositions())),
     route("GET", "/port/v1/orders", (c) => forClient(c.req.url, () => portfolio.openOrders(c.req.url))),
+    route("GET", "/trade/v1/infoprices/list", (c) => {
+      const uics = (c.req.url.searchParams.get("Uics") ?? "").split(",").filter((uic) => uic !== "");
+      const prices = uics.map((Uic) => {
+        const query = new URLSearchParams(c.req.url.searchParams);
+        query.delete("Uics");
+        query.set("Uic", Uic);
+        return infoPrice(query, delayedMinutes(c.session));
+      });
+      return prices.find((reply) => reply.status >= 400) ?? { status: 200, body: { Data: prices.map((r) => r.body) } };
+    }),
+    route("GET", "/ens/v1/activities", () => ({ status: 200, body: { Data: [] } })),
     route("GET", "/ref/v1/exchanges", () => exchanges()),
     route("GET", "/ref/v1/currencies", () => currencies()),
     route("GET", "/ref/v1/timezones", () => timeZones()),
