@@ -14,12 +14,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningPrism, startPrism } from "../../testing/src/prism.js";
 import { createSaxoClient, type SaxoClient, saxoConfig } from "../src/index.js";
 import { ACCOUNT_KEY, EURUSD, limitOrder } from "./helpers.js";
+import { SUBSCRIPTION_RESOURCES } from "./subscription-resources.js";
 
 const specFile = join(dirname(fileURLToPath(import.meta.url)), "../../../specs/saxo/openapi.yaml");
 
 describe("requests validated by Prism against specs/saxo/openapi.yaml", () => {
   let prism: RunningPrism;
   let client: SaxoClient;
+
+  /** Create, delete-one and delete-context for every subscription resource, through the untyped form of the client. */
+  async function subscriptionCalls() {
+    const post = client.POST as (path: string, init: unknown) => Promise<{ response: Response }>;
+    const del = client.DELETE as (path: string, init: unknown) => Promise<{ response: Response }>;
+    const results = [];
+    for (const base of SUBSCRIPTION_RESOURCES) {
+      results.push(await post(base, { body: { ContextId: "ctx1", ReferenceId: "ref1", Arguments: { Uic: 21 } } }));
+      results.push(
+        await del(`${base}/{ContextId}/{ReferenceId}`, {
+          params: { path: { ContextId: "ctx1", ReferenceId: "ref1" } },
+        }),
+      );
+      results.push(await del(`${base}/{ContextId}`, { params: { path: { ContextId: "ctx1" } } }));
+    }
+    return results;
+  }
   /** `METHOD /path` of every request that left the client, and the full URLs. */
   const sent: string[] = [];
   const urls: URL[] = [];
@@ -88,6 +106,28 @@ describe("requests validated by Prism against specs/saxo/openapi.yaml", () => {
         params: { path: { OrderIds: orderIds }, query: { AccountKey: ACCOUNT_KEY } },
       }),
       await client.GET("/streaming/isalive", { parseAs: "text" }),
+      await client.GET("/port/v1/positions", { params: { query: { ClientKey: "ck", AccountKey: ACCOUNT_KEY } } }),
+      await client.GET("/port/v1/positions/{PositionId}", {
+        params: { path: { PositionId: "1" }, query: { ClientKey: "ck" } },
+      }),
+      await client.GET("/port/v1/netpositions", { params: { query: { ClientKey: "ck" } } }),
+      await client.GET("/port/v1/closedpositions/me"),
+      await client.GET("/port/v1/closedpositions", { params: { query: { ClientKey: "ck" } } }),
+      await client.GET("/port/v1/orders", { params: { query: { ClientKey: "ck" } } }),
+      await client.GET("/port/v1/balances", { params: { query: { ClientKey: "ck" } } }),
+      await client.GET("/port/v1/accounts", { params: { query: { ClientKey: "ck" } } }),
+      await client.GET("/port/v1/accounts/{AccountKey}", { params: { path: { AccountKey: ACCOUNT_KEY } } }),
+      await client.GET("/port/v1/clients/me"),
+      await client.GET("/port/v1/users", { params: { query: { ClientKey: "ck" } } }),
+      await client.GET("/ref/v1/exchanges"),
+      await client.GET("/ref/v1/currencies"),
+      await client.GET("/ref/v1/timezones"),
+      await client.GET("/root/v1/diagnostics/get"),
+      await client.GET("/trade/v1/infoprices/list", { params: { query: { AssetType: "FxSpot", Uics: [21, 22] } } }),
+      await client.GET("/ens/v1/activities"),
+      await client.GET("/cs/v1/audit/orderactivities", { params: { query: { AccountKey: ACCOUNT_KEY } } }),
+      // Every subscription resource: create, delete one reference, delete the whole context.
+      ...(await subscriptionCalls()),
     ];
 
     expect(prism.violations).toEqual([]);

@@ -12,3 +12,4 @@ export {
   startSaxoSimulator,
 } from "./simulator.js";
 export type { StreamingArrival } from "./streaming.js";
+export type { SimSubscription } from "./subscriptions.js";

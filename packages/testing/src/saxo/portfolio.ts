@@ -3,7 +3,7 @@ import { ACCOUNTS, accountBody, BALANCE, type Instrument, POSITIONS, type SimPos
 import { midPrice } from "./market-data.js";
 import type { OrderBook } from "./orders.js";
 import { page } from "./paging.js";
-import { invalidModel, ok, type Reply } from "./reply.js";
+import { invalidModel, ok, type Reply, saxoError } from "./reply.js";
 
 export interface Capabilities {
   TradeLevel: "FullTradingAndChat" | "OrdersOnly";
@@ -71,6 +71,12 @@ export class Portfolio {
       POSITIONS.map((position) => positionBody(position, groups)),
       url,
     );
+  }
+
+  position(positionId: string): Reply {
+    const found = POSITIONS.find((candidate) => candidate.PositionId === positionId);
+    if (!found) return saxoError(404, "NotFound", `No position with PositionId ${positionId}`);
+    return ok(positionBody(found, new Set(["PositionBase", "PositionView"])));
   }
 
   netPositions(url: URL): Reply {

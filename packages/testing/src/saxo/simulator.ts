@@ -14,6 +14,7 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { type Arrival, dropConnection, type SimRequest, sendJson, startServer } from "../server.js";
+import { account, closedPositions, currencies, exchanges, forClient, myClient, timeZones } from "./client-routes.js";
 import { parseCookieHeader } from "./cookies.js";
 import { createCounters, type SaxoCounters } from "./counters.js";
 import { LoadBalancer, type ProbeRecord } from "./load-balancer.js";
@@ -27,6 +28,7 @@ import { RateLimiter } from "./rate-limits.js";
 import { instrumentDetails, searchInstruments } from "./reference-data.js";
 import { type Reply, saxoError } from "./reply.js";
 import { type StreamingArrival, StreamingHost } from "./streaming.js";
+import { type SimSubscription, SubscriptionRegistry } from "./subscriptions.js";
 
 export const SIM_GATEWAY_PATH = "/sim/openapi";
 export const SIM_STREAMING_PATH = "/sim/oapi/streaming";
@@ -74,6 +76,8 @@ export interface SaxoSimulator {
    * destroyed instead of answered. Resolves when that happens.
    */
   dropNextResponse(matcher: RequestMatcher): Promise<DroppedResponse>;
+  /** Subscriptions created on `…/subscriptions` routes and not yet deleted (the streaming work reads these). */
+  subscriptions(): readonly SimSubscription[];
   /** Turns the retired answer of the v1 routes on or off. */
   setRetireV1Routes(retired: boolean): void;
   close(): Promise<void>;
@@ -114,7 +118,8 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
   const dedup = new OrderDeduplicator(settings.duplicateWindowMs, settings.repeatedRequestId);
   const portfolio = new Portfolio(orderBook);
   const streaming = new StreamingHost(SIM_STREAMING_PATH, oauth, loadBalancer, settings.lostSessionStatus, counters);
-  const routes = buildRoutes(portfolio, orderBook, (session) =>
+  const registry = new SubscriptionRegistry();
+  const routes = buildRoutes(portfolio, orderBook, registry, (session) =>
     portfolio.capabilitiesOf(session.id).TradeLevel === "FullTradingAndChat" ? 0 : 15,
   );
   const pendingDrops: { matcher: RequestMatcher; resolve(dropped: DroppedResponse): void }[] = [];
@@ -263,6 +268,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     expireAccessTokens: () => oauth.expireAccessTokens(),
     expireStickiness: () => loadBalancer.expireAll(),
     dropNextResponse: (matcher) => new Promise((resolve) => pendingDrops.push({ matcher, resolve })),
+    subscriptions: () => [...registry.subscriptions],
     setRetireV1Routes: (retired) => {
       settings.retireV1Routes = retired;
     },
@@ -276,6 +282,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
 function buildRoutes(
   portfolio: Portfolio,
   orders: OrderBook,
+  registry: SubscriptionRegistry,
   delayedMinutes: (session: SaxoSession) => number,
 ): Route[] {
   const ordersV2 = "/trade/v2/orders";
@@ -283,7 +290,50 @@ function buildRoutes(
   const modify = (c: RouteContext) => orders.modify(c.req.json);
   const cancel = (c: RouteContext) =>
     orders.cancel(decodeURIComponent(c.params[0] ?? ""), c.req.url.searchParams.get("AccountKey"));
+  const asQuery = (args: Record<string, unknown>) => {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(args)) if (value !== undefined) query.set(name, String(value));
+    return query;
+  };
+  const asUrl = (args: Record<string, unknown>) => new URL(`http://sim/?${asQuery(args)}`);
+  // Each subscription resource and the GET data its snapshot is taken from.
+  const streams: [string, (c: RouteContext, args: Record<string, unknown>) => Reply][] = [
+    ["/trade/v1/infoprices", (c, a) => infoPrice(asQuery(a), delayedMinutes(c.session))],
+    ["/trade/v1/prices", (c, a) => infoPrice(asQuery(a), delayedMinutes(c.session))],
+    ["/port/v1/orders", (_c, a) => portfolio.openOrders(asUrl(a))],
+    ["/port/v1/positions", (_c, a) => portfolio.positions(asUrl(a))],
+    ["/port/v1/netpositions", (_c, a) => portfolio.netPositions(asUrl(a))],
+    ["/port/v1/closedpositions", () => ({ status: 200, body: { __count: 0, Data: [] } })],
+    ["/port/v1/balances", () => portfolio.balance()],
+    ["/ens/v1/activities", () => ({ status: 200, body: { Data: [] } })],
+    ["/chart/v3/charts", (_c, a) => chart(asQuery(a), CHART_HORIZONS_V3)],
+    ["/root/v1/sessions/events", (c) => portfolio.getCapabilities(c.session.id)],
+  ];
+  const subscriptionRoutes = streams.flatMap(([resource, snapshot]): Route[] => {
+    const base = `${resource}/subscriptions`;
+    return [
+      route("POST", base, (c) => registry.create(base, c.session.id, c.req.json, (args) => snapshot(c, args))),
+      route("DELETE", `${base}/{}`, (c) =>
+        registry.remove(
+          base,
+          c.session.id,
+          decodeURIComponent(c.params[0] ?? ""),
+          undefined,
+          c.req.url.searchParams.get("Tag"),
+        ),
+      ),
+      route("DELETE", `${base}/{}/{}`, (c) =>
+        registry.remove(
+          base,
+          c.session.id,
+          decodeURIComponent(c.params[0] ?? ""),
+          decodeURIComponent(c.params[1] ?? ""),
+        ),
+      ),
+    ];
+  });
   return [
+    ...subscriptionRoutes,
     route("GET", "/root/v1/sessions/capabilities", (c) => portfolio.getCapabilities(c.session.id)),
     route("PATCH", "/root/v1/sessions/capabilities", (c) => portfolio.patchCapabilities(c.session.id, c.req.json)),
     route("GET", "/port/v1/users/me", () => portfolio.user()),
@@ -292,6 +342,52 @@ function buildRoutes(
     route("GET", "/port/v1/positions/me", (c) => portfolio.positions(c.req.url)),
     route("GET", "/port/v1/netpositions/me", (c) => portfolio.netPositions(c.req.url)),
     route("GET", "/port/v1/orders/me", (c) => portfolio.openOrders(c.req.url)),
+    // After the /me routes: `/port/v1/accounts/{}` and `/port/v1/positions/{}` would otherwise take `me` as an id.
+    route("GET", "/port/v1/users", (c) =>
+      forClient(c.req.url, () => ({ status: 200, body: { __count: 1, Data: [portfolio.user().body] } })),
+    ),
+    route("GET", "/port/v1/clients/me", () => myClient()),
+    route("GET", "/port/v1/accounts", (c) => forClient(c.req.url, () => portfolio.accounts(c.req.url))),
+    route("GET", "/port/v1/accounts/{}", (c) => account(decodeURIComponent(c.params[0] ?? ""))),
+    route("GET", "/port/v1/balances", (c) => forClient(c.req.url, () => portfolio.balance())),
+    route("GET", "/port/v1/positions", (c) => forClient(c.req.url, () => portfolio.positions(c.req.url))),
+    route("GET", "/port/v1/positions/{}", (c) =>
+      forClient(c.req.url, () => portfolio.position(decodeURIComponent(c.params[0] ?? ""))),
+    ),
+    route("GET", "/port/v1/netpositions", (c) => forClient(c.req.url, () => portfolio.netPositions(c.req.url))),
+    route("GET", "/port/v1/closedpositions/me", () => closedPositions()),
+    route("GET", "/port/v1/closedpositions", (c) => forClient(c.req.url, () => closedPositions())),
+    route("GET", "/port/v1/orders", (c) => forClient(c.req.url, () => portfolio.openOrders(c.req.url))),
+    route("GET", "/trade/v1/infoprices/list", (c) => {
+      const uics = (c.req.url.searchParams.get("Uics") ?? "").split(",").filter((uic) => uic !== "");
+      const prices = uics.map((Uic) => {
+        const query = new URLSearchParams(c.req.url.searchParams);
+        query.delete("Uics");
+        query.set("Uic", Uic);
+        return infoPrice(query, delayedMinutes(c.session));
+      });
+      return prices.find((reply) => reply.status >= 400) ?? { status: 200, body: { Data: prices.map((r) => r.body) } };
+    }),
+    route("GET", "/ens/v1/activities", () => ({ status: 200, body: { Data: [] } })),
+    route("GET", "/ref/v1/exchanges", () => exchanges()),
+    route("GET", "/ref/v1/currencies", () => currencies()),
+    route("GET", "/ref/v1/timezones", () => timeZones()),
+    route("GET", "/root/v1/diagnostics/get", () => ({ status: 200, body: {} })),
+    route("GET", "/cs/v1/audit/orderactivities", () => ({
+      status: 200,
+      body: {
+        Data: orders.orders.map((order) => ({
+          OrderId: order.OrderId,
+          AccountKey: order.account.AccountKey,
+          ActivityTime: order.OrderTime,
+          Status: order.Status,
+          Uic: order.Uic,
+          AssetType: order.AssetType,
+          BuySell: order.BuySell,
+          OrderType: order.OrderType,
+        })),
+      },
+    })),
     route("GET", "/ref/v1/instruments", (c) => searchInstruments(c.req.url)),
     route("GET", "/ref/v1/instruments/details/{}/{}", (c) =>
       instrumentDetails(decodeURIComponent(c.params[0] ?? ""), decodeURIComponent(c.params[1] ?? "")),
