@@ -1,6 +1,3 @@
-// The generated WebSocket streams (data and command sockets), built on @brokerkit/stream.
-export * from "./generated/commands/index.js";
-export * from "./generated/data/index.js";
 export * from "./generated/index.js";
 // Hand-written helpers beside the generated client.
 export {

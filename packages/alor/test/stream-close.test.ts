@@ -8,10 +8,12 @@ import { describe, expect, it } from "vitest";
 import { simulator } from "./support.js";
 
 const DIST = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+const STREAMS_DIST = fileURLToPath(new URL("../dist/streams.js", import.meta.url));
 const EXIT_WAIT_MS = 15_000;
 
 const SCRIPT = `
-const { createAlorClient, createAlorDataStream, createAlorCommandStream } = await import(process.env.ALOR_DIST);
+const { createAlorClient } = await import(process.env.ALOR_DIST);
+const { createAlorDataStream, createAlorCommandStream } = await import(process.env.ALOR_STREAMS_DIST);
 const rest = createAlorClient({
   environment: "test",
   credentials: { refreshToken: process.env.REFRESH },
@@ -37,6 +39,7 @@ describe("closing ALOR streams", () => {
       env: {
         ...process.env,
         ALOR_DIST: DIST,
+        ALOR_STREAMS_DIST: STREAMS_DIST,
         REFRESH: sim.refreshToken,
         API: sim.url,
         WS: sim.ws.dataUrl,

@@ -5,7 +5,8 @@
 import type { MiddlewareEvent } from "@brokerkit/middleware";
 import { StreamOverflowError } from "@brokerkit/stream";
 import { describe, expect, it } from "vitest";
-import { createAlorCommandStream, createAlorDataStream, unwrap } from "../src/index.js";
+import { unwrap } from "../src/index.js";
+import { createAlorCommandStream, createAlorDataStream } from "../src/streams.js";
 import { clientFor, simulator, sleep } from "./support.js";
 
 const WAIT_MS = 10_000;

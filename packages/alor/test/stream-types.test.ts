@@ -9,10 +9,10 @@ import {
   type AlorDataStream,
   alorCommandStreamSpec,
   alorDataStreamSpec,
-  createAlorClient,
   createAlorCommandStream,
   createAlorDataStream,
-} from "../src/index.js";
+} from "../src/streams.js";
+import { createAlorClient } from "../src/index.js";
 
 /** Compiled, never run: what a consumer may and may not write. */
 async function typedUse(stream: AlorDataStream, commands: AlorCommandStream): Promise<void> {

@@ -35,7 +35,7 @@ describe("streams", () => {
     await run();
   });
 
-  it("writes types, config, client and index per stream, and depends on the runtime", () => {
+  it("writes types, config, client and index per stream, behind a streams entry with the runtime as optional peer", () => {
     for (const stream of ["feed", "orders"])
       for (const file of ["types.ts", "config.ts", "client.ts", "index.ts"])
         expect(read(`src/generated/${stream}/${file}`), `${stream}/${file}`).toMatch(
@@ -44,19 +44,23 @@ describe("streams", () => {
           ),
         );
     expect(read("src/generated/feed/client.ts")).toContain("and specs/ministream/broker.yaml (sha256");
-    expect(JSON.parse(read("package.json")).dependencies).toEqual({
-      "@brokerkit/middleware": "workspace:^",
-      "@brokerkit/stream": "workspace:^",
-    });
-    expect(read("src/index.ts")).toBe(
-      'export * from "./generated/index.js";\nexport * from "./generated/feed/index.js";\nexport * from "./generated/orders/index.js";\n',
+    const manifest = JSON.parse(read("package.json"));
+    // REST users install no WebSocket code: only the streams entry imports the runtime.
+    expect(manifest.dependencies).toEqual({ "@brokerkit/middleware": "workspace:^" });
+    expect(manifest.peerDependencies).toEqual({ "@brokerkit/stream": "workspace:^" });
+    expect(manifest.peerDependenciesMeta).toEqual({ "@brokerkit/stream": { optional: true } });
+    expect(manifest.devDependencies["@brokerkit/stream"]).toBe("workspace:*");
+    expect(manifest.exports["./streams"]).toEqual({ types: "./dist/streams.d.ts", import: "./dist/streams.js" });
+    expect(read("src/index.ts")).toBe('export * from "./generated/index.js";\n');
+    expect(read("src/streams.ts")).toBe(
+      'export * from "./generated/feed/index.js";\nexport * from "./generated/orders/index.js";\n',
     );
   });
 
   it("emits the StreamSpec: durations in ms, defaults, constants, kinds and limits", async () => {
     const dist = join(pkg, "dist");
-    expect(compile([join(pkg, "src/index.ts")], dist)).toEqual([]);
-    const mod = await import(pathToFileURL(join(dist, "index.js")).href);
+    expect(compile([join(pkg, "src/index.ts"), join(pkg, "src/streams.ts")], dist)).toEqual([]);
+    const mod = await import(pathToFileURL(join(dist, "streams.js")).href);
     expect(mod.miniFeedStreamSpec).toEqual({
       broker: "ministream",
       name: "feed",
@@ -95,7 +99,8 @@ describe("streams", () => {
     const consumer = join(pkg, "src/stream-consumer.ts");
     writeFileSync(
       consumer,
-      `import { createMiniFeedStream, createMiniOrderStream, createMiniStreamClient } from "./index.js";
+      `import { createMiniStreamClient } from "./index.js";
+import { createMiniFeedStream, createMiniOrderStream } from "./streams.js";
 const rest = createMiniStreamClient({ environment: "paper", credentials: { accessToken: "t" } });
 const feed = createMiniFeedStream(rest, { lingerMs: 10 });
 const orders = createMiniOrderStream(rest);

@@ -5,13 +5,8 @@
  * stream the book, quotes and an order event over the data socket and cancel it over the command socket.
  */
 import { randomUUID } from "node:crypto";
-import {
-  createAlorClient,
-  createAlorCommandStream,
-  createAlorDataStream,
-  securitiesPages,
-  unwrap,
-} from "@brokerkit/alor";
+import { createAlorClient, securitiesPages, unwrap } from "@brokerkit/alor";
+import { createAlorCommandStream, createAlorDataStream } from "@brokerkit/alor/streams";
 import { startAlorSimulator } from "@brokerkit/testing/alor/index";
 import { createReport } from "./report.js";
 

@@ -30,6 +30,8 @@ export async function startExampleServers(): Promise<ExampleServers> {
     ALOR_REFRESH_TOKEN: alor.refreshToken,
     ALOR_API_URL: alor.url,
     ALOR_OAUTH_URL: alor.url,
+    ALOR_WS_URL: alor.ws.dataUrl,
+    ALOR_CWS_URL: alor.ws.commandUrl,
     APCA_API_KEY_ID: alpaca.credentials.keyId,
     APCA_API_SECRET_KEY: alpaca.credentials.secretKey,
     APCA_API_BASE_URL: alpaca.url,

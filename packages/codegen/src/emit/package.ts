@@ -6,8 +6,13 @@
 import type { Manifest } from "../manifest/types.js";
 
 export const MIDDLEWARE_RANGE = "workspace:^";
-/** The stream runtime: a dependency only of packages whose manifest declares `streams:`. */
+/**
+ * The stream runtime: an optional peer of packages whose manifest declares `streams:`, imported only by
+ * their `./streams` entry, so that an application that uses REST alone installs no WebSocket code.
+ */
 export const STREAM_RANGE = "workspace:^";
+/** The entry that holds a broker's generated stream factories. */
+export const STREAMS_ENTRY = "streams";
 /** Earlier generators added openapi-fetch as a dependency; generated code only imports the middleware. */
 export const OPENAPI_FETCH_VERSION = "0.17.0";
 /** The Node versions the release end-to-end test runs published packages on (packages/release). */
@@ -21,16 +26,30 @@ export function managedPackageJson(manifest: Manifest, brokerDir: string, existi
   if (apiNames.length > 1) {
     for (const api of apiNames) exports[`./${api}`] = { types: `./dist/${api}.d.ts`, import: `./dist/${api}.js` };
   }
+  const hasStreams = Object.keys(manifest.streams ?? {}).length > 0;
+  if (hasStreams) {
+    exports[`./${STREAMS_ENTRY}`] = { types: `./dist/${STREAMS_ENTRY}.d.ts`, import: `./dist/${STREAMS_ENTRY}.js` };
+  }
   exports["./package.json"] = "./package.json";
   const base = existing ?? {};
   const scripts = (base.scripts as Json | undefined) ?? {};
   const dependencies = { ...((base.dependencies as Json | undefined) ?? {}) };
   // Published packages depend only on what they import: drop the dependency earlier generators managed.
   if (dependencies["openapi-fetch"] === OPENAPI_FETCH_VERSION) delete dependencies["openapi-fetch"];
-  // REST-only packages install no WebSocket code.
-  if (Object.keys(manifest.streams ?? {}).length) dependencies["@brokerkit/stream"] = STREAM_RANGE;
-  else if (dependencies["@brokerkit/stream"] === STREAM_RANGE) delete dependencies["@brokerkit/stream"];
-  const devDependencies = (base.devDependencies as Json | undefined) ?? {};
+  // REST users install no WebSocket code: the runtime is an optional peer, needed only by `./streams`.
+  if (dependencies["@brokerkit/stream"] === STREAM_RANGE) delete dependencies["@brokerkit/stream"];
+  const peerDependencies = { ...((base.peerDependencies as Json | undefined) ?? {}) };
+  const peerDependenciesMeta = { ...((base.peerDependenciesMeta as Json | undefined) ?? {}) };
+  const devDependencies = { ...((base.devDependencies as Json | undefined) ?? {}) };
+  if (hasStreams) {
+    peerDependencies["@brokerkit/stream"] = STREAM_RANGE;
+    peerDependenciesMeta["@brokerkit/stream"] = { optional: true };
+    devDependencies["@brokerkit/stream"] = "workspace:*";
+  } else {
+    delete peerDependencies["@brokerkit/stream"];
+    delete peerDependenciesMeta["@brokerkit/stream"];
+    delete devDependencies["@brokerkit/stream"];
+  }
   const ordered: Json = {
     name: manifest.package,
     version: base.version ?? "0.1.0",
@@ -57,6 +76,8 @@ export function managedPackageJson(manifest: Manifest, brokerDir: string, existi
     }),
     dependencies: sortKeys({ ...dependencies, "@brokerkit/middleware": MIDDLEWARE_RANGE }),
     devDependencies: sortKeys({ ...devDependencies, "@brokerkit/codegen": "workspace:*" }),
+    ...(Object.keys(peerDependencies).length ? { peerDependencies: sortKeys(peerDependencies) } : {}),
+    ...(Object.keys(peerDependenciesMeta).length ? { peerDependenciesMeta: sortKeys(peerDependenciesMeta) } : {}),
   };
   // Keep anything else the maintainers added, after the managed fields.
   for (const [key, value] of Object.entries(base)) if (!(key in ordered)) ordered[key] = value;
@@ -87,16 +108,18 @@ export function scaffoldFiles(manifest: Manifest, brokerDir: string): Record<str
         },
       },
     }),
-    "src/index.ts": `${[
-      ...(apiNames.length > 1
-        ? apiNames.map((a) => `export * from "./${a}.js";`)
-        : ['export * from "./generated/index.js";']),
-      ...Object.keys(manifest.streams ?? {}).map((s) => `export * from "./generated/${s}/index.js";`),
-    ].join("\n")}\n`,
+    "src/index.ts": `${(apiNames.length > 1
+      ? apiNames.map((a) => `export * from "./${a}.js";`)
+      : ['export * from "./generated/index.js";']
+    ).join("\n")}\n`,
     "README.md": readmeStub(manifest),
   };
   if (apiNames.length > 1) {
     for (const api of apiNames) files[`src/${api}.ts`] = `export * from "./generated/${api}/index.js";\n`;
+  }
+  const streams = Object.keys(manifest.streams ?? {});
+  if (streams.length) {
+    files[`src/${STREAMS_ENTRY}.ts`] = `${streams.map((s) => `export * from "./generated/${s}/index.js";`).join("\n")}\n`;
   }
   return files;
 }
