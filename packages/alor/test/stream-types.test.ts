@@ -4,6 +4,7 @@
  * `typedUse`; vitest checks the runtime descriptions the factories hand @brokerkit/stream.
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { createAlorClient } from "../src/index.js";
 import {
   type AlorCommandStream,
   type AlorDataStream,
@@ -12,7 +13,6 @@ import {
   createAlorCommandStream,
   createAlorDataStream,
 } from "../src/streams.js";
-import { createAlorClient } from "../src/index.js";
 
 /** Compiled, never run: what a consumer may and may not write. */
 async function typedUse(stream: AlorDataStream, commands: AlorCommandStream): Promise<void> {

@@ -52,6 +52,8 @@ const BOTH: CallKind[] = ["get", "order"];
 const LOST_ORDER = ["success", "AmbiguousOutcomeError", "NetworkError"];
 const STALLED_ORDER = ["success", "AmbiguousOutcomeError", "TimeoutError", "NetworkError"];
 const LIMITED = ["success", "RateLimitError"];
+/** Whether this runtime's fetch rejects a chunked body cut short on a `Connection: close` answer (undici 7+). */
+const FETCH_SEES_CUT_CHUNKS = Number(process.versions.undici?.split(".")[0] ?? 0) >= 7;
 /** Throttle pauses a 429 may impose before the later attempts (default pause 1 s each, or the Retry-After). */
 const PAUSES_MS = TUNING.attempts * 2_000;
 
@@ -78,13 +80,20 @@ const ROWS: Row[] = [
     expect: { get: ["NetworkError"], order: LOST_ORDER },
   },
   {
-    // Node 20's bundled fetch (undici 6) takes a cut chunked body for a whole one when the answer said
-    // `Connection: close`; undici 7 rejects it ("Invalid EOF state"). A truncated body must never pass as data.
+    // Node 20's bundled fetch (undici 6) ends a cut chunked body at the socket's close as if it were whole
+    // when the answer said `Connection: close`; undici 7 (Node 22+) rejects it ("Invalid EOF state").
+    // Below undici 7 no fetch caller can see the cut: it surfaces only where it breaks the JSON (the
+    // middleware README's Limits section says so, and what to do).
     name: "truncated chunked body on a Connection: close answer",
     target: "api",
     kinds: BOTH,
     fault: () => ({ kind: "truncated-chunked", announceClose: true }),
-    expect: { get: ["NetworkError"], order: LOST_ORDER },
+    expect: FETCH_SEES_CUT_CHUNKS
+      ? { get: ["NetworkError"], order: LOST_ORDER }
+      : {
+          get: ["NetworkError", "MalformedResponseError", "success"],
+          order: [...LOST_ORDER, "MalformedResponseError"],
+        },
   },
   {
     name: "truncated Content-Length body",

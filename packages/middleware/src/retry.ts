@@ -77,7 +77,15 @@ export function retry(options: RetryOptions = {}): Layer {
         } catch (error) {
           if (caller.aborted) throw caller.reason;
           const failure = classify(error);
-          if (!failure) throw error;
+          if (!failure) {
+            // A later attempt refused before sending (throttle, auth) does not settle an earlier one
+            // that may have reached the broker.
+            if (mayHaveArrived && !SAFE_METHODS.has(method)) {
+              const what = `${method} ${redactUrl(request.url)}: ${error instanceof Error ? error.message : String(error)}`;
+              throw ambiguousError(what, attempt, method, request, key, error);
+            }
+            throw error;
+          }
           if (failure.kind === "timeout" || failure.failure.delivery === "maybe-sent") mayHaveArrived = true;
           const replayable =
             failure.kind === "network" && failure.failure.delivery === "not-sent"
@@ -125,20 +133,33 @@ function finalError(
   const what = failure.kind === "timeout" ? failure.error.message : `${target}: ${describeFailure(failure.failure)}`;
   const tries = attempt === 1 ? "" : ` (attempt ${attempt})`;
   if (mayHaveArrived && !SAFE_METHODS.has(method)) {
-    const advice =
-      key === undefined
-        ? "It was not sent again because it carries no idempotency key. Check the broker's state (e.g. list recent orders) before retrying."
-        : `Reconcile with the broker using idempotency key ${key} before sending it again.`;
-    return new AmbiguousOutcomeError(`${what}${tries}; the outcome is unknown. ${advice}`, {
-      method,
-      url: request.url,
-      cause: failure.error,
-      ...(key === undefined ? {} : { idempotencyKey: key }),
-    });
+    return ambiguousError(what, attempt, method, request, key, failure.error);
   }
   if (failure.kind === "timeout") return failure.error;
   if (failure.error instanceof NetworkError) return failure.error;
   return new NetworkError(`${what}${tries}`, { method, url: request.url, cause: failure.error });
+}
+
+/** A call an earlier attempt of which may have reached the broker, and that will not be sent again. */
+function ambiguousError(
+  what: string,
+  attempt: number,
+  method: string,
+  request: Request,
+  key: string | undefined,
+  cause: unknown,
+): AmbiguousOutcomeError {
+  const tries = attempt === 1 ? "" : ` (attempt ${attempt})`;
+  const advice =
+    key === undefined
+      ? "It was not sent again because it carries no idempotency key. Check the broker's state (e.g. list recent orders) before retrying."
+      : `Reconcile with the broker using idempotency key ${key} before sending it again.`;
+  return new AmbiguousOutcomeError(`${what}${tries}; the outcome is unknown. ${advice}`, {
+    method,
+    url: request.url,
+    cause,
+    ...(key === undefined ? {} : { idempotencyKey: key }),
+  });
 }
 
 /** Retry-After, or the reset of an exhausted rate limit, in milliseconds; undefined when the server did not say. */

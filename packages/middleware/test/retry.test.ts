@@ -13,7 +13,7 @@ import {
   startServer,
 } from "../../testing/src/server.js";
 import { compose, fromFetch } from "../src/compose.js";
-import { AmbiguousOutcomeError, NetworkError, TimeoutError } from "../src/errors.js";
+import { AmbiguousOutcomeError, NetworkError, RateLimitError, TimeoutError } from "../src/errors.js";
 import type { MiddlewareEvent } from "../src/events.js";
 import { type RetryOptions, retry } from "../src/retry.js";
 import { timeout } from "../src/timeout.js";
@@ -150,6 +150,24 @@ describe("retry: network failures", () => {
     expect(error.idempotencyKey).toBe("order-43");
     expect(error.message).toMatch(/order-43/);
     expect(server.arrivals).toHaveLength(2);
+  });
+
+  it("a keyed POST that may have arrived, whose replay a lower layer refuses before sending, is ambiguous", async () => {
+    const server = await scripted((_, __, res) => dropConnection(res));
+    // Below the retry layer, as the throttle is: the replay finds the broker's limit closed for a day.
+    const refuseReplay: Layer = (next) => (request, context) =>
+      context.attempt > 1
+        ? Promise.reject(
+            new RateLimitError("throttle: not sent", { method: request.method, url: request.url, status: 429 }),
+          )
+        : next(request, context);
+    const { call } = stack({ attempts: 3, inner: [refuseReplay] });
+    const init = { method: "POST", body: "{}", headers: { "X-REQID": "order-44" } };
+    const error = await call(`${server.url}/orders`, init, { idempotencyKey: "order-44" }).response.catch((e) => e);
+    expect(error).toBeInstanceOf(AmbiguousOutcomeError);
+    expect(error.cause).toBeInstanceOf(RateLimitError);
+    expect(error.idempotencyKey).toBe("order-44");
+    expect(server.arrivals).toHaveLength(1);
   });
 
   it("ECONNREFUSED means not sent: any method is retried, and succeeds once the server is up", async () => {

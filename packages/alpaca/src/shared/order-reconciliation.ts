@@ -14,6 +14,7 @@ import {
   ConfigError,
   type HttpError,
   MalformedResponseError,
+  RateLimitError,
   sleep,
 } from "@brokerkit/middleware";
 import { httpErrorOf } from "./http-error.js";
@@ -89,7 +90,9 @@ type Outcome<Order> =
   | { kind: "refused"; error: HttpError }
   /** 422: a validation error, or the client_order_id is taken (perhaps by this very order): look it up. */
   | { kind: "key-maybe-taken"; error: HttpError }
-  | { kind: "unknown"; error: unknown };
+  | { kind: "unknown"; error: unknown }
+  /** Never sent: the throttle refused it (the limit reopens too late), so this submission created nothing. */
+  | { kind: "not-sent"; error: RateLimitError };
 
 const MAX_SUBMISSIONS_CEILING = 5;
 
@@ -116,6 +119,15 @@ export async function submitWithReconciliation<Order, Body extends OrderRequestF
       return { order: outcome.order, clientOrderId, confirmedBy: "response", submissions: submission, lookups };
     }
     if (outcome.kind === "refused") throw outcome.error;
+    if (outcome.kind === "not-sent") {
+      if (submission === 1) throw outcome.error;
+      throw ambiguous(
+        channel,
+        clientOrderId,
+        `no order was found after ${submission - 1} submission(s), the next one was not sent (rate limited), and a request still in flight could land later`,
+        outcome.error,
+      );
+    }
 
     if (outcome.kind === "unknown") await sleep(lookupDelayMs, signal);
     lookups++;
@@ -168,6 +180,9 @@ async function submitOnce<Order, Body>(
     if (error instanceof AuthError || error instanceof ConfigError || error instanceof MalformedResponseError) {
       throw error;
     }
+    // Thrown (not answered) by the throttle before sending; the retry layer turns it into an
+    // AmbiguousOutcomeError when an earlier attempt of this call may have arrived.
+    if (error instanceof RateLimitError) return { kind: "not-sent", error };
     // AmbiguousOutcomeError, TimeoutError, NetworkError, or a bare fetch failure: the order may exist.
     return { kind: "unknown", error };
   }

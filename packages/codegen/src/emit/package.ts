@@ -108,9 +108,10 @@ export function scaffoldFiles(manifest: Manifest, brokerDir: string): Record<str
         },
       },
     }),
-    "src/index.ts": `${(apiNames.length > 1
-      ? apiNames.map((a) => `export * from "./${a}.js";`)
-      : ['export * from "./generated/index.js";']
+    "src/index.ts": `${(
+      apiNames.length > 1
+        ? apiNames.map((a) => `export * from "./${a}.js";`)
+        : ['export * from "./generated/index.js";']
     ).join("\n")}\n`,
     "README.md": readmeStub(manifest),
   };
@@ -119,7 +120,8 @@ export function scaffoldFiles(manifest: Manifest, brokerDir: string): Record<str
   }
   const streams = Object.keys(manifest.streams ?? {});
   if (streams.length) {
-    files[`src/${STREAMS_ENTRY}.ts`] = `${streams.map((s) => `export * from "./generated/${s}/index.js";`).join("\n")}\n`;
+    files[`src/${STREAMS_ENTRY}.ts`] =
+      `${streams.map((s) => `export * from "./generated/${s}/index.js";`).join("\n")}\n`;
   }
   return files;
 }

@@ -6,6 +6,7 @@
 import { AuthError } from "../errors.js";
 import { redactText, redactUrl } from "../redact.js";
 import type { FetchLike } from "../types.js";
+import { abortable } from "./abortable.js";
 
 export interface TokenEndpointRequest {
   provider: string;
@@ -40,7 +41,7 @@ export async function postToTokenEndpoint(request: TokenEndpointRequest): Promis
   );
   try {
     const response = await sendFollowingSameOrigin(request, where, controller.signal);
-    const text = await response.text().catch((cause: unknown) => {
+    const text = await abortable(response.text(), controller.signal).catch((cause: unknown) => {
       throw failure(where, request.url, controller.signal, cause, "while reading the answer");
     });
     return parseAnswer(response, text, where, request.url);
@@ -57,7 +58,9 @@ async function sendFollowingSameOrigin(request: TokenEndpointRequest, where: str
     if (request.body !== undefined) init.body = request.body;
     let response: Response;
     try {
-      response = await request.fetch(new Request(url, init));
+      // The deadline also races the fetch itself: undici can lose a Request's abort signal to garbage
+      // collection, and a custom fetch may ignore it; the exchange must settle either way.
+      response = await abortable(request.fetch(new Request(url, init), { signal }), signal);
     } catch (cause) {
       throw failure(where, request.url, signal, cause, "");
     }
