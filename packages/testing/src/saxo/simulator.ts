@@ -18,12 +18,22 @@ import { account, closedPositions, currencies, exchanges, forClient, myClient, t
 import { parseCookieHeader } from "./cookies.js";
 import { createCounters, type SaxoCounters } from "./counters.js";
 import { LoadBalancer, type ProbeRecord } from "./load-balancer.js";
+import {
+  clientByKey,
+  closedPositionById,
+  diagnosticsEcho,
+  manyInstrumentDetails,
+  netPositionById,
+  openOrderById,
+  userByKey,
+} from "./lookup-routes.js";
 import { CHART_HORIZONS_V1, CHART_HORIZONS_V3, chart, infoPrice } from "./market-data.js";
 import { OAuthServer, type SaxoSession, type SaxoTokenResponse } from "./oauth.js";
 import { type ResolvedSaxoOptions, resolveOptions, type SaxoSimulatorOptions } from "./options.js";
 import { OrderDeduplicator } from "./order-dedup.js";
 import { OrderBook, type SimOrder } from "./orders.js";
 import { Portfolio } from "./portfolio.js";
+import { precheckOrder } from "./precheck.js";
 import { RateLimiter } from "./rate-limits.js";
 import { instrumentDetails, searchInstruments } from "./reference-data.js";
 import { type Reply, saxoError } from "./reply.js";
@@ -347,6 +357,19 @@ function buildRoutes(
       forClient(c.req.url, () => ({ status: 200, body: { __count: 1, Data: [portfolio.user().body] } })),
     ),
     route("GET", "/port/v1/clients/me", () => myClient()),
+    route("GET", "/port/v1/clients/{}", (c) => clientByKey(decodeURIComponent(c.params[0] ?? ""))),
+    route("GET", "/port/v1/users/{}", (c) => userByKey(decodeURIComponent(c.params[0] ?? ""))),
+    route("GET", "/port/v1/netpositions/{}", (c) =>
+      netPositionById(portfolio, decodeURIComponent(c.params[0] ?? ""), c.req.url),
+    ),
+    route("GET", "/port/v1/orders/{}/{}", (c) =>
+      openOrderById(
+        portfolio,
+        decodeURIComponent(c.params[0] ?? ""),
+        decodeURIComponent(c.params[1] ?? ""),
+        c.req.url,
+      ),
+    ),
     route("GET", "/port/v1/accounts", (c) => forClient(c.req.url, () => portfolio.accounts(c.req.url))),
     route("GET", "/port/v1/accounts/{}", (c) => account(decodeURIComponent(c.params[0] ?? ""))),
     route("GET", "/port/v1/balances", (c) => forClient(c.req.url, () => portfolio.balance())),
@@ -357,6 +380,9 @@ function buildRoutes(
     route("GET", "/port/v1/netpositions", (c) => forClient(c.req.url, () => portfolio.netPositions(c.req.url))),
     route("GET", "/port/v1/closedpositions/me", () => closedPositions()),
     route("GET", "/port/v1/closedpositions", (c) => forClient(c.req.url, () => closedPositions())),
+    route("GET", "/port/v1/closedpositions/{}", (c) =>
+      closedPositionById(decodeURIComponent(c.params[0] ?? ""), c.req.url),
+    ),
     route("GET", "/port/v1/orders", (c) => forClient(c.req.url, () => portfolio.openOrders(c.req.url))),
     route("GET", "/trade/v1/infoprices/list", (c) => {
       const uics = (c.req.url.searchParams.get("Uics") ?? "").split(",").filter((uic) => uic !== "");
@@ -372,7 +398,11 @@ function buildRoutes(
     route("GET", "/ref/v1/exchanges", () => exchanges()),
     route("GET", "/ref/v1/currencies", () => currencies()),
     route("GET", "/ref/v1/timezones", () => timeZones()),
-    route("GET", "/root/v1/diagnostics/get", () => ({ status: 200, body: {} })),
+    route("GET", "/root/v1/diagnostics/get", () => diagnosticsEcho()),
+    ...["POST", "PUT", "PATCH", "DELETE"].map((verb) =>
+      route(verb, `/root/v1/diagnostics/${verb.toLowerCase()}`, () => diagnosticsEcho()),
+    ),
+    route("PUT", "/root/v1/sessions/capabilities", (c) => portfolio.patchCapabilities(c.session.id, c.req.json)),
     route("GET", "/cs/v1/audit/orderactivities", () => ({
       status: 200,
       body: {
@@ -389,10 +419,13 @@ function buildRoutes(
       },
     })),
     route("GET", "/ref/v1/instruments", (c) => searchInstruments(c.req.url)),
+    route("GET", "/ref/v1/instruments/details", (c) => manyInstrumentDetails(c.req.url)),
     route("GET", "/ref/v1/instruments/details/{}/{}", (c) =>
       instrumentDetails(decodeURIComponent(c.params[0] ?? ""), decodeURIComponent(c.params[1] ?? "")),
     ),
     route("GET", "/trade/v1/infoprices", (c) => infoPrice(c.req.url.searchParams, delayedMinutes(c.session))),
+    // Places nothing, so it is neither de-duplicated nor counted as an order by the simulator.
+    route("POST", `${ordersV2}/precheck`, (c) => precheckOrder(c.req.json)),
     { ...route("POST", ordersV2, place), order: "place" },
     { ...route("PATCH", ordersV2, modify), order: "modify" },
     { ...route("DELETE", `${ordersV2}/{}`, cancel), order: "cancel" },
