@@ -1,5 +1,6 @@
 /** POST /trade/v2/orders/precheck through the client: checks an order, places nothing, keeps its x-request-id. */
 import { afterEach, describe, expect, it } from "vitest";
+import { maxInWindow } from "../../testing/src/server.js";
 import { clientFor, limitOrder, simulator, stopSimulators } from "./helpers.js";
 
 afterEach(stopSimulators);
@@ -26,6 +27,15 @@ describe("order precheck", () => {
     expect(placed.response.status).toBe(200);
     expect(sim.counters.duplicateOrders).toBe(0);
     expect(sim.orders).toHaveLength(1);
+    // The orders bucket spaces the precheck and the order, as Saxo does not say a precheck is exempt.
+    const spaced = sim.arrivals.filter((a) => a.method === "POST" && a.path.startsWith("/sim/openapi/trade/v2/orders"));
+    expect(spaced).toHaveLength(2);
+    expect(
+      maxInWindow(
+        spaced.map((a) => a.at),
+        1_000,
+      ),
+    ).toBe(1);
   });
 
   it("answers a business rejection in ErrorInfo and a malformed order with 400 naming the field", async () => {

@@ -126,6 +126,26 @@ describe("requests validated by Prism against specs/saxo/openapi.yaml", () => {
       await client.GET("/trade/v1/infoprices/list", { params: { query: { AssetType: "FxSpot", Uics: [21, 22] } } }),
       await client.GET("/ens/v1/activities"),
       await client.GET("/cs/v1/audit/orderactivities", { params: { query: { AccountKey: ACCOUNT_KEY } } }),
+      await client.POST("/trade/v2/orders/precheck", { body: limitOrder() }),
+      await client.GET("/ref/v1/instruments/details", {
+        params: { query: { Uics: [21, 22], AssetTypes: ["FxSpot"], $top: 2, $skip: 0 } },
+      }),
+      await client.PUT("/root/v1/sessions/capabilities", { body: { DataLevel: "Premium" } }),
+      await client.GET("/port/v1/clients/{ClientKey}", { params: { path: { ClientKey: "ck" } } }),
+      await client.GET("/port/v1/users/{UserKey}", { params: { path: { UserKey: "uk" } } }),
+      await client.GET("/port/v1/netpositions/{NetPositionId}", {
+        params: { path: { NetPositionId: "21__FxSpot" }, query: { ClientKey: "ck" } },
+      }),
+      await client.GET("/port/v1/closedpositions/{ClosedPositionId}", {
+        params: { path: { ClosedPositionId: "1" }, query: { ClientKey: "ck", AccountKey: ACCOUNT_KEY } },
+      }),
+      await client.GET("/port/v1/orders/{ClientKey}/{OrderId}", {
+        params: { path: { ClientKey: "ck", OrderId: orderIds } },
+      }),
+      await client.POST("/root/v1/diagnostics/post"),
+      await client.PUT("/root/v1/diagnostics/put"),
+      await client.PATCH("/root/v1/diagnostics/patch"),
+      await client.DELETE("/root/v1/diagnostics/delete"),
       // Every subscription resource: create, delete one reference, delete the whole context.
       ...(await subscriptionCalls()),
     ];
