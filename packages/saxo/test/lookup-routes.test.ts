@@ -1,4 +1,4 @@
-/** Lookups by key or id, bulk instrument details, PUT session capabilities and the diagnostics verbs. */
+/** Lookups by key or id, bulk instrument details, PUT session capabilities, feature availability, diagnostics verbs. */
 import { afterEach, describe, expect, it } from "vitest";
 import { CLIENT, USER } from "../../testing/src/saxo/fixtures.js";
 import { ACCOUNT_KEY, clientFor, EURUSD, limitOrder, simulator, stopSimulators } from "./helpers.js";
@@ -82,6 +82,14 @@ describe("session capabilities and diagnostics", () => {
     expect((await client.GET("/root/v1/sessions/capabilities")).data?.TradeLevel).toBe("FullTradingAndChat");
     const bad = await client.PUT("/root/v1/sessions/capabilities", { body: {} });
     expect(bad.response.status).toBe(400);
+  });
+
+  it("lists feature availability", async () => {
+    const sim = await simulator();
+    const { client } = clientFor(sim);
+    const features = await client.GET("/root/v1/features/availability");
+    expect(features.data?.map((entry) => entry.Feature)).toEqual(["News", "GainersLosers", "Calendar", "Chart"]);
+    expect(features.data?.every((entry) => entry.Available)).toBe(true);
   });
 
   it("answers the diagnostics probe for every verb", async () => {

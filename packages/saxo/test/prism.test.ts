@@ -142,6 +142,7 @@ describe("requests validated by Prism against specs/saxo/openapi.yaml", () => {
       await client.GET("/port/v1/orders/{ClientKey}/{OrderId}", {
         params: { path: { ClientKey: "ck", OrderId: orderIds } },
       }),
+      await client.GET("/root/v1/features/availability"),
       await client.POST("/root/v1/diagnostics/post"),
       await client.PUT("/root/v1/diagnostics/put"),
       await client.PATCH("/root/v1/diagnostics/patch"),

@@ -42,6 +42,7 @@ const REQUIRED_ROUTES = [
   "GET /root/v1/sessions/capabilities",
   "PATCH /root/v1/sessions/capabilities",
   "PUT /root/v1/sessions/capabilities",
+  "GET /root/v1/features/availability",
   "GET /root/v1/diagnostics/get",
   "POST /root/v1/diagnostics/post",
   "PUT /root/v1/diagnostics/put",

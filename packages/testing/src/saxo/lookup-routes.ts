@@ -1,6 +1,6 @@
 /**
  * Single-item lookups by key or id (client, user, net position, closed position, open order), instrument
- * details for many instruments, and the diagnostics echo for every verb. Built on the list answers the
+ * details for many instruments, feature availability, and the diagnostics echo for every verb. Built on the list answers the
  * simulator already gives, so a lookup always agrees with its list.
  */
 import { checkClientKey, myClient } from "./client-routes.js";
@@ -49,6 +49,11 @@ export function manyInstrumentDetails(url: URL): Reply {
   ).map((instrument) => instrumentDetails(String(instrument.Uic), instrument.AssetType).body);
   const paged = page(details, url);
   return "reply" in paged ? paged.reply : ok(paged.body);
+}
+
+/** Every switchable feature is on in the simulator. */
+export function featureAvailability(): Reply {
+  return ok(["News", "GainersLosers", "Calendar", "Chart"].map((Feature) => ({ Feature, Available: true })));
 }
 
 /** Diagnostics answer every verb with an empty object and change nothing. */

@@ -22,6 +22,7 @@ import {
   clientByKey,
   closedPositionById,
   diagnosticsEcho,
+  featureAvailability,
   manyInstrumentDetails,
   netPositionById,
   openOrderById,
@@ -402,6 +403,7 @@ function buildRoutes(
     ...["POST", "PUT", "PATCH", "DELETE"].map((verb) =>
       route(verb, `/root/v1/diagnostics/${verb.toLowerCase()}`, () => diagnosticsEcho()),
     ),
+    route("GET", "/root/v1/features/availability", () => featureAvailability()),
     route("PUT", "/root/v1/sessions/capabilities", (c) => portfolio.patchCapabilities(c.session.id, c.req.json)),
     route("GET", "/cs/v1/audit/orderactivities", () => ({
       status: 200,
