@@ -102,7 +102,8 @@ describe("session capabilities and diagnostics", () => {
       await client.DELETE("/root/v1/diagnostics/delete"),
     ];
     expect(answers.map((answer) => answer.response.status)).toEqual([200, 200, 200, 200]);
-    expect(sim.arrivals.filter((a) => a.path.startsWith("/sim/openapi/root/v1/diagnostics/")).map((a) => a.method))
-      .toEqual(["POST", "PUT", "PATCH", "DELETE"]);
+    expect(
+      sim.arrivals.filter((a) => a.path.startsWith("/sim/openapi/root/v1/diagnostics/")).map((a) => a.method),
+    ).toEqual(["POST", "PUT", "PATCH", "DELETE"]);
   });
 });

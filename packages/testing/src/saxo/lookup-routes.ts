@@ -11,7 +11,9 @@ import { instrumentDetails } from "./reference-data.js";
 import { invalidModel, ok, type Reply, saxoError } from "./reply.js";
 
 export function clientByKey(clientKey: string): Reply {
-  return clientKey === CLIENT.ClientKey ? myClient() : saxoError(404, "NotFound", `No client with ClientKey ${clientKey}`);
+  return clientKey === CLIENT.ClientKey
+    ? myClient()
+    : saxoError(404, "NotFound", `No client with ClientKey ${clientKey}`);
 }
 
 export function userByKey(userKey: string): Reply {

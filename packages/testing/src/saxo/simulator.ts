@@ -364,12 +364,7 @@ function buildRoutes(
       netPositionById(portfolio, decodeURIComponent(c.params[0] ?? ""), c.req.url),
     ),
     route("GET", "/port/v1/orders/{}/{}", (c) =>
-      openOrderById(
-        portfolio,
-        decodeURIComponent(c.params[0] ?? ""),
-        decodeURIComponent(c.params[1] ?? ""),
-        c.req.url,
-      ),
+      openOrderById(portfolio, decodeURIComponent(c.params[0] ?? ""), decodeURIComponent(c.params[1] ?? ""), c.req.url),
     ),
     route("GET", "/port/v1/accounts", (c) => forClient(c.req.url, () => portfolio.accounts(c.req.url))),
     route("GET", "/port/v1/accounts/{}", (c) => account(decodeURIComponent(c.params[0] ?? ""))),
