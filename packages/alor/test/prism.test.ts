@@ -1,6 +1,7 @@
 /**
  * Validation against ALOR's OFFICIAL spec: Prism mocks `WarpOpenAPIv2.yml` and checks every request
  * the generated client sends, one per covered operation, token exchange included.
+ * ALOR's deprecated /warptrans/{tradeServerCode} order routes are covered like the others.
  *
  * Auth: both servers (api and oauth) point at Prism. Prism's POST /refresh answers ALOR's example
  * `{"AccessToken": "eyJhbGciOiJ..."}`, a truncated JWT without `exp`; the refresh-exchange provider
