@@ -8,10 +8,10 @@ import type { AlorClient, AlorOperations, AlorSchemas } from "./generated/index.
 import { unwrap } from "./unwrap.js";
 
 export type AlorSecurity = AlorSchemas["Security"];
-/** The search filters of /md/v2/Securities (`query`, `exchange`, `sector`, …), paging aside. */
+/** The search filters of /md/v2/Securities (`query`, `exchange`, `sector`, …), paging and format aside. */
 export type SecuritiesFilter = Omit<
   NonNullable<AlorOperations["searchSecurities"]["parameters"]["query"]>,
-  "limit" | "offset"
+  "limit" | "offset" | "format"
 >;
 
 export interface SecuritiesPagesOptions {
@@ -59,12 +59,13 @@ export async function* securitiesPages(
   for (let index = 0; index < maxPages && items < maxItems; index++) {
     // Never ask for more than the bound leaves, so the bound also limits what is downloaded.
     const limit = Math.min(pageSize, maxItems - items);
-    const securities = await unwrap(
+    // The answer's type is a union of ALOR's three formats; asking for Simple makes it the Simple shape.
+    const securities = (await unwrap(
       client.GET("/md/v2/Securities", {
-        params: { query: { ...options.filter, limit, offset } },
+        params: { query: { ...options.filter, limit, offset, format: "Simple" } },
         ...(options.signal ? { signal: options.signal } : {}),
       }),
-    );
+    )) as AlorSecurity[];
     if (securities.length === 0) return { truncated: false };
     const page = securities.slice(0, limit);
     yield { securities: page, offset, index };

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { HttpError } from "@brokerkit/middleware";
 import { describe, expect, it } from "vitest";
-import { type AlorClient, unwrap } from "../src/index.js";
+import { type AlorClient, type AlorSchemas, unwrap } from "../src/index.js";
 import { arrivalsOf, clientFor, ORDERS, simulator } from "./support.js";
 
 const PORTFOLIO = "D39004";
@@ -103,7 +103,11 @@ describe("ALOR order commands", () => {
     expect(modified.orderNumber).not.toBe(limit.orderNumber);
 
     const path = { exchange: "MOEX", portfolio: PORTFOLIO } as const;
-    const orders = await unwrap(client.GET("/md/v2/Clients/{exchange}/{portfolio}/orders", { params: { path } }));
+    // Asked in the Simple format, so each answer is the Simple member of its format union.
+    const simple = { format: "Simple" } as const;
+    const orders = (await unwrap(
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/orders", { params: { path, query: simple } }),
+    )) as AlorSchemas["Order"][];
     const status = Object.fromEntries(orders.map((order) => [order.id, order.status]));
     expect(status).toMatchObject({
       [market.orderNumber as string]: "filled",
@@ -118,7 +122,9 @@ describe("ALOR order commands", () => {
     expect(one).toMatchObject({ price: 251, qty: 3, type: "limit" });
     const stops = await unwrap(client.GET("/md/v2/Clients/{exchange}/{portfolio}/stoporders", { params: { path } }));
     expect(stops.map((order) => order.id).sort()).toEqual([stop.orderNumber, stopLimit.orderNumber].sort());
-    const trades = await unwrap(client.GET("/md/v2/Clients/{exchange}/{portfolio}/trades", { params: { path } }));
+    const trades = (await unwrap(
+      client.GET("/md/v2/Clients/{exchange}/{portfolio}/trades", { params: { path, query: simple } }),
+    )) as AlorSchemas["PortfolioTrade"][];
     expect(trades.some((trade) => trade.orderno === market.orderNumber)).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Validation against ALOR's OFFICIAL spec: Prism mocks `WarpOpenAPIv2.yml` and checks every request
  * the generated client sends, one per covered operation, token exchange included.
+ * ALOR's deprecated /warptrans/{tradeServerCode} order routes are covered like the others.
  *
  * Auth: both servers (api and oauth) point at Prism. Prism's POST /refresh answers ALOR's example
  * `{"AccessToken": "eyJhbGciOiJ..."}`, a truncated JWT without `exp`; the refresh-exchange provider
@@ -384,6 +385,7 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
         params: { query: { exchange: "MOEX", portfolio: PORTFOLIO, stop: false } },
         ...text,
       }),
+    ...legacyOperations(client, now),
     listOrderGroups: () => client.GET("/commandapi/api/orderGroups", text),
     createOrderGroup: () =>
       client.POST("/commandapi/api/orderGroups", {
@@ -413,6 +415,56 @@ function everyOperation(client: AlorClient): Record<string, () => Promise<{ resp
     cancelOrderGroup: () =>
       client.DELETE("/commandapi/api/orderGroups/{orderGroupId}", {
         params: { path: { orderGroupId: GROUP_ID } },
+        ...text,
+      }),
+  };
+}
+
+/** ALOR's deprecated /warptrans/{tradeServerCode} routes (PascalCase bodies), one call each. */
+function legacyOperations(client: AlorClient, now: number): Record<string, () => Promise<{ response: Response }>> {
+  const tradeServerCode = "TRADE";
+  const stop = {
+    Quantity: 1,
+    Side: "sell",
+    TriggerPrice: 280,
+    Instrument: { symbol: "SBER", exchange: "MOEX" },
+    User: { account: "L01-00000F00", portfolio: PORTFOLIO },
+    OrderEndUnixTime: now + 86_400,
+  } as const;
+  const stopLimit = { ...stop, Price: 279.5, timeInForce: "oneday" } as const;
+  const base = "/warptrans/{tradeServerCode}/v2/client/orders/actions";
+  const post = (path: `${typeof base}/${"stopLoss" | "takeProfit"}`) => () =>
+    client.POST(path, { params: { header: reqid(), path: { tradeServerCode } }, body: stop, ...text });
+  const postLimit = (path: `${typeof base}/${"stopLossLimit" | "takeProfitLimit"}`) => () =>
+    client.POST(path, { params: { header: reqid(), path: { tradeServerCode } }, body: stopLimit, ...text });
+  const put = (path: `${typeof base}/${"stopLoss" | "takeProfit"}/{orderId}`) => () =>
+    client.PUT(path, {
+      params: { header: reqid(), path: { tradeServerCode, orderId: ORDER_ID } },
+      body: stop,
+      ...text,
+    });
+  const putLimit = (path: `${typeof base}/${"stopLossLimit" | "takeProfitLimit"}/{orderId}`) => () =>
+    client.PUT(path, {
+      params: { header: reqid(), path: { tradeServerCode, orderId: ORDER_ID } },
+      body: stopLimit,
+      ...text,
+    });
+  return {
+    placeStopLossLegacy: post(`${base}/stopLoss`),
+    placeTakeProfitLegacy: post(`${base}/takeProfit`),
+    placeStopLossLimitLegacy: postLimit(`${base}/stopLossLimit`),
+    placeTakeProfitLimitLegacy: postLimit(`${base}/takeProfitLimit`),
+    modifyStopLossLegacy: put(`${base}/stopLoss/{orderId}`),
+    modifyTakeProfitLegacy: put(`${base}/takeProfit/{orderId}`),
+    modifyStopLossLimitLegacy: putLimit(`${base}/stopLossLimit/{orderId}`),
+    modifyTakeProfitLimitLegacy: putLimit(`${base}/takeProfitLimit/{orderId}`),
+    cancelOrderLegacy: () =>
+      client.DELETE("/warptrans/{tradeServerCode}/v2/client/orders/{orderId}", {
+        params: {
+          header: reqid(),
+          path: { tradeServerCode, orderId: ORDER_ID },
+          query: { portfolio: PORTFOLIO, stop: true },
+        },
         ...text,
       }),
   };

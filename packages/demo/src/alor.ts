@@ -5,7 +5,7 @@
  * stream the book, quotes and an order event over the data socket and cancel it over the command socket.
  */
 import { randomUUID } from "node:crypto";
-import { createAlorClient, securitiesPages, unwrap } from "@brokerkit/alor";
+import { type AlorSchemas, createAlorClient, securitiesPages, unwrap } from "@brokerkit/alor";
 import { createAlorCommandStream, createAlorDataStream } from "@brokerkit/alor/streams";
 import { startAlorSimulator } from "@brokerkit/testing/alor/index";
 import { createReport } from "./report.js";
@@ -30,8 +30,12 @@ try {
   );
 
   report.step("Search a security");
-  const search = () =>
-    unwrap(client.GET("/md/v2/Securities", { params: { query: { query: "SBER", exchange: "MOEX", limit: 3 } } }));
+  // Data calls answer in the format asked for (a union of Simple, Slim and Heavy): ask for Simple and narrow to it.
+  const simple = { format: "Simple" } as const;
+  const search = async () =>
+    (await unwrap(
+      client.GET("/md/v2/Securities", { params: { query: { query: "SBER", exchange: "MOEX", limit: 3, ...simple } } }),
+    )) as AlorSchemas["Security"][];
   const found = await search();
   const security = found.find((s) => s.symbol === "SBER") ?? found[0];
   if (!security?.symbol) throw new Error("the simulator's catalogue has no SBER");
@@ -40,15 +44,17 @@ try {
   );
 
   report.step("Read the quote and the order book");
-  const [quote] = await unwrap(
-    client.GET("/md/v2/Securities/{symbols}/quotes", { params: { path: { symbols: `MOEX:${security.symbol}` } } }),
-  );
-  report.info(`last ${quote?.last_price}, bid ${quote?.bid} / ask ${quote?.ask}`);
-  const book = await unwrap(
-    client.GET("/md/v2/orderbooks/{exchange}/{symbol}", {
-      params: { path: { exchange: "MOEX", symbol: security.symbol }, query: { depth: 3 } },
+  const [quote] = (await unwrap(
+    client.GET("/md/v2/Securities/{symbols}/quotes", {
+      params: { path: { symbols: `MOEX:${security.symbol}` }, query: simple },
     }),
-  );
+  )) as AlorSchemas["Quote"][];
+  report.info(`last ${quote?.last_price}, bid ${quote?.bid} / ask ${quote?.ask}`);
+  const book = (await unwrap(
+    client.GET("/md/v2/orderbooks/{exchange}/{symbol}", {
+      params: { path: { exchange: "MOEX", symbol: security.symbol }, query: { depth: 3, ...simple } },
+    }),
+  )) as AlorSchemas["OrderBook"];
   for (const [bid, ask] of (book.bids ?? []).map((b, i) => [b, book.asks?.[i]] as const)) {
     report.info(`  ${String(bid.volume).padStart(6)} @ ${bid.price}   |   ${ask?.price} @ ${ask?.volume}`);
   }
@@ -72,12 +78,12 @@ try {
   );
   report.info(`order ${placed.orderNumber} accepted at ${price}`);
 
-  const listOrders = () =>
-    unwrap(
+  const listOrders = async () =>
+    (await unwrap(
       client.GET("/md/v2/Clients/{exchange}/{portfolio}/orders", {
-        params: { path: { exchange: "MOEX", portfolio: PORTFOLIO } },
+        params: { path: { exchange: "MOEX", portfolio: PORTFOLIO }, query: simple },
       }),
-    );
+    )) as AlorSchemas["Order"][];
   report.step("List the portfolio's orders");
   for (const order of await listOrders())
     report.info(`${order.id} ${order.side} ${order.qty} ${order.symbol} @ ${order.price}: ${order.status}`);
