@@ -384,8 +384,8 @@ describe.skipIf(!present)("every official Trading and Market Data operation, val
         expect(Object.keys(table).sort()).toEqual(officialOperations(api.file).sort());
 
         const results = await sendAll(prism, transport.sent, table);
-        expect(results.filter((r) => !r.reached).map((r) => r.operation)).toEqual([]);
-        expect(results.filter((r) => r.violations.length > 0)).toEqual([]);
+        // One list, so that a failure names every operation at fault and why.
+        expect(results.filter((r) => !r.reached || r.violations.length > 0)).toEqual([]);
       });
     });
   }
