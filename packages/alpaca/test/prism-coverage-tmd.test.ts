@@ -148,7 +148,8 @@ function tradingTable(client: ReturnType<typeof createTradingClient>): Record<st
       client.POST("/v2/positions/{symbol_or_contract_id}/exercise", { params: contract }),
     "POST /v2/positions/{symbol_or_contract_id}/do-not-exercise": () =>
       client.POST("/v2/positions/{symbol_or_contract_id}/do-not-exercise", { params: contract }),
-    "GET /v2/assets": () => client.GET("/v2/assets", { params: { query: { asset_class: "crypto", status: "active" } } }),
+    "GET /v2/assets": () =>
+      client.GET("/v2/assets", { params: { query: { asset_class: "crypto", status: "active" } } }),
     "GET /v2/assets/{symbol_or_asset_id}": () =>
       client.GET("/v2/assets/{symbol_or_asset_id}", { params: { path: { symbol_or_asset_id: "AAPL" } } }),
     "GET /v2/assets/fixed_income/us_corporates": () =>
@@ -174,13 +175,21 @@ function tradingTable(client: ReturnType<typeof createTradingClient>): Record<st
     "GET /v2/watchlists/{watchlist_id}": () =>
       client.GET("/v2/watchlists/{watchlist_id}", { params: { path: { watchlist_id: id } } }),
     "POST /v2/watchlists/{watchlist_id}": () =>
-      client.POST("/v2/watchlists/{watchlist_id}", { params: { path: { watchlist_id: id } }, body: { symbol: "NVDA" } }),
+      client.POST("/v2/watchlists/{watchlist_id}", {
+        params: { path: { watchlist_id: id } },
+        body: { symbol: "NVDA" },
+      }),
     "PUT /v2/watchlists/{watchlist_id}": () =>
-      client.PUT("/v2/watchlists/{watchlist_id}", { params: { path: { watchlist_id: id } }, body: { name: "renamed" } }),
+      client.PUT("/v2/watchlists/{watchlist_id}", {
+        params: { path: { watchlist_id: id } },
+        body: { name: "renamed" },
+      }),
     "DELETE /v2/watchlists/{watchlist_id}": () =>
       client.DELETE("/v2/watchlists/{watchlist_id}", { params: { path: { watchlist_id: id } } }),
     "DELETE /v2/watchlists/{watchlist_id}/{symbol}": () =>
-      client.DELETE("/v2/watchlists/{watchlist_id}/{symbol}", { params: { path: { watchlist_id: id, symbol: "AAPL" } } }),
+      client.DELETE("/v2/watchlists/{watchlist_id}/{symbol}", {
+        params: { path: { watchlist_id: id, symbol: "AAPL" } },
+      }),
     "GET /v2/watchlists:by_name": () => client.GET("/v2/watchlists:by_name", { params: { query: { name: "tech" } } }),
     "POST /v2/watchlists:by_name": () =>
       client.POST("/v2/watchlists:by_name", { params: { query: { name: "tech" } }, body: { symbol: "AAPL" } }),
@@ -254,7 +263,8 @@ function marketDataTable(client: ReturnType<typeof createMarketDataClient>): Rec
       client.GET("/v2/stocks/bars", { params: { query: { symbols: "AAPL,MSFT", timeframe: "1Min", ...window } } }),
     "GET /v2/stocks/{symbol}/bars": () =>
       client.GET("/v2/stocks/{symbol}/bars", { params: { ...symbol, query: { timeframe: "1Hour", ...window } } }),
-    "GET /v2/stocks/quotes": () => client.GET("/v2/stocks/quotes", { params: { query: { symbols: "AAPL", ...window } } }),
+    "GET /v2/stocks/quotes": () =>
+      client.GET("/v2/stocks/quotes", { params: { query: { symbols: "AAPL", ...window } } }),
     "GET /v2/stocks/{symbol}/quotes": () =>
       client.GET("/v2/stocks/{symbol}/quotes", { params: { ...symbol, query: window } }),
     "GET /v2/stocks/trades": () =>
@@ -268,15 +278,19 @@ function marketDataTable(client: ReturnType<typeof createMarketDataClient>): Rec
     "GET /v2/stocks/quotes/latest": () =>
       client.GET("/v2/stocks/quotes/latest", { params: { query: { symbols: "AAPL,MSFT" } } }),
     "GET /v2/stocks/{symbol}/quotes/latest": () => client.GET("/v2/stocks/{symbol}/quotes/latest", { params: symbol }),
-    "GET /v2/stocks/trades/latest": () => client.GET("/v2/stocks/trades/latest", { params: { query: { symbols: "AAPL" } } }),
+    "GET /v2/stocks/trades/latest": () =>
+      client.GET("/v2/stocks/trades/latest", { params: { query: { symbols: "AAPL" } } }),
     "GET /v2/stocks/{symbol}/trades/latest": () => client.GET("/v2/stocks/{symbol}/trades/latest", { params: symbol }),
     "GET /v2/stocks/bars/latest": () =>
       client.GET("/v2/stocks/bars/latest", { params: { query: { symbols: "AAPL,MSFT", feed: "iex" } } }),
     "GET /v2/stocks/{symbol}/bars/latest": () => client.GET("/v2/stocks/{symbol}/bars/latest", { params: symbol }),
     "GET /v2/stocks/meta/exchanges": () => client.GET("/v2/stocks/meta/exchanges"),
     "GET /v2/stocks/meta/conditions/{ticktype}": () =>
-      client.GET("/v2/stocks/meta/conditions/{ticktype}", { params: { path: { ticktype: "trade" }, query: { tape: "A" } } }),
-    "GET /v2/stocks/snapshots": () => client.GET("/v2/stocks/snapshots", { params: { query: { symbols: "AAPL,MSFT" } } }),
+      client.GET("/v2/stocks/meta/conditions/{ticktype}", {
+        params: { path: { ticktype: "trade" }, query: { tape: "A" } },
+      }),
+    "GET /v2/stocks/snapshots": () =>
+      client.GET("/v2/stocks/snapshots", { params: { query: { symbols: "AAPL,MSFT" } } }),
     "GET /v2/stocks/{symbol}/snapshot": () => client.GET("/v2/stocks/{symbol}/snapshot", { params: symbol }),
     "GET /v1beta3/crypto/{loc}/bars": () =>
       client.GET("/v1beta3/crypto/{loc}/bars", {
@@ -289,7 +303,9 @@ function marketDataTable(client: ReturnType<typeof createMarketDataClient>): Rec
     "GET /v1beta3/crypto/{loc}/latest/bars": () =>
       client.GET("/v1beta3/crypto/{loc}/latest/bars", { params: { path: us, query: { symbols: "ETH/USD" } } }),
     "GET /v1beta3/crypto/{loc}/latest/quotes": () =>
-      client.GET("/v1beta3/crypto/{loc}/latest/quotes", { params: { path: us, query: { symbols: "BTC/USD,ETH/USD" } } }),
+      client.GET("/v1beta3/crypto/{loc}/latest/quotes", {
+        params: { path: us, query: { symbols: "BTC/USD,ETH/USD" } },
+      }),
     "GET /v1beta3/crypto/{loc}/latest/trades": () =>
       client.GET("/v1beta3/crypto/{loc}/latest/trades", { params: { path: us, query: { symbols: "BTC/USD" } } }),
     "GET /v1beta3/crypto/{loc}/latest/orderbooks": () =>
@@ -358,7 +374,9 @@ describe.skipIf(!present)("every official Trading and Market Data operation, val
       name: "Trading API",
       file: "trading-api.json",
       table: (url: string, fetch: typeof globalThis.fetch) =>
-        tradingTable(createTradingClient({ environment: "paper", servers: servers(url), credentials: keys, fetch, ...noRetry })),
+        tradingTable(
+          createTradingClient({ environment: "paper", servers: servers(url), credentials: keys, fetch, ...noRetry }),
+        ),
     },
     {
       name: "Market Data API",
