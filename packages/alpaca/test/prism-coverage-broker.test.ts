@@ -18,7 +18,7 @@ const present = existsSync(join(specs, "broker-api.json"));
 if (!present) console.warn(`prism-coverage-broker.test.ts: skipped, Alpaca's official specs are not at ${specs}`);
 
 /** Any well-formed id: Prism checks shapes, not existence. */
-const ID = ID;
+const ID = "3f0c5c1e-7a4b-4c2d-9e8f-0a1b2c3d4e5f";
 
 const calls: Record<string, (client: BrokerClient) => Promise<unknown>> = {
   "GET /v1/accounts": (client) => client.GET("/v1/accounts"),
