@@ -52,6 +52,12 @@ export interface SubscribeRequest {
   channel: string;
   spec: SubscriptionChannelSpec;
   params: Readonly<Record<string, unknown>>;
+  /**
+   * Routes messages with these keys to the subscription from now on. An adapter that knows its keys
+   * before the ack calls it before sending: brokers send data right behind the ack, often in the same
+   * read, and those first messages (a book's snapshot) must not be lost.
+   */
+  route?(keys: readonly string[]): void;
 }
 
 /** What a subscribe left at the server: the routing keys of its messages and what undoing it needs. */

@@ -245,8 +245,24 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
   }
 
   async function subscribeNow(state: SubscriptionState, socket: LiveSocket): Promise<void> {
-    const active = await throttled(state.channel, () => adapter.subscribe(socket, state.request));
+    // Messages that arrive with the ack are routed from the moment the adapter knows their keys.
+    let early: ActiveSubscription | undefined;
+    const request: SubscribeRequest = {
+      ...state.request,
+      route: (keys) => {
+        early = { keys, handle: undefined };
+        setActive(state, early, socket.generation);
+      },
+    };
+    let active: ActiveSubscription;
+    try {
+      active = await throttled(state.channel, () => adapter.subscribe(socket, request));
+    } catch (error) {
+      if (early && state.active === early) setActive(state, undefined, state.generation);
+      throw error;
+    }
     if (state.ending) {
+      setActive(state, undefined, state.generation);
       await adapter.unsubscribe(socket, active, state.request).catch(() => {});
       return;
     }

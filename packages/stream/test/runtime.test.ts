@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type RunningServer, sendJson, startServer } from "../../testing/src/server.js";
 import { createStreamClient, type StreamClient } from "../src/client.js";
 import { StreamOverflowError } from "../src/errors.js";
+import type { SubscriptionChannelSpec } from "../src/spec.js";
 import { startTestServer, testAdapter, testSpec } from "./support.js";
 
 type Subs = {
@@ -117,6 +118,25 @@ describe("stream runtime", () => {
     }
     expect(prices).toEqual([1, 2]);
     await until(() => ws.subscriptions.get("SBER")?.size === 0);
+  });
+
+  it("messages sent right behind the ack (a snapshot) are delivered, none lost", async () => {
+    const channels = testSpec().channels;
+    const orders: SubscriptionChannelSpec = {
+      kind: "subscription",
+      fixed: {},
+      buffer: { policy: "error", size: 2_000 },
+    };
+    const { ws, stream } = await setup({ channels: { ...channels, orders } });
+    // A burst the size of a real snapshot: the first frames share the ack's read.
+    const snapshot = Array.from({ length: 1_000 }, (_, i) => ({ id: i, status: "working", note: "x".repeat(400) }));
+    ws.snapshots.set("D39004", snapshot);
+    const ids: number[] = [];
+    for await (const message of stream.subscribe("orders", { topic: "D39004" })) {
+      ids.push(message.value.id);
+      if (ids.length === snapshot.length) break;
+    }
+    expect(ids).toEqual(snapshot.map((order) => order.id));
   });
 
   it("an abort unsubscribes at the server", async () => {

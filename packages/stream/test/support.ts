@@ -26,6 +26,8 @@ export interface TestServer {
   silence(): void;
   /** Drops the reply of the next command (it is still executed). */
   loseNextReply(): void;
+  /** Values each new subscription to a topic gets right behind its ack, in the same tick (a snapshot). */
+  snapshots: Map<string, unknown[]>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startTestServer(): Promise<TestServer> {
     subscriptions: new Map(),
     commands: new Map(),
     validTokens: new Set(["token-1"]),
+    snapshots: new Map(),
     push(topic, value) {
       seq++;
       for (const [socket, subs] of subsBySocket) {
@@ -86,7 +89,11 @@ export async function startTestServer(): Promise<TestServer> {
         const ids = state.subscriptions.get(request.topic as string) ?? new Set<string>();
         state.subscriptions.set(request.topic as string, ids);
         ids.add(request.id);
-        return reply({ code: 200 });
+        reply({ code: 200 });
+        for (const value of state.snapshots.get(request.topic as string) ?? []) {
+          socket.send(JSON.stringify({ topic: request.topic, seq: ++seq, value }));
+        }
+        return;
       }
       if (request.op === "unsub") {
         const topic = subs.get(request.id);
@@ -131,6 +138,7 @@ export const testAdapter: ProtocolAdapter & { commandsDeduplicated: true } = {
   },
   async subscribe(socket, request) {
     const id = socket.newId();
+    request.route?.([String(request.params.topic)]);
     let token = await socket.token();
     for (let attempt = 0; ; attempt++) {
       const answer = socket.awaitAck(id);

@@ -83,6 +83,7 @@ export const alorData: ProtocolAdapter = {
   decode,
   async subscribe(socket: AdapterSocket, request: SubscribeRequest): Promise<ActiveSubscription> {
     const guid = socket.newId();
+    request.route?.([guid]);
     const ack = await sendWithToken(socket, guid, (token) => ({
       ...request.params,
       ...request.spec.fixed,
