@@ -10,6 +10,9 @@ import type { BufferRule } from "./spec.js";
 
 export type Overflowed = (size: number) => Error;
 
+/** What take() returns when nothing is queued. */
+const EMPTY: unique symbol = Symbol("empty");
+
 export class MessageBuffer<T> {
   /** A queue read from `head`: shift() would cost O(depth) per message, and depths reach the thousands. */
   private items: T[] = [];
@@ -97,7 +100,7 @@ export class MessageBuffer<T> {
 
   next(): Promise<IteratorResult<T>> {
     const queued = this.take();
-    if (queued) return Promise.resolve({ value: queued.value, done: false });
+    if (queued !== EMPTY) return Promise.resolve({ value: queued as T, done: false });
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => {
@@ -105,18 +108,19 @@ export class MessageBuffer<T> {
     });
   }
 
-  private take(): { value: T } | undefined {
+  /** The next queued message, or EMPTY (a message may itself be undefined). */
+  private take(): T | typeof EMPTY {
     if (this.rule.policy === "conflate") {
       const first = this.latest.entries().next();
-      if (first.done) return undefined;
+      if (first.done) return EMPTY;
       this.latest.delete(first.value[0]);
-      return { value: first.value[1] };
+      return first.value[1];
     }
-    if (this.head >= this.items.length) return undefined;
+    if (this.head >= this.items.length) return EMPTY;
     const value = this.items[this.head] as T;
     this.items[this.head++] = undefined as T;
     this.compact();
-    return { value };
+    return value;
   }
 
   /** Drops the consumed prefix once it is most of the array, so memory follows the depth. */
@@ -138,15 +142,24 @@ export class MessageBuffer<T> {
 
 function conflationKey(message: unknown, paths: readonly string[] | undefined): string {
   if (!paths || paths.length === 0) return "";
+  if (paths.length === 1) return String(valueAt(message, paths[0] as string));
   return paths.map((path) => String(valueAt(message, path))).join("\u0000");
 }
 
+/** Dotted paths split once: they come from a few channel specs and are read per message. */
+const splitPaths = new Map<string, readonly string[]>();
+
 /** The value at a dotted path (`data.id`), or undefined. */
 export function valueAt(value: unknown, path: string): unknown {
+  let parts = splitPaths.get(path);
+  if (!parts) {
+    parts = path.split(".");
+    splitPaths.set(path, parts);
+  }
   let current = value;
-  for (const part of path.split(".")) {
+  for (let i = 0; i < parts.length; i++) {
     if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[part];
+    current = (current as Record<string, unknown>)[parts[i] as string];
   }
   return current;
 }

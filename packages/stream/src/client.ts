@@ -117,7 +117,8 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     }
   };
   const subscriptions = new Set<SubscriptionState>();
-  const routes = new Map<string, Set<SubscriptionState>>();
+  /** Subscriptions per routing key: arrays replaced on change (a Set's iterator per message showed in profiles). */
+  const routes = new Map<string, SubscriptionState[]>();
   let pendingCommands = 0;
   let lingerTimer: ReturnType<typeof setTimeout> | undefined;
   let tokenTimer: ReturnType<typeof setInterval> | undefined;
@@ -183,7 +184,8 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
       case "data": {
         const targets = routes.get(item.key);
         if (!targets) return;
-        for (const state of targets) deliver(state, item.message);
+        // setActive replaces these arrays rather than editing them, so an overflow that ends one is safe here.
+        for (let i = 0; i < targets.length; i++) deliver(targets[i] as SubscriptionState, item.message);
         return;
       }
       case "reset": {
@@ -207,7 +209,10 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
   function deliver(state: SubscriptionState, message: unknown): void {
     if (state.seen) {
       const dedupeBy = state.request.spec.dedupeBy as readonly string[];
-      const identity = dedupeBy.map((path) => JSON.stringify(valueAt(message, path))).join("|");
+      const identity =
+        dedupeBy.length === 1
+          ? JSON.stringify(valueAt(message, dedupeBy[0] as string))
+          : dedupeBy.map((path) => JSON.stringify(valueAt(message, path))).join("|");
       if (state.seen.has(identity)) return;
       state.seen.add(identity);
       if (state.seen.size > DEDUPE_MEMORY) state.seen.delete(state.seen.values().next().value as string);
@@ -270,16 +275,16 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
   }
 
   function setActive(state: SubscriptionState, active: ActiveSubscription | undefined, generation: number): void {
-    for (const key of state.active?.keys ?? []) routes.get(key)?.delete(state);
+    for (const key of state.active?.keys ?? []) {
+      const targets = routes.get(key)?.filter((other) => other !== state);
+      if (targets && targets.length > 0) routes.set(key, targets);
+      else routes.delete(key);
+    }
     state.active = active;
     state.generation = generation;
     for (const key of active?.keys ?? []) {
-      let set = routes.get(key);
-      if (!set) {
-        set = new Set();
-        routes.set(key, set);
-      }
-      set.add(state);
+      const targets = routes.get(key) ?? [];
+      if (!targets.includes(state)) routes.set(key, [...targets, state]);
     }
   }
 

@@ -46,6 +46,8 @@ export class Connection {
   private connecting: Promise<LiveSocket> | undefined;
   private readonly acks = new Map<string, PendingAck>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last frame arrived (Date.now(): the cheapest clock, and frames come by the hundred thousand), for the idle deadline. */
+  private lastFrameAt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private failures = 0;
@@ -117,6 +119,7 @@ export class Connection {
     this.live = live;
     this.failures = 0;
     this.options.emit({ type: "stream.connect", stream: this.options.label, url: redactUrl(url), attempt });
+    this.lastFrameAt = now();
     this.armIdle();
     await this.options.onReady(live, attempt);
     return live;
@@ -179,7 +182,7 @@ export class Connection {
   }
 
   private onFrame(data: string | Uint8Array): void {
-    this.armIdle();
+    this.lastFrameAt = now();
     for (const item of this.options.adapter.decode(data)) {
       if (item.kind === "ack") {
         const pending = this.acks.get(item.id);
@@ -207,14 +210,23 @@ export class Connection {
     });
   }
 
-  /** No frame for idleTimeoutMs: the socket is presumed dead and replaced, never waited on forever. */
-  private armIdle(): void {
+  /**
+   * No frame for idleTimeoutMs: the socket is presumed dead and replaced, never waited on forever.
+   * Frames only stamp `lastFrameAt` (re-arming a timer per frame cost more than decoding some of them);
+   * the timer, when it fires, waits again for whatever is left of the deadline since the last frame.
+   */
+  private armIdle(delayMs = this.options.spec.idleTimeoutMs): void {
     clearTimeout(this.idleTimer);
     const idleMs = this.options.spec.idleTimeoutMs;
     this.idleTimer = setTimeout(() => {
+      const left = this.lastFrameAt + idleMs - now();
+      if (left > 0) {
+        this.armIdle(left);
+        return;
+      }
       this.options.emit({ type: "stream.idle", stream: this.options.label, idleMs });
       this.replace(`no message for ${idleMs} ms`);
-    }, idleMs);
+    }, delayMs);
     unref(this.idleTimer);
   }
 
@@ -269,6 +281,8 @@ export class Connection {
     return new StreamClosedError(message, { stream: this.options.label });
   }
 }
+
+const now = () => Date.now();
 
 function unref(timer: ReturnType<typeof setTimeout>): void {
   (timer as { unref?: () => void }).unref?.();

@@ -26,6 +26,8 @@ type WebSocketLike = {
   onmessage: ((event: { data: unknown }) => void) | null;
   onclose: ((event: { code: number; reason: string }) => void) | null;
   onerror: ((event: unknown) => void) | null;
+  /** Only `ws` has it: its EventEmitter side, where text arrives as a Buffer and binary is flagged. */
+  on?(event: "message", listener: (data: Uint8Array, isBinary: boolean) => void): unknown;
 };
 
 type WebSocketConstructor = new (url: string, protocols?: string | string[], options?: unknown) => WebSocketLike;
@@ -55,16 +57,25 @@ export async function openSocket(url: string, events: SocketEvents, options: Ope
     options.headers && !isGlobal
       ? new WebSocketClass(url, undefined, { headers: options.headers })
       : new WebSocketClass(url);
-  socket.binaryType = "arraybuffer";
   let failure: unknown;
   socket.onopen = () => events.open();
-  socket.onmessage = (event) => {
-    const data = event.data;
-    if (typeof data === "string") events.message(data);
-    else if (data instanceof ArrayBuffer) events.message(new Uint8Array(data));
-    else if (ArrayBuffer.isView(data)) events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    else events.message(String(data));
-  };
+  if (typeof socket.on === "function") {
+    // `ws`: its own 'message' event skips the MessageEvent that `onmessage` builds for every frame.
+    socket.binaryType = "nodebuffer";
+    socket.on("message", (data: Uint8Array, isBinary: boolean) => {
+      // Text arrives as a Buffer, whose toString() decodes UTF-8 (ws has validated it).
+      events.message(isBinary ? data : data.toString());
+    });
+  } else {
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (event) => {
+      const data = event.data;
+      if (typeof data === "string") events.message(data);
+      else if (data instanceof ArrayBuffer) events.message(new Uint8Array(data));
+      else if (ArrayBuffer.isView(data)) events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      else events.message(String(data));
+    };
+  }
   socket.onerror = (event) => {
     failure = (event as { error?: unknown }).error ?? event;
   };

@@ -20,9 +20,11 @@ import { StreamRequestError } from "../errors.js";
 
 const UNAUTHORIZED = 401;
 
+const utf8 = new TextDecoder();
+
 /** Decodes ALOR's JSON frames: confirmations and replies by `requestGuid`, data by `guid`. */
 function decode(frame: string | Uint8Array): Incoming[] {
-  const text = typeof frame === "string" ? frame : new TextDecoder().decode(frame);
+  const text = typeof frame === "string" ? frame : utf8.decode(frame);
   let message: unknown;
   try {
     message = JSON.parse(text);
