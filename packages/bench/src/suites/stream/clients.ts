@@ -4,8 +4,9 @@
  * - brokerkit: `createStreamClient` with the ALOR data adapter and a REST client's runtime, read with
  *   `for await`, on a channel that never drops (so every message is delivered and counted);
  * - `alor-api`'s `subscriptions.quotes` with a callback.
- * Each run opens a fresh connection, receives `count` messages and measures first to last, and
- * (optionally) the latency of each message: receive time − the feed's `sentAt`.
+ * Each run opens a fresh connection, receives `count` messages and measures first to last (wall time
+ * and this process's CPU time), and (optionally) the latency of each message: receive time − the
+ * feed's `sentAt`.
  */
 import { type ApiConfig, createBrokerClient } from "@brokerkit/middleware";
 import { createStreamClient, type StreamSpec } from "@brokerkit/stream";
@@ -16,7 +17,11 @@ import type { FeedServer } from "./feed.js";
 
 export interface Run {
   elapsedMs: number;
+  /** CPU time this process used from the first to the last message (user + system). */
+  cpuMs: number;
   latencies: Float64Array | undefined;
+  /** Sum over every field of every message read (numbers, and strings' lengths), sentAt aside: equal for every reader of the same feed. */
+  checksum: number;
 }
 
 export interface StreamContender {
@@ -25,7 +30,7 @@ export interface StreamContender {
 }
 
 interface Quote {
-  data: { seq: number; sentAt: number; last_price: number };
+  data: { seq: number; sentAt: number; last_price: number } & Record<string, unknown>;
   guid: string;
 }
 
@@ -37,19 +42,34 @@ function recorder(count: number, measureLatency: boolean) {
   const latencies = measureLatency ? new Float64Array(count) : undefined;
   let received = 0;
   let first = 0;
+  let firstCpu: NodeJS.CpuUsage | undefined;
+  let checksum = 0;
   let resolve: (run: Run) => void = () => {};
   const done = new Promise<Run>((r) => {
     resolve = r;
   });
   return {
     done,
-    /** Returns true once the last message arrived. */
-    record(sentAt: number): boolean {
+    /**
+     * Reads every field of the quote, as an application would (so a decoder that defers work until a
+     * field is read pays for it here), and returns true once the last message arrived.
+     */
+    record(quote: Quote["data"]): boolean {
       const now = clock();
-      if (received === 0) first = now;
+      for (const key in quote) {
+        if (key === "sentAt") continue;
+        const value = quote[key];
+        checksum += typeof value === "number" ? value : String(value).length;
+      }
+      const sentAt = quote.sentAt;
+      if (received === 0) {
+        first = now;
+        firstCpu = process.cpuUsage();
+      }
       if (latencies) latencies[received] = now - sentAt;
       if (++received === count) {
-        resolve({ elapsedMs: now - first, latencies });
+        const cpu = process.cpuUsage(firstCpu);
+        resolve({ elapsedMs: now - first, cpuMs: (cpu.user + cpu.system) / 1000, latencies, checksum });
         return true;
       }
       return false;
@@ -66,7 +86,7 @@ const rawWs: StreamContender = {
     const guid = crypto.randomUUID();
     socket.on("message", (raw) => {
       const message = JSON.parse(String(raw)) as Partial<Quote>;
-      if (message.guid === guid && message.data) result.record(message.data.sentAt);
+      if (message.guid === guid && message.data) result.record(message.data);
     });
     await new Promise((resolve) => socket.once("open", resolve));
     socket.send(JSON.stringify({ opcode: "QuotesSubscribe", guid, token: "bench", ...SUBSCRIBE }));
@@ -135,7 +155,7 @@ const brokerkit: StreamContender = {
     await feed.setNext({ count, rate });
     const result = recorder(count, measureLatency);
     for await (const quote of stream.subscribe("quotes", SUBSCRIBE)) {
-      if (result.record(quote.data.sentAt)) break;
+      if (result.record(quote.data)) break;
     }
     const run = await result.done;
     await stream.close();
@@ -162,7 +182,7 @@ const alorApi: StreamContender = {
       await feed.setNext({ count, rate });
       const result = recorder(count, measureLatency);
       const unsubscribe = await api.subscriptions.quotes(SUBSCRIBE as never, (data) => {
-        result.record((data as unknown as Quote["data"]).sentAt);
+        result.record(data as unknown as Quote["data"]);
       });
       const run = await result.done;
       await unsubscribe();

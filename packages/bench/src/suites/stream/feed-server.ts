@@ -6,7 +6,7 @@
  * time in ms on the shared clock (timeOrigin + now), for latency.
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 
 interface Feed {
@@ -51,12 +51,41 @@ function quote(guid: string, i: number): string {
   });
 }
 
+/**
+ * A burst's frames, framed in advance into large chunks: serialising and framing each quote while
+ * sending capped the feed below what the readers can take, so the burst measured the feed, not them.
+ */
+function framedBurst(guid: string, count: number): Buffer[] {
+  const chunks: Buffer[] = [];
+  let parts: Buffer[] = [];
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const payload = Buffer.from(quote(guid, i));
+    parts.push(frameHeader(payload.length), payload);
+    size += payload.length + 4;
+    if (size >= 256 * 1024) {
+      chunks.push(Buffer.concat(parts));
+      parts = [];
+      size = 0;
+    }
+  }
+  if (parts.length > 0) chunks.push(Buffer.concat(parts));
+  return chunks;
+}
+
+/** An unmasked, final text frame's header (server to client), for payloads under 64 KiB. */
+function frameHeader(length: number): Buffer {
+  if (length < 126) return Buffer.from([0x81, length]);
+  return Buffer.from([0x81, 126, length >> 8, length & 0xff]);
+}
+
 async function send(socket: WebSocket, guid: string, feed: Feed): Promise<void> {
   if (feed.rate === 0) {
-    for (let i = 0; i < feed.count; i++) {
-      socket.send(quote(guid, i));
-      // Let the socket drain rather than queue the whole feed in memory.
-      if (socket.bufferedAmount > 4 * 1024 * 1024) await new Promise((resolve) => setImmediate(resolve));
+    const chunks = framedBurst(guid, feed.count);
+    // Straight onto the TCP socket (ws's own send would frame each message again); waits for drain.
+    const raw = (socket as unknown as { _socket: Socket })._socket;
+    for (const chunk of chunks) {
+      if (!raw.write(chunk)) await new Promise((resolve) => raw.once("drain", resolve));
     }
     return;
   }
