@@ -59,7 +59,7 @@ export async function openSocket(url: string, events: SocketEvents, options: Ope
       : new WebSocketClass(url);
   let failure: unknown;
   socket.onopen = () => events.open();
-  if (typeof socket.on === "function") {
+  if (!isGlobal && typeof socket.on === "function") {
     // `ws`: its own 'message' event skips the MessageEvent that `onmessage` builds for every frame.
     socket.binaryType = "nodebuffer";
     socket.on("message", (data: Uint8Array, isBinary: boolean) => {

@@ -26,7 +26,8 @@ export interface Run {
 
 export interface StreamContender {
   name: string;
-  run(feed: FeedServer, count: number, rate: number, measureLatency: boolean): Promise<Run>;
+  /** Reads `count` messages, spread round-robin over `subscriptions` quote subscriptions on one socket. */
+  run(feed: FeedServer, count: number, rate: number, measureLatency: boolean, subscriptions?: number): Promise<Run>;
 }
 
 interface Quote {
@@ -36,6 +37,13 @@ interface Quote {
 
 const clock = () => performance.timeOrigin + performance.now();
 const SUBSCRIBE = { code: "SBER", exchange: "MOEX", format: "Simple", frequency: 0 } as const;
+const CODES = ["SBER", "GAZP", "LKOH", "YDEX", "ROSN", "GMKN", "NVTK", "TATN"] as const;
+
+/** The params of `subscriptions` quote subscriptions, one instrument each. */
+function instruments(subscriptions: number): (typeof SUBSCRIBE)[] {
+  if (subscriptions > CODES.length) throw new RangeError(`stream bench: at most ${CODES.length} subscriptions`);
+  return CODES.slice(0, subscriptions).map((code) => ({ ...SUBSCRIBE, code }) as unknown as typeof SUBSCRIBE);
+}
 
 /** Collects first/last receive times and latencies; resolves after `count` messages. */
 function recorder(count: number, measureLatency: boolean) {
@@ -79,17 +87,21 @@ function recorder(count: number, measureLatency: boolean) {
 
 const rawWs: StreamContender = {
   name: "ws alone (JSON.parse per frame)",
-  async run(feed, count, rate, measureLatency) {
-    await feed.setNext({ count, rate });
+  async run(feed, count, rate, measureLatency, subscriptions = 1) {
+    await feed.setNext({ count, rate, subscriptions });
     const socket = new WebSocket(feed.wsUrl);
     const result = recorder(count, measureLatency);
-    const guid = crypto.randomUUID();
+    const guids = new Set<string>();
     socket.on("message", (raw) => {
       const message = JSON.parse(String(raw)) as Partial<Quote>;
-      if (message.guid === guid && message.data) result.record(message.data);
+      if (message.guid !== undefined && guids.has(message.guid) && message.data) result.record(message.data);
     });
     await new Promise((resolve) => socket.once("open", resolve));
-    socket.send(JSON.stringify({ opcode: "QuotesSubscribe", guid, token: "bench", ...SUBSCRIBE }));
+    for (const params of instruments(subscriptions)) {
+      const guid = crypto.randomUUID();
+      guids.add(guid);
+      socket.send(JSON.stringify({ opcode: "QuotesSubscribe", guid, token: "bench", ...params }));
+    }
     const run = await result.done;
     socket.close();
     return run;
@@ -142,7 +154,7 @@ const streamSpec: StreamSpec = {
 
 const brokerkit: StreamContender = {
   name: "brokerkit (@brokerkit/stream, for await)",
-  async run(feed, count, rate, measureLatency) {
+  async run(feed, count, rate, measureLatency, subscriptions = 1) {
     const rest = createBrokerClient(restConfig(feed), {
       environment: "bench",
       credentials: { refreshToken: "bench-refresh-token" },
@@ -152,11 +164,19 @@ const brokerkit: StreamContender = {
       alorData,
       rest.runtime,
     );
-    await feed.setNext({ count, rate });
+    await feed.setNext({ count, rate, subscriptions });
     const result = recorder(count, measureLatency);
-    for await (const quote of stream.subscribe("quotes", SUBSCRIBE)) {
-      if (result.record(quote.data)) break;
-    }
+    // The feed deals the messages round-robin: each reader ends after its share.
+    const share = count / subscriptions;
+    if (!Number.isInteger(share)) throw new RangeError("stream bench: count must divide among the subscriptions");
+    const read = async (params: typeof SUBSCRIBE) => {
+      let received = 0;
+      for await (const quote of stream.subscribe("quotes", params)) {
+        result.record(quote.data);
+        if (++received === share) break;
+      }
+    };
+    await Promise.all(instruments(subscriptions).map(read));
     const run = await result.done;
     await stream.close();
     return run;
@@ -165,7 +185,7 @@ const brokerkit: StreamContender = {
 
 const alorApi: StreamContender = {
   name: "alor-api (subscriptions.quotes)",
-  async run(feed, count, rate, measureLatency) {
+  async run(feed, count, rate, measureLatency, subscriptions = 1) {
     // Its endpoint options are typed as enums of ALOR's hosts; any URL works at runtime.
     const options = {
       token: "bench-refresh-token",
@@ -179,13 +199,18 @@ const alorApi: StreamContender = {
     console.log = () => {}; // it logs every connect
     try {
       const api = new AlorApi(options as unknown as ConstructorParameters<typeof AlorApi>[0]);
-      await feed.setNext({ count, rate });
+      await feed.setNext({ count, rate, subscriptions });
       const result = recorder(count, measureLatency);
-      const unsubscribe = await api.subscriptions.quotes(SUBSCRIBE as never, (data) => {
-        result.record(data as unknown as Quote["data"]);
-      });
+      const unsubscribes: (() => Promise<void>)[] = [];
+      for (const params of instruments(subscriptions)) {
+        unsubscribes.push(
+          await api.subscriptions.quotes(params as never, (data) => {
+            result.record(data as unknown as Quote["data"]);
+          }),
+        );
+      }
       const run = await result.done;
-      await unsubscribe();
+      for (const unsubscribe of unsubscribes) await unsubscribe();
       (api.subscriptions as unknown as { wss: WebSocket }).wss.terminate();
       return run;
     } finally {

@@ -1,8 +1,8 @@
 /**
  * The streaming bench's feed, in its own process (forked by feed.ts): an ALOR-protocol `/ws` server on
  * 127.0.0.1 and its `/refresh` token endpoint. The parent sets the next feed over IPC (`{ count, rate }`);
- * the next subscription is confirmed as ALOR does and then receives `count` quote messages, as fast as
- * the socket drains (`rate: 0`) or paced at `rate` per second. Each quote carries `sentAt`, the send
+ * every subscription is confirmed as ALOR does, and the next one (or the next `subscriptions`, round-robin)
+ * then receives `count` quote messages, as fast as the socket drains (`rate: 0`) or paced at `rate` per second. Each quote carries `sentAt`, the send
  * time in ms on the shared clock (timeOrigin + now), for latency.
  */
 import { createServer } from "node:http";
@@ -12,9 +12,13 @@ import { type WebSocket, WebSocketServer } from "ws";
 interface Feed {
   count: number;
   rate: number;
+  /** How many subscriptions share the feed (default 1): it starts once they all are made, round-robin. */
+  subscriptions?: number;
 }
 
 let next: Feed = { count: 0, rate: 0 };
+/** The guids of the next feed's subscriptions made so far. */
+let waiting: string[] = [];
 const clock = () => performance.timeOrigin + performance.now();
 const jwt = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600 })).toString("base64url")}.x`;
 
@@ -55,12 +59,12 @@ function quote(guid: string, i: number): string {
  * A burst's frames, framed in advance into large chunks: serialising and framing each quote while
  * sending capped the feed below what the readers can take, so the burst measured the feed, not them.
  */
-function framedBurst(guid: string, count: number): Buffer[] {
+function framedBurst(guids: readonly string[], count: number): Buffer[] {
   const chunks: Buffer[] = [];
   let parts: Buffer[] = [];
   let size = 0;
   for (let i = 0; i < count; i++) {
-    const payload = Buffer.from(quote(guid, i));
+    const payload = Buffer.from(quote(guids[i % guids.length] as string, i));
     parts.push(frameHeader(payload.length), payload);
     size += payload.length + 4;
     if (size >= 256 * 1024) {
@@ -79,9 +83,9 @@ function frameHeader(length: number): Buffer {
   return Buffer.from([0x81, 126, length >> 8, length & 0xff]);
 }
 
-async function send(socket: WebSocket, guid: string, feed: Feed): Promise<void> {
+async function send(socket: WebSocket, guids: readonly string[], feed: Feed): Promise<void> {
   if (feed.rate === 0) {
-    const chunks = framedBurst(guid, feed.count);
+    const chunks = framedBurst(guids, feed.count);
     // Straight onto the TCP socket (ws's own send would frame each message again); waits for drain.
     const raw = (socket as unknown as { _socket: Socket })._socket;
     for (const chunk of chunks) {
@@ -92,7 +96,7 @@ async function send(socket: WebSocket, guid: string, feed: Feed): Promise<void> 
   const started = performance.now();
   for (let i = 0; i < feed.count; ) {
     const due = Math.floor(((performance.now() - started) * feed.rate) / 1000);
-    for (; i < Math.min(due, feed.count); i++) socket.send(quote(guid, i));
+    for (; i < Math.min(due, feed.count); i++) socket.send(quote(guids[i % guids.length] as string, i));
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
@@ -101,15 +105,20 @@ wss.on("connection", (socket) => {
   socket.on("message", (raw) => {
     const request = JSON.parse(String(raw)) as { opcode: string; guid: string };
     socket.send(JSON.stringify({ requestGuid: request.guid, httpCode: 200, message: "Handled successfully" }));
-    if (request.opcode === "unsubscribe") return;
+    if (request.opcode === "unsubscribe" || next.count === 0) return;
+    waiting.push(request.guid);
     const feed = next;
+    if (waiting.length < (feed.subscriptions ?? 1)) return;
+    const guids = waiting;
+    waiting = [];
     next = { count: 0, rate: 0 };
-    void send(socket, request.guid, feed);
+    void send(socket, guids, feed);
   });
 });
 
 process.on("message", (message: Feed) => {
   next = message;
+  waiting = [];
   process.send?.({ type: "set" });
 });
 

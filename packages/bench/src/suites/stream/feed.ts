@@ -6,8 +6,8 @@ export interface FeedServer {
   /** `http://127.0.0.1:<port>` (token endpoint) and `ws://127.0.0.1:<port>/ws` (the stream). */
   httpUrl: string;
   wsUrl: string;
-  /** What the next subscription receives. `rate` 0: as fast as the socket drains. */
-  setNext(feed: { count: number; rate: number }): Promise<void>;
+  /** What the next subscription (or `subscriptions` ones, round-robin) receives. `rate` 0: as fast as the socket drains. */
+  setNext(feed: { count: number; rate: number; subscriptions?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
