@@ -63,8 +63,9 @@ export async function openSocket(url: string, events: SocketEvents, options: Ope
     // `ws`: its own 'message' event skips the MessageEvent that `onmessage` builds for every frame.
     socket.binaryType = "nodebuffer";
     socket.on("message", (data: Uint8Array, isBinary: boolean) => {
-      // Text arrives as a Buffer, whose toString() decodes UTF-8 (ws has validated it).
-      events.message(isBinary ? data : data.toString());
+      // Text arrives as a Buffer, whose toString() decodes UTF-8 (ws has validated it). Binary is
+      // copied, as the `onmessage` path does, so an adapter's view of it starts at offset 0.
+      events.message(isBinary ? new Uint8Array(data) : data.toString());
     });
   } else {
     socket.binaryType = "arraybuffer";

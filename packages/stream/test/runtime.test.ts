@@ -182,6 +182,29 @@ describe("stream runtime", () => {
     expect(events.some((e) => e.type === "stream.gap" && e.channel === "ticks")).toBe(true);
   });
 
+  it("a socket that keeps sending is kept past its idle deadline, however many deadlines go by", async () => {
+    const { ws, stream, events } = await setup({ idleTimeoutMs: 1_000 });
+    const ticks = stream.subscribe("ticks", { topic: "T" });
+    await ticks.ready;
+    const received: number[] = [];
+    const reading = (async () => {
+      for await (const tick of ticks) {
+        received.push(tick.value);
+        if (tick.value === 140) break;
+      }
+    })();
+    // About 3.5 deadlines of frames 25 ms apart: each one moves the deadline on.
+    for (let value = 1; value <= 140; value++) {
+      ws.push("T", value);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    // drop-oldest keeps the newest, so the last tick arrives unless the socket was replaced.
+    await until(() => received.includes(140), 5_000);
+    await reading;
+    expect(ws.connections).toBe(1);
+    expect(events.some((e) => e.type === "stream.idle")).toBe(false);
+  });
+
   it("a token refused on a new subscription is refreshed once, shared with concurrent REST calls", async () => {
     const { ws, rest, stream, exchanges } = await setup();
     await stream.subscribe("ticks", { topic: "A" }).ready;
