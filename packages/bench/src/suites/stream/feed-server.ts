@@ -8,6 +8,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
+import { quote } from "./quote.js";
 
 interface Feed {
   count: number;
@@ -19,7 +20,6 @@ interface Feed {
 let next: Feed = { count: 0, rate: 0 };
 /** The guids of the next feed's subscriptions made so far. */
 let waiting: string[] = [];
-const clock = () => performance.timeOrigin + performance.now();
 const jwt = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600 })).toString("base64url")}.x`;
 
 const http = createServer((req, res) => {
@@ -27,33 +27,6 @@ const http = createServer((req, res) => {
   res.end(req.url?.startsWith("/refresh") ? JSON.stringify({ AccessToken: jwt }) : "{}");
 });
 const wss = new WebSocketServer({ server: http, path: "/ws" });
-
-function quote(guid: string, i: number): string {
-  return JSON.stringify({
-    data: {
-      symbol: "SBER",
-      exchange: "MOEX",
-      description: "Sberbank",
-      prev_close_price: 250.1,
-      last_price: 250 + (i % 100) / 100,
-      open_price: 249.5,
-      high_price: 252.3,
-      low_price: 248.9,
-      ask: 250.2,
-      bid: 250.1,
-      ask_vol: 1200 + (i % 7),
-      bid_vol: 900 + (i % 5),
-      volume: 100000 + i,
-      change: 0.4,
-      change_percent: 0.16,
-      last_price_timestamp: 1733475600 + i,
-      lotsize: 10,
-      seq: i,
-      sentAt: clock(),
-    },
-    guid,
-  });
-}
 
 /**
  * A burst's frames, framed in advance into large chunks: serialising and framing each quote while

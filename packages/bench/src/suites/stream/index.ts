@@ -9,7 +9,7 @@ import { quick } from "../../lib/options.js";
 import { progress, progressDone } from "../../lib/progress.js";
 import { median, round } from "../../lib/stats.js";
 import type { Suite, TargetCheck } from "../../lib/suite.js";
-import { CONTENDERS, type StreamContender } from "./clients.js";
+import { CONTENDERS, parseFloor, type StreamContender } from "./clients.js";
 import { startFeedServer } from "./feed.js";
 
 const ROUNDS = quick ? 2 : 5;
@@ -35,6 +35,7 @@ export const streamSuite: Suite = {
     const throughput = new Map<string, number[]>();
     const cpuThroughput = new Map<string, number[]>();
     const sharedThroughput = new Map<string, number[]>();
+    const floor: number[] = [];
     const checksums = new Map<number, string>();
     const p50 = new Map<string, number[]>();
     const p99 = new Map<string, number[]>();
@@ -46,6 +47,10 @@ export const streamSuite: Suite = {
       }
       for (let r = 0; r < ROUNDS; r++) {
         const order = CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length] as StreamContender);
+        progress(`round ${r + 1}/${ROUNDS}: the parse floor, ${BURST} quotes in memory`);
+        const parsed = await parseFloor(BURST);
+        floor.push(BURST / (parsed.cpuMs / 1000));
+        checksums.set(parsed.checksum, "the parse floor");
         for (const contender of order) {
           progress(`round ${r + 1}/${ROUNDS}: ${contender.name}, burst of ${BURST}`);
           const burst = await contender.run(feed, BURST, 0, false);
@@ -95,6 +100,17 @@ export const streamSuite: Suite = {
       c.name === raw ? "baseline" : `${round(added(p50, c.name), 3)} / ${round(added(p99, c.name), 3)}`,
     ]);
     const ratio = pairedRatio(cpuThroughput, brokerkit, peer);
+    const floorRate = median(floor);
+    const floorRatio = median(floor.map((value, i) => value / ((cpuThroughput.get(raw) ?? [])[i] ?? Number.NaN)));
+    rows.push([
+      "floor: JSON.parse + reading the fields, no socket",
+      Math.round(floorRate),
+      round(floorRatio),
+      "",
+      "",
+      "",
+      "",
+    ]);
     const wallRatio = pairedRatio(throughput, brokerkit, peer);
     const sharedRows = CONTENDERS.map((c) => [
       c.name,
@@ -111,7 +127,7 @@ export const streamSuite: Suite = {
         ...(ratio >= 2
           ? {}
           : {
-              note: "With one subscription both parse each frame once, and JSON.parse of the ~400-byte quote plus the ws receiver are most of either's cost (see the README's stream section).",
+              note: `With one subscription both parse each frame once. 2× alor-api would be ${Math.round(2 * cpuRate(peer))} msg per CPU-s, ${round((2 * cpuRate(peer)) / floorRate)}× what JSON.parse and reading the fields alone reach (${Math.round(floorRate)}), before any socket.`,
             }),
       },
       {
@@ -126,6 +142,7 @@ export const streamSuite: Suite = {
         `Throughput: a burst of ${BURST} ALOR quote messages (about 400 bytes each), framed by the feed in advance and written as fast as the socket drains, so that the feed outpaces every reader. Each reader reads every field of every message (their checksums must match). Messages per CPU-second of the reading process (the target's measure: "on one core", and steady on a shared machine) and per wall-clock second, first to last delivered; median of rounds.`,
         `Latency: ${PACED} messages paced at ${PACED_RATE}/s; receive time − send time on the shared clock; added = the contender's percentile − ws alone's in the same round; median of rounds.`,
         "brokerkit reads with for await over a never-drop buffer, so every message is delivered; the others use callbacks.",
+        `Floor: each round also parses the same ${BURST} quotes from memory (text, JSON.parse, every field read; no socket, no delivery): no reader that decodes every message can go faster.`,
         `Throughput ratios are the median over rounds of the ratio within each round. The same burst is also read over ${SHARED} quote subscriptions on one socket (information, not the target).`,
       ],
       tables: [
@@ -145,6 +162,7 @@ export const streamSuite: Suite = {
         throughput: Object.fromEntries(throughput),
         cpuThroughput: Object.fromEntries(cpuThroughput),
         sharedThroughput: Object.fromEntries(sharedThroughput),
+        floor,
         p50: Object.fromEntries(p50),
         p99: Object.fromEntries(p99),
       },
