@@ -46,8 +46,11 @@ export class Connection {
   private connecting: Promise<LiveSocket> | undefined;
   private readonly acks = new Map<string, PendingAck>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the last frame arrived (Date.now(): the cheapest clock, and frames come by the hundred thousand), for the idle deadline. */
-  private lastFrameAt = 0;
+  /** Frames received, for the idle deadline (see armIdle). */
+  private frames = 0;
+  /** The frame count at the last idle check, and since when (ms) it has not moved. */
+  private framesChecked = 0;
+  private quietSince = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private failures = 0;
@@ -119,7 +122,6 @@ export class Connection {
     this.live = live;
     this.failures = 0;
     this.options.emit({ type: "stream.connect", stream: this.options.label, url: redactUrl(url), attempt });
-    this.lastFrameAt = now();
     this.armIdle();
     await this.options.onReady(live, attempt);
     return live;
@@ -182,7 +184,7 @@ export class Connection {
   }
 
   private onFrame(data: string | Uint8Array): void {
-    this.lastFrameAt = now();
+    this.frames++;
     for (const item of this.options.adapter.decode(data)) {
       if (item.kind === "ack") {
         const pending = this.acks.get(item.id);
@@ -212,21 +214,30 @@ export class Connection {
 
   /**
    * No frame for idleTimeoutMs: the socket is presumed dead and replaced, never waited on forever.
-   * Frames only stamp `lastFrameAt` (re-arming a timer per frame cost more than decoding some of them);
-   * the timer, when it fires, waits again for whatever is left of the deadline since the last frame.
+   * Frames are only counted: a timer re-armed per frame showed in profiles, and so did a clock read per
+   * frame (Date.now() took ~0.3 µs on a KVM guest, against ~4 µs for the whole message). A check every
+   * eighth of the deadline sees whether the count moved, so a socket is replaced after at least
+   * idleTimeoutMs of silence and at most an eighth later.
    */
-  private armIdle(delayMs = this.options.spec.idleTimeoutMs): void {
+  private armIdle(): void {
     clearTimeout(this.idleTimer);
     const idleMs = this.options.spec.idleTimeoutMs;
-    this.idleTimer = setTimeout(() => {
-      const left = this.lastFrameAt + idleMs - now();
-      if (left > 0) {
-        this.armIdle(left);
+    this.framesChecked = this.frames;
+    this.quietSince = Date.now();
+    const check = () => {
+      const now = Date.now();
+      if (this.frames !== this.framesChecked) {
+        this.framesChecked = this.frames;
+        this.quietSince = now;
+      } else if (now - this.quietSince >= idleMs) {
+        this.options.emit({ type: "stream.idle", stream: this.options.label, idleMs });
+        this.replace(`no message for ${idleMs} ms`);
         return;
       }
-      this.options.emit({ type: "stream.idle", stream: this.options.label, idleMs });
-      this.replace(`no message for ${idleMs} ms`);
-    }, delayMs);
+      this.idleTimer = setTimeout(check, Math.max(1, Math.ceil(idleMs / 8)));
+      unref(this.idleTimer);
+    };
+    this.idleTimer = setTimeout(check, Math.max(1, Math.ceil(idleMs / 8)));
     unref(this.idleTimer);
   }
 
@@ -281,8 +292,6 @@ export class Connection {
     return new StreamClosedError(message, { stream: this.options.label });
   }
 }
-
-const now = () => Date.now();
 
 function unref(timer: ReturnType<typeof setTimeout>): void {
   (timer as { unref?: () => void }).unref?.();
