@@ -152,6 +152,11 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     onReady: async (socket) => {
       authorizedToken = await token();
       startTokenChecks(socket);
+      // A server that kept the subscriptions replays what was missed: they carry over to this socket.
+      if (adapter.resumed?.()) {
+        for (const state of subscriptions) if (state.active) state.generation = socket.generation;
+        return;
+      }
       // Subscriptions made on an earlier socket are made again; new ones are on their way already.
       await resubscribeAll(socket);
     },
@@ -249,6 +254,7 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     let early: ActiveSubscription | undefined;
     const request: SubscribeRequest = {
       ...state.request,
+      ...(state.active ? { previous: state.active } : {}),
       route: (keys) => {
         early = { keys, handle: undefined };
         setActive(state, early, socket.generation);
