@@ -24,6 +24,9 @@ import { applyDelta, initialState, type MergeRule } from "./saxo-merge.js";
 export { parseSaxoFrame, SaxoFrameError, type SaxoFrameFault, type SaxoMessage } from "./saxo-frames.js";
 export { applyDelta, initialState, type MergeRule } from "./saxo-merge.js";
 
+/** What a delta of `T` holds: only the changed fields (of the changed items, for lists). */
+export type SaxoDelta<T> = T extends readonly (infer Item)[] ? Partial<Item>[] : Partial<T>;
+
 /** What a Saxo subscription delivers: its snapshot first, then one update per delta. */
 export interface SaxoUpdate<T> {
   kind: "snapshot" | "delta";
@@ -32,7 +35,7 @@ export interface SaxoUpdate<T> {
   /** The delta's message id (a snapshot arrives over REST and has none). */
   messageId?: string;
   /** What arrived: the snapshot (its items, for lists) or the delta, as Saxo sent it. */
-  data: T;
+  data: T | SaxoDelta<T>;
   /** The subscription's state with this update merged in: a copy the consumer may keep. */
   state: T;
 }
