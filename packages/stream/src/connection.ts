@@ -128,6 +128,9 @@ export class Connection {
     this.options.emit({ type: "stream.connect", stream: this.options.label, url: redactUrl(url), attempt });
     this.armIdle();
     await this.options.onReady(live, attempt);
+    // Lost while it was being set up (a slow resubscribe): callers that shared this attempt, and the
+    // reconnect timer that may have joined it, must see a failure and try again, not a dead socket.
+    if (this.live !== live) throw this.closedError(`${this.options.label}: the connection was lost while it was set up`);
     return live;
   }
 

@@ -316,6 +316,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
       disconnect: (contextId) => streamingWs.disconnect(contextId),
       dropConnections: () => streamingWs.dropConnections(),
       sendRaw: (bytes, contextId) => streamingWs.sendRaw(bytes, contextId),
+      stall: () => streamingWs.stall(),
       setReplayOverlap: (count) => streamingWs.setReplayOverlap(count),
       stateOf: (contextId, referenceId) => streamingWs.stateOf(contextId, referenceId),
     },

@@ -52,6 +52,11 @@ export interface SaxoStreamingControls {
   dropConnections(): number;
   /** Sends raw bytes as one binary frame (malformed-frame tests). */
   sendRaw(bytes: Uint8Array, contextId?: string): void;
+  /**
+   * The open sockets stop delivering, as when the network path dies: later messages are numbered and
+   * kept for replay, but none reaches the client until it connects again.
+   */
+  stall(): void;
   /** A replay starts this many messages before the id asked for (a server that repeats some). */
   setReplayOverlap(count: number): void;
   /** The server's state of a subscription: its snapshot with every delta sent merged in. */
@@ -66,6 +71,8 @@ interface Context {
   sent: { id: bigint; frame: Buffer }[];
   socket: WebSocket | undefined;
   token: string | undefined;
+  /** The socket delivers nothing more (see `stall`). */
+  stalled: boolean;
 }
 
 const CONTEXT_ID = /^[A-Za-z0-9_-]{1,50}$/;
@@ -177,6 +184,10 @@ export class StreamingWsHost {
     for (const context of this.chosen(contextId)) context.socket?.send(bytes);
   }
 
+  stall(): void {
+    for (const context of this.contexts.values()) context.stalled = context.socket !== undefined;
+  }
+
   setReplayOverlap(count: number): void {
     this.replayOverlap = Math.max(0, Math.floor(count));
   }
@@ -244,13 +255,14 @@ export class StreamingWsHost {
     let context = this.contexts.get(contextId);
     const known = context !== undefined;
     if (!context) {
-      context = { id: contextId, next: 1n, sent: [], socket: undefined, token };
+      context = { id: contextId, next: 1n, sent: [], socket: undefined, token, stalled: false };
       this.contexts.set(contextId, context);
     }
     // One connection per context: a new one replaces the old.
     context.socket?.terminate();
     context.socket = ws;
     context.token = token;
+    context.stalled = false;
     const current = context;
     ws.on("error", () => {});
     ws.on("close", () => {
@@ -299,7 +311,7 @@ export class StreamingWsHost {
       socket.close(1008, "the access token expired");
       return;
     }
-    socket.send(frame);
+    if (!context.stalled) socket.send(frame);
   }
 
   private beat(): void {
