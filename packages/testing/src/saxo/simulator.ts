@@ -4,7 +4,8 @@
  *   gateway    `${url}/sim/openapi`          REST services behind a simulated load balancer
  *   logon      `${url}`                      `/authorize` and `/token` (OAuth2 code + PKCE, rotating refresh tokens)
  *   streaming  `${url}/sim/oapi/streaming`   `/ws/connect` and `/ws/authorize` (recorded)
- *   streamingws `${url}/sim/openapi/streamingws` the plain WebSocket streaming itself (streaming-ws/host.ts)
+ *   streamingws `${streamingUrl}/sim/openapi/streamingws`  the plain WebSocket streaming (streaming-ws/host.ts),
+ *              on a port of its own: Saxo serves it from another host than the gateway
  *
  * Every gateway request goes through the same steps, in the order a real deployment would apply them:
  *   retired route? → load balancer (affinity cookie) → token → session known to this server? → quota → handler.
@@ -259,7 +260,6 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     }
     if (req.path === "/token") return oauth.token(req);
     if (req.path.startsWith(`${SIM_STREAMING_PATH}/`)) return streaming.handle(req.method, req.url, req.headers);
-    if (streamingWs.handles(req.path)) return streamingWs.handle(req.method, req.url, req.headers);
     if (req.path.startsWith(`${SIM_GATEWAY_PATH}/`)) {
       const reply = await gateway(req);
       return withHeaders(reply, { "x-correlation": randomBytes(8).toString("hex") });
@@ -287,10 +287,11 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     }
     writeReply(res, reply);
   });
-  running.server.on("upgrade", (req, socket, head) => {
-    if (streamingWs.handles(new URL(req.url ?? "/", "http://127.0.0.1").pathname)) streamingWs.upgrade(req, socket, head);
-    else streaming.upgrade(req, socket);
-  });
+  running.server.on("upgrade", (req, socket) => streaming.upgrade(req, socket));
+  // The streaming host: same machine, another origin (cookies ignore ports, so the jar's cookies apply).
+  const streamingHost = await startServer(async (req, res) => writeReply(res, streamingWs.handle(req.method, req.url, req.headers)));
+  streamingHost.server.on("upgrade", (req, socket, head) => streamingWs.upgrade(req, socket, head));
+  const streamingWsUrl = `${streamingHost.url.replace(/^http/, "ws")}${SIM_STREAMINGWS_PATH}`;
 
   return {
     url: running.url,
@@ -298,7 +299,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
       gateway: `${running.url}${SIM_GATEWAY_PATH}`,
       logon: running.url,
       streaming: `${running.url}${SIM_STREAMING_PATH}`,
-      streamingws: `${running.url.replace(/^http/, "ws")}${SIM_STREAMINGWS_PATH}`,
+      streamingws: streamingWsUrl,
     },
     app: { appKey: settings.appKey, appSecret: settings.appSecret, redirectUri: settings.redirectUri },
     counters,
@@ -306,7 +307,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     arrivals: running.arrivals,
     streamingArrivals: streaming.arrivals,
     streamingWs: {
-      url: `${running.url.replace(/^http/, "ws")}${SIM_STREAMINGWS_PATH}`,
+      url: streamingWsUrl,
       connects: streamingWs.connects,
       counts: streamingWs.counts,
       openSockets: () => streamingWs.openSockets(),
@@ -332,7 +333,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     close: async () => {
       streaming.closeAll();
       streamingWs.close();
-      await running.close();
+      await Promise.all([running.close(), streamingHost.close()]);
     },
   };
 }

@@ -50,8 +50,8 @@ export interface SaxoStreamingControls {
   disconnect(contextId?: string): void;
   /** Destroys every socket without a close frame; returns how many. */
   dropConnections(): number;
-  /** Sends raw bytes as one binary frame (malformed-frame tests). */
-  sendRaw(bytes: Uint8Array, contextId?: string): void;
+  /** Sends raw bytes as one binary frame, or a string as a text frame (malformed-frame tests). */
+  sendRaw(bytes: Uint8Array | string, contextId?: string): void;
   /**
    * The open sockets stop delivering, as when the network path dies: later messages are numbered and
    * kept for replay, but none reaches the client until it connects again.
@@ -106,10 +106,6 @@ export class StreamingWsHost {
   constructor(private readonly deps: StreamingWsDeps) {
     this.heartbeat = setInterval(() => this.beat(), deps.heartbeatMs);
     this.heartbeat.unref();
-  }
-
-  handles(path: string): boolean {
-    return path === this.deps.basePath || path.startsWith(`${this.deps.basePath}/`);
   }
 
   /** A subscription was created over REST: its snapshot starts the server's state of it. */
@@ -180,7 +176,7 @@ export class StreamingWsHost {
     return dropped;
   }
 
-  sendRaw(bytes: Uint8Array, contextId?: string): void {
+  sendRaw(bytes: Uint8Array | string, contextId?: string): void {
     for (const context of this.chosen(contextId)) context.socket?.send(bytes);
   }
 
