@@ -129,7 +129,9 @@ try {
     ["USDJPY", jpy],
   ] as const) {
     const first = await next(feed);
-    report.info(`${name} ${first.kind} (${first.referenceId}): bid ${first.state.Quote?.Bid} / ask ${first.state.Quote?.Ask}`);
+    report.info(
+      `${name} ${first.kind} (${first.referenceId}): bid ${first.state.Quote?.Bid} / ask ${first.state.Quote?.Ask}`,
+    );
   }
   report.info(`orders snapshot: ${(await next(orderFeed)).state.length} open order(s)`);
   sim.streamingWs.pushPrice(instrument.Identifier, { Quote: { Bid: 1.08888 } });

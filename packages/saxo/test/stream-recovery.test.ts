@@ -54,9 +54,12 @@ describe("Saxo stream recovery", () => {
     const [jpyAgain] = await take(jpy, 1);
     expect([eurAgain?.kind, jpyAgain?.kind]).toEqual(["snapshot", "snapshot"]);
     expect(subscriptionPosts(sim)).toBe(5);
-    expect(sim.subscriptions().map((s) => s.ReferenceId).sort()).toEqual(
-      [eurAgain?.referenceId, jpyAgain?.referenceId].sort(),
-    );
+    expect(
+      sim
+        .subscriptions()
+        .map((s) => s.ReferenceId)
+        .sort(),
+    ).toEqual([eurAgain?.referenceId, jpyAgain?.referenceId].sort());
   });
 
   it("a dropped connection resumes from the last message id: no duplicate, no gap, even when the replay overlaps", async () => {
@@ -81,7 +84,7 @@ describe("Saxo stream recovery", () => {
     expect(orders.depth).toBe(0);
     expect(sim.streamingWs.dropConnections()).toBe(1);
     // Read until the merged state holds every order (each order's delta, plus price-driven changes of earlier ones).
-    const deltas: Awaited<ReturnType<typeof take<(typeof orders extends AsyncIterator<infer T> ? T : never)>>> = [];
+    const deltas: Awaited<ReturnType<typeof take<typeof orders extends AsyncIterator<infer T> ? T : never>>> = [];
     for (let read = 0; read < 50 && (deltas.at(-1)?.state.length ?? 0) < placed.length; read++)
       deltas.push(...(await take(orders, 1)));
     expect(deltas.at(-1)?.state.map((order) => order.OrderId)).toEqual(placed);
@@ -92,7 +95,8 @@ describe("Saxo stream recovery", () => {
     const firstSeen: string[] = [];
     for (const delta of deltas)
       for (const order of delta.data as { OrderId?: string }[])
-        if (order.OrderId && !firstSeen.includes(order.OrderId) && order.OrderId !== placed[0]) firstSeen.push(order.OrderId);
+        if (order.OrderId && !firstSeen.includes(order.OrderId) && order.OrderId !== placed[0])
+          firstSeen.push(order.OrderId);
     expect(firstSeen).toEqual(placed.slice(1));
     expect(deltas.at(-1)?.state).toEqual(sim.streamingWs.stateOf(contextOf(sim), deltas[0]?.referenceId as string));
 

@@ -83,7 +83,9 @@ describe("Saxo stream subscriptions", () => {
 
     const placed = await client.POST("/trade/v2/orders", { body: limitOrder(1.02) });
     const [activity] = await take(ens, 1);
-    expect(activity?.data).toEqual([expect.objectContaining({ ActivityType: "Orders", OrderId: placed.data?.OrderId })]);
+    expect(activity?.data).toEqual([
+      expect.objectContaining({ ActivityType: "Orders", OrderId: placed.data?.OrderId }),
+    ]);
     // The balance counts open orders: its delta carries just that field.
     const [balanceDelta] = await take(balances, 1);
     expect(Object.keys(balanceDelta?.data ?? {})).toEqual(["OrdersCount"]);

@@ -130,7 +130,8 @@ export class Connection {
     await this.options.onReady(live, attempt);
     // Lost while it was being set up (a slow resubscribe): callers that shared this attempt, and the
     // reconnect timer that may have joined it, must see a failure and try again, not a dead socket.
-    if (this.live !== live) throw this.closedError(`${this.options.label}: the connection was lost while it was set up`);
+    if (this.live !== live)
+      throw this.closedError(`${this.options.label}: the connection was lost while it was set up`);
     return live;
   }
 

@@ -39,7 +39,7 @@ describe("Saxo binary frames", () => {
       ["3", "orders-2", "protobuf"],
     ]);
     expect(messages[0]?.payload).toEqual({ Quote: { Bid: 1.1 } });
-    expect([...(messages[2]?.payload as Uint8Array)]).toEqual([8, 1]);
+    expect(Array.from(messages[2]?.payload as Uint8Array)).toEqual([8, 1]);
   });
 
   it("reads a frame that is a view into a larger buffer", () => {
@@ -82,7 +82,10 @@ describe("Saxo binary frames", () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed / 0x7fffffff;
     };
-    const base = Buffer.concat([message(1n, "prices-1", { Quote: { Bid: 1 } }), message(2n, "orders-2", [{ OrderId: "1" }])]);
+    const base = Buffer.concat([
+      message(1n, "prices-1", { Quote: { Bid: 1 } }),
+      message(2n, "orders-2", [{ OrderId: "1" }]),
+    ]);
     let parsed = 0;
     let faults = 0;
     for (let round = 0; round < 10_000; round++) {
@@ -121,10 +124,22 @@ describe("Saxo delta merging", () => {
 
   it("merges lists by key, appends new items and removes __meta_deleted ones", () => {
     const rule = { kind: "list", key: "OrderId" } as const;
-    let state = initialState(rule, { __count: 2, Data: [{ OrderId: "1", Price: 1 }, { OrderId: "2", Price: 2 }] });
-    state = applyDelta(rule, state, [{ OrderId: "2", Price: 3 }, { OrderId: "3", Price: 4 }]);
+    let state = initialState(rule, {
+      __count: 2,
+      Data: [
+        { OrderId: "1", Price: 1 },
+        { OrderId: "2", Price: 2 },
+      ],
+    });
+    state = applyDelta(rule, state, [
+      { OrderId: "2", Price: 3 },
+      { OrderId: "3", Price: 4 },
+    ]);
     state = applyDelta(rule, state, [{ OrderId: "1", __meta_deleted: true }]);
-    expect(state).toEqual([{ OrderId: "2", Price: 3 }, { OrderId: "3", Price: 4 }]);
+    expect(state).toEqual([
+      { OrderId: "2", Price: 3 },
+      { OrderId: "3", Price: 4 },
+    ]);
   });
 
   it("appends event feeds and keeps only the latest", () => {

@@ -66,7 +66,12 @@ export function streamSpec(
     channels: Object.fromEntries(
       channels.map((channel) => [
         channel.name,
-        channelSpec(channel.kind, channel.fixed, stream.channels[channel.name] as ManifestStreamChannel, channel.address),
+        channelSpec(
+          channel.kind,
+          channel.fixed,
+          stream.channels[channel.name] as ManifestStreamChannel,
+          channel.address,
+        ),
       ]),
     ),
   };

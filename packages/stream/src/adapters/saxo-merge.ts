@@ -7,10 +7,7 @@
  * - an event feed (ENS activities): each delta's items are appended; the state keeps the latest ones.
  */
 
-export type MergeRule =
-  | { kind: "object" }
-  | { kind: "list"; key: string }
-  | { kind: "events"; keep: number };
+export type MergeRule = { kind: "object" } | { kind: "list"; key: string } | { kind: "events"; keep: number };
 
 /** Saxo's mark of a list item removed from the subscription's set. */
 export const DELETED = "__meta_deleted";

@@ -249,7 +249,10 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
       const body = reply.body as { OrderId?: unknown } | undefined;
       const json = req.json as { OrderId?: unknown } | undefined;
       const orderId = body?.OrderId ?? json?.OrderId ?? params[0];
-      streamingWs.onOrderActivity(typeof orderId === "string" ? decodeURIComponent(orderId) : undefined, route.order ?? "");
+      streamingWs.onOrderActivity(
+        typeof orderId === "string" ? decodeURIComponent(orderId) : undefined,
+        route.order ?? "",
+      );
     }
     return reply;
   }
@@ -289,7 +292,9 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
   });
   running.server.on("upgrade", (req, socket) => streaming.upgrade(req, socket));
   // The streaming host: same machine, another origin (cookies ignore ports, so the jar's cookies apply).
-  const streamingHost = await startServer(async (req, res) => writeReply(res, streamingWs.handle(req.method, req.url, req.headers)));
+  const streamingHost = await startServer(async (req, res) =>
+    writeReply(res, streamingWs.handle(req.method, req.url, req.headers)),
+  );
   streamingHost.server.on("upgrade", (req, socket, head) => streamingWs.upgrade(req, socket, head));
   const streamingWsUrl = `${streamingHost.url.replace(/^http/, "ws")}${SIM_STREAMINGWS_PATH}`;
 

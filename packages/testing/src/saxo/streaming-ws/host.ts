@@ -208,10 +208,15 @@ export class StreamingWsHost {
     if (!auth.ok) return auth.reply;
     if (!this.deps.loadBalancer.route("streaming", parseCookieHeader(headers.cookie)).sticky) {
       this.deps.counters.wrongBackend++;
-      return saxoError(this.deps.lostSessionStatus, "SessionNotAvailable", "This streaming server does not hold the session");
+      return saxoError(
+        this.deps.lostSessionStatus,
+        "SessionNotAvailable",
+        "This streaming server does not hold the session",
+      );
     }
     const context = this.contexts.get(contextId);
-    if (!context?.socket) return saxoError(404, "ContextNotFound", `No streaming connection with contextId ${contextId}`);
+    if (!context?.socket)
+      return saxoError(404, "ContextNotFound", `No streaming connection with contextId ${contextId}`);
     context.token = /^bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "")?.[1];
     this.counts.reauthorizations++;
     return { status: 202 };
@@ -220,7 +225,10 @@ export class StreamingWsHost {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     socket.on("error", () => socket.destroy());
-    if (url.pathname !== `${this.deps.basePath}/connect`) return refuse(socket, 404);
+    if (url.pathname !== `${this.deps.basePath}/connect`) {
+      refuse(socket, 404);
+      return;
+    }
     const contextId = queryIgnoringCase(url, "contextid");
     const messageId = queryIgnoringCase(url, "messageid");
     const header = typeof req.headers.authorization === "string" ? req.headers.authorization : undefined;
@@ -236,7 +244,10 @@ export class StreamingWsHost {
       this.deps.counters.wrongBackend++;
       record.status = this.deps.lostSessionStatus;
     }
-    if (record.status !== 101) return refuse(socket, record.status);
+    if (record.status !== 101) {
+      refuse(socket, record.status);
+      return;
+    }
     const token = /^bearer\s+(\S+)$/i.exec(credential?.trim() ?? "")?.[1];
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(contextId as string, ws, token, messageId));
   }
