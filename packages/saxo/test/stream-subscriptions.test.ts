@@ -115,6 +115,17 @@ describe("Saxo stream subscriptions", () => {
     for (const arrival of deletes) expect(arrival.path).toContain(`/${contextOf(sim)}/`);
   });
 
+  it("subscription creation goes through the REST throttle: Saxo's quota is respected, never a 429", async () => {
+    // Three requests per second per service group at the simulator; its rate-limit headers pause the client.
+    const sim = await simulator({ sessionRequestLimit: 3, sessionRequestWindowMs: 1000 });
+    const { stream, events } = streamFor(sim);
+    for (let index = 0; index < 6; index++) await stream.subscribe("prices", { Arguments: EURUSD }).ready;
+    expect(subscriptionPosts(sim)).toBe(6);
+    expect(sim.counters.rateLimited).toBe(0);
+    const waits = events.filter((e) => e.type === "throttle.wait" || e.type === "throttle.pause");
+    expect(waits.length).toBeGreaterThan(0);
+  });
+
   it("a refused subscription rejects `ready` with the broker's status, and leaves nothing at the server", async () => {
     const sim = await simulator();
     const { stream } = streamFor(sim);
