@@ -144,6 +144,13 @@ describe("manifest streams errors", () => {
     ]);
   });
 
+  it("a protocol that needs each channel's address (saxo: the REST resource) and a document without them", async () => {
+    expect(await failure({ "broker.yaml": manifest.replace("protocol: alor-ws", "protocol: saxo") })).toEqual([
+      'specs/bad/feed.asyncapi.yaml:6:3: channels.ticks: channel "ticks" has no address: protocol saxo makes its subscriptions on the resource the address names',
+      'specs/bad/feed.asyncapi.yaml:11:3: channels.fills: channel "fills" has no address: protocol saxo makes its subscriptions on the resource the address names',
+    ]);
+  });
+
   it("unknown keys are errors", async () => {
     expect(
       await failure({ "broker.yaml": manifest.replace("      idle: 15s\n", "      idle: 15s\n      interval: 5s\n") }),
