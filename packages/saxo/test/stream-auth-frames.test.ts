@@ -21,7 +21,8 @@ function frame(referenceId: string, format: number, size: number, payload = Buff
 
 describe("Saxo stream authorisation", () => {
   it("a token refresh during streaming re-authorises the live connection: no reconnect, no subscription dropped", async () => {
-    const sim = await simulator();
+    // No heartbeats: a message sent between the expiry and the re-authorisation would end the stream (as at Saxo).
+    const sim = await simulator({ streamingHeartbeatMs: 3_600_000 });
     const { stream, client, streamEvents } = streamFor(sim, { tokenCheckMs: 20 });
     const prices = stream.subscribe("prices", { Arguments: EURUSD });
     await take(prices, 1);
@@ -46,7 +47,7 @@ describe("Saxo stream authorisation", () => {
   });
 
   it("without re-authorisation the server ends the stream at its next message (what the test above rules out)", async () => {
-    const sim = await simulator();
+    const sim = await simulator({ streamingHeartbeatMs: 3_600_000 });
     const { stream, client, streamEvents } = streamFor(sim, { tokenCheckMs: 3_600_000 });
     const prices = stream.subscribe("prices", { Arguments: EURUSD });
     await take(prices, 1);

@@ -174,8 +174,20 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     (tokenTimer as { unref?: () => void }).unref?.();
   }
 
-  /** Re-authorises the live socket when the shared credential holds a newer token than it was given. */
-  async function renewToken(socket: LiveSocket): Promise<void> {
+  let renewing: Promise<void> | undefined;
+
+  /**
+   * Re-authorises the live socket when the shared credential holds a newer token than it was given.
+   * One at a time: checks that come while a re-authorisation is on its way join it instead of sending another.
+   */
+  function renewToken(socket: LiveSocket): Promise<void> {
+    renewing ??= renewTokenNow(socket).finally(() => {
+      renewing = undefined;
+    });
+    return renewing;
+  }
+
+  async function renewTokenNow(socket: LiveSocket): Promise<void> {
     const current = await token();
     if (current === authorizedToken || !adapter.reauthorize) return;
     await adapter.reauthorize(socket, current);
