@@ -144,6 +144,13 @@ describe("manifest streams errors", () => {
     ]);
   });
 
+  it("a protocol that needs each channel's address (saxo: the REST resource) and a document without them", async () => {
+    expect(await failure({ "broker.yaml": manifest.replace("protocol: alor-ws", "protocol: saxo") })).toEqual([
+      'specs/bad/feed.asyncapi.yaml:6:3: channels.ticks: channel "ticks" has no address: protocol saxo makes its subscriptions on the resource the address names',
+      'specs/bad/feed.asyncapi.yaml:11:3: channels.fills: channel "fills" has no address: protocol saxo makes its subscriptions on the resource the address names',
+    ]);
+  });
+
   it("unknown keys are errors", async () => {
     expect(
       await failure({ "broker.yaml": manifest.replace("      idle: 15s\n", "      idle: 15s\n      interval: 5s\n") }),
@@ -165,7 +172,7 @@ describe("manifest streams errors", () => {
       'specs/bad/broker.yaml:28:13: streams.feed.server: server key "api" is https://api.ministream.example in environment live: a stream needs a ws:// or wss:// URL',
       'specs/bad/broker.yaml:28:13: streams.feed.server: server key "api" is https://paper.ministream.example in environment paper: a stream needs a ws:// or wss:// URL',
       'specs/bad/broker.yaml:29:11: streams.feed.auth: unknown auth scheme "keys" (defined: token)',
-      'specs/bad/broker.yaml:27:15: streams.feed.protocol: unknown protocol "alor-stream" (adapters of @brokerkit/stream: alor-ws, alor-cws)',
+      'specs/bad/broker.yaml:27:15: streams.feed.protocol: unknown protocol "alor-stream" (adapters of @brokerkit/stream: alor-ws, alor-cws, saxo)',
       "specs/bad/broker.yaml:41:59: streams.feed.channels.fills.buffer.conflateKey: conflateKey applies only to the conflate policy (this buffer is error)",
     ]);
   });

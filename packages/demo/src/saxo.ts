@@ -1,11 +1,13 @@
 /**
  * Saxo demo: a short session against the local Saxo simulator, which this script starts and stops.
  * Log in with PKCE, read the portfolio, look up an instrument and its price, place and cancel an
- * order, hand the session over to a streaming WebSocket, and survive a token refresh; then show the
- * probes, the cookies (names only), the refreshes and the throttle waits behind those calls.
+ * order, hand the session over to a streaming WebSocket, and survive a token refresh; stream prices
+ * and orders through a forced `_resetsubscriptions` and a dropped connection; then show the probes,
+ * the cookies (names only), the refreshes and the throttle waits behind those calls.
  */
 import type { MiddlewareEvent } from "@brokerkit/middleware";
 import { createSaxoClient, createStreamingConnection, startSaxoLogin } from "@brokerkit/saxo";
+import { createSaxoStream } from "@brokerkit/saxo/streams";
 import { startSaxoSimulator } from "@brokerkit/testing/saxo/index";
 import { webSocketHandshake } from "@brokerkit/testing/websocket";
 import { createReport } from "./report.js";
@@ -114,6 +116,70 @@ try {
   report.info(`streaming re-authorised ${reauthorized}× (PUT …/ws/authorize → ${authorizeCall?.status})`);
   stream.close();
 
+  report.step("Stream prices of two instruments and the orders; place an order and watch its delta arrive");
+  const streamEvents = new Map<string, number>();
+  const live = createSaxoStream(client, {
+    observer: (event) => streamEvents.set(event.type, (streamEvents.get(event.type) ?? 0) + 1),
+  });
+  const eur = live.subscribe("prices", { Arguments: { Uic: instrument.Identifier, AssetType: instrument.AssetType } });
+  const jpy = live.subscribe("prices", { Arguments: { Uic: 42, AssetType: "FxSpot" } });
+  const orderFeed = live.subscribe("orders", { Arguments: { AccountKey: accountKey } });
+  for (const [name, feed] of [
+    ["EURUSD", eur],
+    ["USDJPY", jpy],
+  ] as const) {
+    const first = await next(feed);
+    report.info(
+      `${name} ${first.kind} (${first.referenceId}): bid ${first.state.Quote?.Bid} / ask ${first.state.Quote?.Ask}`,
+    );
+  }
+  report.info(`orders snapshot: ${(await next(orderFeed)).state.length} open order(s)`);
+  sim.streamingWs.pushPrice(instrument.Identifier, { Quote: { Bid: 1.08888 } });
+  const tickUpdate = await next(eur);
+  report.info(
+    `EURUSD delta #${tickUpdate.messageId} ${JSON.stringify(tickUpdate.data)} → merged bid ${tickUpdate.state.Quote?.Bid} / ask ${tickUpdate.state.Quote?.Ask}`,
+  );
+  const streamedOrder = await client.POST("/trade/v2/orders", {
+    body: {
+      AccountKey: accountKey,
+      Uic: instrument.Identifier,
+      AssetType: instrument.AssetType,
+      BuySell: "Buy",
+      Amount: 10_000,
+      OrderType: "Limit",
+      OrderPrice: 1.01,
+      OrderDuration: { DurationType: "GoodTillCancel" },
+      ManualOrder: false,
+    },
+  });
+  const orderDelta = await next(orderFeed);
+  report.info(
+    `order ${streamedOrder.data?.OrderId} placed over REST → delta #${orderDelta.messageId} on the socket; open orders now: ${orderDelta.state.map((o) => o.OrderId).join(", ")}`,
+  );
+
+  report.step("The server forces _resetsubscriptions for EURUSD, then the connection drops mid-stream");
+  sim.streamingWs.resetSubscriptions([tickUpdate.referenceId]);
+  const remade = await next(eur);
+  report.info(`EURUSD made again: ${remade.kind} under ${remade.referenceId} (USDJPY and orders untouched)`);
+  // Deltas sent while the network path is dead are lost in flight; the reconnect replays them by message id.
+  sim.streamingWs.stall();
+  sim.streamingWs.pushPrice(42, { Quote: { Ask: 151.234 } });
+  sim.streamingWs.dropConnections();
+  const replayed = await next(jpy);
+  const lastConnect = sim.streamingWs.connects.at(-1);
+  report.info(
+    `reconnected with messageid=${lastConnect?.messageId} (sticky: ${lastConnect?.sticky}); USDJPY delta #${replayed.messageId} replayed: ask ${replayed.state.Quote?.Ask}`,
+  );
+  await client.DELETE("/trade/v2/orders/{OrderIds}", {
+    params: { path: { OrderIds: streamedOrder.data?.OrderId ?? "" }, query: { AccountKey: accountKey } },
+  });
+  report.info(`order cancelled → open orders now: ${(await next(orderFeed)).state.length}`);
+  await live.close();
+  report.info(`stream events: ${[...streamEvents].map(([type, n]) => `${type} ${n}`).join(", ")}`);
+  report.info(
+    `connects: ${sim.streamingWs.connects.length}, on a wrong backend: ${sim.streamingWs.connects.filter((c) => !c.sticky).length}; subscriptions left at the server: ${sim.subscriptions().length}`,
+  );
+
   report.step("Behind the scenes");
   const probes = events.filter((e) => e.type === "probe").length;
   report.info(`isalive probes by the client: ${probes}, one per service, never two at a time:`);
@@ -135,6 +201,21 @@ try {
   report.summary();
 } finally {
   await sim.close();
+}
+
+/** The next message of a subscription, or a clear failure after 10 s (the demo never hangs). */
+async function next<T>(feed: AsyncIterator<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("no stream message within 10 s")), 10_000);
+  });
+  try {
+    const result = await Promise.race([feed.next(), timeout]);
+    if (result.done) throw new Error("the subscription ended");
+    return result.value;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Cookie names only: their values pin the session and are treated as secrets. */

@@ -20,7 +20,19 @@ export interface AdapterSocket {
   newId(): string;
   /** Resolves with the acknowledgement routed to `id`, or rejects after the spec's ackTimeoutMs. */
   awaitAck(id: string): Promise<Ack>;
+  /**
+   * Hands the runtime a decoded item as if it had arrived on the socket: for protocols whose first
+   * message (a snapshot) comes back on another channel, e.g. the answer to a REST call.
+   */
+  inject(item: Incoming): void;
   readonly spec: StreamSpec;
+}
+
+/** What an adapter adds to a connect request, computed afresh for each (re)connect. */
+export interface ConnectRequest {
+  url: string;
+  /** Handshake headers (only a WebSocket implementation that takes headers, e.g. `ws`, sends them). */
+  headers?: Record<string, string>;
 }
 
 export interface Ack {
@@ -58,6 +70,8 @@ export interface SubscribeRequest {
    * read, and those first messages (a book's snapshot) must not be lost.
    */
   route?(keys: readonly string[]): void;
+  /** On a resubscribe: what the subscription left at the server before, so the adapter can replace it. */
+  previous?: ActiveSubscription;
 }
 
 /** What a subscribe left at the server: the routing keys of its messages and what undoing it needs. */
@@ -73,6 +87,16 @@ export interface ProtocolAdapter {
   url?(base: string): string;
   /** Frames are binary (Saxo) or text (JSON). Default text. */
   readonly binary?: boolean;
+  /**
+   * The URL and headers of a (re)connect, when they depend on state or secrets (a token, cookies, the
+   * last message id). Wins over `url`. `token` is the stream credential's current token.
+   */
+  prepare?(base: string, token: () => Promise<string>): Promise<ConnectRequest>;
+  /**
+   * After a reconnect: true when the server kept the subscriptions and replays what was missed (the
+   * runtime then does not make them again); false or absent means every subscription is made again.
+   */
+  resumed?(): boolean;
   /** Runs after the socket opens and before anything is sent on it (e.g. an auth message). */
   handshake?(socket: AdapterSocket): Promise<void>;
   /** Makes one subscription at the server and resolves once it is acknowledged. */

@@ -153,6 +153,11 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     onReady: async (socket) => {
       authorizedToken = await token();
       startTokenChecks(socket);
+      // A server that kept the subscriptions replays what was missed: they carry over to this socket.
+      if (adapter.resumed?.()) {
+        for (const state of subscriptions) if (state.active) state.generation = socket.generation;
+        return;
+      }
       // Subscriptions made on an earlier socket are made again; new ones are on their way already.
       await resubscribeAll(socket);
     },
@@ -170,8 +175,20 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     (tokenTimer as { unref?: () => void }).unref?.();
   }
 
-  /** Re-authorises the live socket when the shared credential holds a newer token than it was given. */
-  async function renewToken(socket: LiveSocket): Promise<void> {
+  let renewing: Promise<void> | undefined;
+
+  /**
+   * Re-authorises the live socket when the shared credential holds a newer token than it was given.
+   * One at a time: checks that come while a re-authorisation is on its way join it instead of sending another.
+   */
+  function renewToken(socket: LiveSocket): Promise<void> {
+    renewing ??= renewTokenNow(socket).finally(() => {
+      renewing = undefined;
+    });
+    return renewing;
+  }
+
+  async function renewTokenNow(socket: LiveSocket): Promise<void> {
     const current = await token();
     if (current === authorizedToken || !adapter.reauthorize) return;
     await adapter.reauthorize(socket, current);
@@ -254,6 +271,7 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     let early: ActiveSubscription | undefined;
     const request: SubscribeRequest = {
       ...state.request,
+      ...(state.active ? { previous: state.active } : {}),
       route: (keys) => {
         early = { keys, handle: undefined };
         setActive(state, early, socket.generation);

@@ -91,9 +91,16 @@ export class Connection {
   private async connect(): Promise<LiveSocket> {
     const attempt = this.failures + 1;
     const { adapter, spec } = this.options;
-    const url = adapter.url ? adapter.url(this.options.url) : this.options.url;
+    const prepared = adapter.prepare
+      ? await adapter.prepare(this.options.url, async () => {
+          const token = await this.options.token();
+          registerSecret(token);
+          return token;
+        })
+      : undefined;
+    const url = prepared?.url ?? (adapter.url ? adapter.url(this.options.url) : this.options.url);
     this.closedByUs = false;
-    const socket = await this.open(url);
+    const socket = await this.open(url, prepared?.headers);
     const generation = ++this.generation;
     const live: LiveSocket = {
       generation,
@@ -111,6 +118,8 @@ export class Connection {
       renewToken: (rejected) => this.options.renewToken(rejected),
       newId: () => crypto.randomUUID(),
       awaitAck: (id) => this.awaitAck(id),
+      // Not tied to this socket: what is injected arrived another way (a REST answer) and stays valid.
+      inject: (item) => this.options.onIncoming(item),
     };
     try {
       await adapter.handshake?.(live);
@@ -124,11 +133,15 @@ export class Connection {
     this.options.emit({ type: "stream.connect", stream: this.options.label, url: redactUrl(url), attempt });
     this.armIdle();
     await this.options.onReady(live, attempt);
+    // Lost while it was being set up (a slow resubscribe): callers that shared this attempt, and the
+    // reconnect timer that may have joined it, must see a failure and try again, not a dead socket.
+    if (this.live !== live)
+      throw this.closedError(`${this.options.label}: the connection was lost while it was set up`);
     return live;
   }
 
   /** Opens a socket, resolving once it is open; a close before that (refused, timed out) rejects. */
-  private open(url: string): Promise<Socket> {
+  private open(url: string, headers?: Record<string, string>): Promise<Socket> {
     const { spec, label } = this.options;
     return new Promise<Socket>((resolve, reject) => {
       let socket: Socket | undefined;
@@ -170,7 +183,7 @@ export class Connection {
             this.onSocketClosed(code, reason, socket);
           },
         },
-        this.options.open,
+        headers ? { ...this.options.open, headers: { ...this.options.open?.headers, ...headers } } : this.options.open,
       ).then(
         (created) => {
           socket = created;

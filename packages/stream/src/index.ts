@@ -1,4 +1,12 @@
-export type { Ack, ActiveSubscription, AdapterSocket, Incoming, ProtocolAdapter, SubscribeRequest } from "./adapter.js";
+export type {
+  Ack,
+  ActiveSubscription,
+  AdapterSocket,
+  ConnectRequest,
+  Incoming,
+  ProtocolAdapter,
+  SubscribeRequest,
+} from "./adapter.js";
 export { MessageBuffer } from "./buffer.js";
 export {
   createStreamClient,

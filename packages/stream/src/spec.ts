@@ -35,6 +35,8 @@ export interface SubscriptionChannelSpec {
    * shows the consumer no duplicate.
    */
   dedupeBy?: readonly string[];
+  /** The channel's address in its document, where the protocol needs it (Saxo: the REST resource its subscriptions are made on). */
+  address?: string;
 }
 
 /** A channel the client sends commands on and awaits one reply per command (AsyncAPI request/reply). */

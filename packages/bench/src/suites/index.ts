@@ -4,6 +4,7 @@ import { bundleSuite } from "./bundle/index.js";
 import { generationSuite } from "./generation/index.js";
 import { overheadSuite } from "./overhead/index.js";
 import { profileSuite } from "./profile/index.js";
+import { saxoFramesSuite } from "./saxo-frames/index.js";
 import { singleFlightSuite } from "./single-flight/index.js";
 import { streamSuite } from "./stream/index.js";
 import { throttleSuite } from "./throttle/index.js";
@@ -13,6 +14,7 @@ export const SUITES: readonly Suite[] = [
   throttleSuite,
   singleFlightSuite,
   streamSuite,
+  saxoFramesSuite,
   bundleSuite,
   generationSuite,
   profileSuite,

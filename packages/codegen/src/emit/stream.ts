@@ -51,7 +51,7 @@ export function emitStreamClient(input: StreamClientEmitInput): string {
       ...(c.summary ? [`  /** ${docText(c.summary)} */`] : []),
       `  ${c.name}: {`,
       `    params: Omit<Schemas[${JSON.stringify(c.request)}], ${c.omit.map((f) => JSON.stringify(f)).join(" | ")}>;`,
-      `    ${field}: Schemas[${JSON.stringify(c.response)}];`,
+      `    ${field}: ${field === "message" && protocol.messageWrapper ? `${protocol.messageWrapper}<Schemas[${JSON.stringify(c.response)}]>` : `Schemas[${JSON.stringify(c.response)}]`};`,
       "  };",
     ]);
     return `{\n${lines.join("\n")}\n}`;
@@ -60,7 +60,7 @@ export function emitStreamClient(input: StreamClientEmitInput): string {
   return [
     'import type { BrokerRuntime } from "@brokerkit/middleware";',
     'import { createStreamClient, type StreamClient, type StreamClientOptions } from "@brokerkit/stream";',
-    `import { ${protocol.adapter} } from ${JSON.stringify(protocol.module)};`,
+    `import { ${protocol.messageWrapper ? `type ${protocol.messageWrapper}, ` : ""}${protocol.adapter} } from ${JSON.stringify(protocol.module)};`,
     `import { ${specName} } from "./config.js";`,
     'import type { components } from "./types.js";',
     "",
@@ -81,7 +81,7 @@ export function emitStreamClient(input: StreamClientEmitInput): string {
     ...Object.entries(input.environments).map(([env, url]) => ` *   - \`${env}\`: ${url}`),
     " */",
     `export function ${factory}(rest: { readonly runtime: BrokerRuntime }, options?: StreamClientOptions): ${stem}Stream {`,
-    `  return createStreamClient<${stem}Subscriptions, ${stem}Commands>(${specName}, ${protocol.adapter}, rest.runtime, options);`,
+    `  return createStreamClient<${stem}Subscriptions, ${stem}Commands>(${specName}, ${protocol.factory ? `${protocol.adapter}(rest.runtime)` : protocol.adapter}, rest.runtime, options);`,
     "}",
     "",
   ].join("\n");

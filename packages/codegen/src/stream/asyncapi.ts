@@ -24,6 +24,8 @@ export interface AsyncApiChannel {
   reply?: Located;
   /** The channel's `summary` (or `title`), for the generated doc comment. */
   summary?: string;
+  /** The channel's `address`, when it has one (protocols that need it, e.g. Saxo's REST resource). */
+  address?: string;
 }
 
 export interface LoadedAsyncApi extends LoadedDocuments {
@@ -152,7 +154,8 @@ function readChannels(docs: LoadedDocuments, errors: CodegenError[]): AsyncApiCh
       return payloadOf(docs, listed[0] as Located, fail);
     };
     const summary = [at.value.summary, at.value.title].find((text): text is string => typeof text === "string");
-    const base = { name, at, ...(summary ? { summary } : {}) };
+    const address = typeof at.value.address === "string" ? at.value.address : undefined;
+    const base = { name, at, ...(summary ? { summary } : {}), ...(address ? { address } : {}) };
     if (send.reply) {
       if (receives.length) {
         fail(

@@ -89,6 +89,15 @@ async function planStream(input: StreamPlanInput, name: string, stream: Manifest
   const fixedByChannel = new Map<string, Record<string, unknown>>();
   for (const channel of channels) {
     errors.push(...checkChannel(doc, channel, stream, protocol, inManifest));
+    if (protocol.needsAddress && !channel.address)
+      errors.push(
+        errorAt(
+          doc,
+          channel.at,
+          `channel "${channel.name}" has no address: protocol ${stream.protocol} makes its subscriptions on the resource the address names`,
+          "key",
+        ),
+      );
     fixedByChannel.set(channel.name, constFields(doc, channel.send));
     for (const field of protocol.constFields) {
       if (!(field in (fixedByChannel.get(channel.name) ?? {})))
@@ -118,6 +127,7 @@ async function planStream(input: StreamPlanInput, name: string, stream: Manifest
       name: channel.name,
       kind: channel.kind,
       fixed: fixedByChannel.get(channel.name) ?? {},
+      ...(protocol.needsAddress && channel.address ? { address: channel.address } : {}),
     })),
   );
   const types: StreamChannelTypes[] = channels.map((channel) => ({

@@ -14,6 +14,12 @@ export interface StreamProtocol {
   filledFields: readonly string[];
   /** Request fields every send payload must declare as a `const` (they tell requests apart on the wire). */
   constFields: readonly string[];
+  /** The adapter export is a factory called with the REST client's runtime (it keeps per-stream state). */
+  factory?: boolean;
+  /** A generic type (exported by `module`) that wraps each subscription message, e.g. `SaxoUpdate`. */
+  messageWrapper?: string;
+  /** Every channel must have an `address` (the runtime passes it to the adapter). */
+  needsAddress?: boolean;
 }
 
 export const STREAM_PROTOCOLS: Readonly<Record<string, StreamProtocol>> = {
@@ -30,5 +36,15 @@ export const STREAM_PROTOCOLS: Readonly<Record<string, StreamProtocol>> = {
     kinds: ["command"],
     filledFields: ["opcode", "guid", "token"],
     constFields: ["opcode"],
+  },
+  saxo: {
+    adapter: "saxoStreaming",
+    module: "@brokerkit/stream/saxo",
+    kinds: ["subscription"],
+    filledFields: ["ContextId", "ReferenceId", "ReplaceReferenceId"],
+    constFields: [],
+    factory: true,
+    messageWrapper: "SaxoUpdate",
+    needsAddress: true,
   },
 };

@@ -13,6 +13,7 @@ export type ChannelSpecOut =
       buffer: { policy: string; size: number; conflateKey?: string[] };
       snapshot?: boolean;
       dedupeBy?: string[];
+      address?: string;
     }
   | { kind: "command"; fixed: Record<string, unknown>; stateChanging: boolean };
 
@@ -36,7 +37,12 @@ export function streamSpec(
   broker: string,
   name: string,
   stream: ManifestStream,
-  channels: readonly { name: string; kind: "subscription" | "command"; fixed: Record<string, unknown> }[],
+  channels: readonly {
+    name: string;
+    kind: "subscription" | "command";
+    fixed: Record<string, unknown>;
+    address?: string;
+  }[],
 ): StreamSpecOut {
   return {
     broker,
@@ -60,7 +66,12 @@ export function streamSpec(
     channels: Object.fromEntries(
       channels.map((channel) => [
         channel.name,
-        channelSpec(channel.kind, channel.fixed, stream.channels[channel.name] as ManifestStreamChannel),
+        channelSpec(
+          channel.kind,
+          channel.fixed,
+          stream.channels[channel.name] as ManifestStreamChannel,
+          channel.address,
+        ),
       ]),
     ),
   };
@@ -70,6 +81,7 @@ function channelSpec(
   kind: "subscription" | "command",
   fixed: Record<string, unknown>,
   rule: ManifestStreamChannel,
+  address: string | undefined,
 ): ChannelSpecOut {
   // Every command places, changes or cancels something: the safe assumption is that it changes state,
   // so the runtime never re-sends one blindly.
@@ -85,5 +97,6 @@ function channelSpec(
     },
     ...(rule.snapshot !== undefined ? { snapshot: rule.snapshot } : {}),
     ...(rule.dedupeBy ? { dedupeBy: rule.dedupeBy } : {}),
+    ...(address ? { address } : {}),
   };
 }

@@ -9,7 +9,9 @@ export {
   type SaxoSimulator,
   SIM_GATEWAY_PATH,
   SIM_STREAMING_PATH,
+  SIM_STREAMINGWS_PATH,
   startSaxoSimulator,
 } from "./simulator.js";
 export type { StreamingArrival } from "./streaming.js";
+export type { SaxoStreamingControls, WsConnectRecord } from "./streaming-ws/host.js";
 export type { SimSubscription } from "./subscriptions.js";

@@ -44,8 +44,8 @@ export interface LoadBalancerSettings {
   backendsPerService: number;
   stickyCookieTtlMs: number;
   probeLatencyMs: number;
-  /** Cookie path for a service's affinity cookie. */
-  cookiePath(service: string): string;
+  /** Cookie path(s) for a service's affinity cookie (one cookie per path). */
+  cookiePath(service: string): string | readonly string[];
 }
 
 export class LoadBalancer {
@@ -81,13 +81,11 @@ export class LoadBalancer {
       this.affinities.set(affinity, { service, backend: record.backend, expiresAt: now + ttl });
       const edge = randomBytes(12).toString("hex");
       this.edgeSessions.set(edge, now + ttl);
+      const paths = this.settings.cookiePath(service);
       return [
-        serializeSetCookie({
-          name: affinityCookieName(service),
-          value: affinity,
-          path: this.settings.cookiePath(service),
-          maxAgeMs: ttl,
-        }),
+        ...(typeof paths === "string" ? [paths] : paths).map((path) =>
+          serializeSetCookie({ name: affinityCookieName(service), value: affinity, path, maxAgeMs: ttl }),
+        ),
         serializeSetCookie({ name: EDGE_COOKIE, value: edge, path: "/", maxAgeMs: ttl }),
       ];
     } finally {

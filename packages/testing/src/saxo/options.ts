@@ -47,6 +47,8 @@ export interface SaxoSimulatorOptions {
   retireV1Routes?: boolean;
   /** Status of a retired route. Default 410 Gone. */
   retiredRouteStatus?: number;
+  /** How often the streaming WebSocket sends `_heartbeat` on each connection. Default 5000 ms. */
+  streamingHeartbeatMs?: number;
 }
 
 export type ResolvedSaxoOptions = Required<SaxoSimulatorOptions>;
@@ -71,6 +73,7 @@ export function resolveOptions(options: SaxoSimulatorOptions = {}): ResolvedSaxo
     repeatedRequestId: "replay",
     retireV1Routes: true,
     retiredRouteStatus: 410,
+    streamingHeartbeatMs: 5_000,
     ...stripUndefined(options),
   };
   for (const key of [
@@ -84,6 +87,7 @@ export function resolveOptions(options: SaxoSimulatorOptions = {}): ResolvedSaxo
     "orderLimit",
     "orderWindowMs",
     "duplicateWindowMs",
+    "streamingHeartbeatMs",
   ] as const) {
     const value = resolved[key];
     if (!(Number.isFinite(value) && value > 0)) {

@@ -4,6 +4,8 @@
  *   gateway    `${url}/sim/openapi`          REST services behind a simulated load balancer
  *   logon      `${url}`                      `/authorize` and `/token` (OAuth2 code + PKCE, rotating refresh tokens)
  *   streaming  `${url}/sim/oapi/streaming`   `/ws/connect` and `/ws/authorize` (recorded)
+ *   streamingws `${streamingUrl}/sim/openapi/streamingws`  the plain WebSocket streaming (streaming-ws/host.ts),
+ *              on a port of its own: Saxo serves it from another host than the gateway
  *
  * Every gateway request goes through the same steps, in the order a real deployment would apply them:
  *   retired route? → load balancer (affinity cookie) → token → session known to this server? → quota → handler.
@@ -39,10 +41,12 @@ import { RateLimiter } from "./rate-limits.js";
 import { instrumentDetails, searchInstruments } from "./reference-data.js";
 import { type Reply, saxoError } from "./reply.js";
 import { type StreamingArrival, StreamingHost } from "./streaming.js";
+import { type SaxoStreamingControls, StreamingWsHost } from "./streaming-ws/host.js";
 import { type SimSubscription, SubscriptionRegistry } from "./subscriptions.js";
 
 export const SIM_GATEWAY_PATH = "/sim/openapi";
 export const SIM_STREAMING_PATH = "/sim/oapi/streaming";
+export const SIM_STREAMINGWS_PATH = "/sim/openapi/streamingws";
 
 /** Which request `dropNextResponse` acts on: method and/or path (gateway-relative or full), or a predicate. */
 export type RequestMatcher =
@@ -60,7 +64,7 @@ export interface SaxoSimulator {
   /** Origin of the simulator, e.g. `http://127.0.0.1:41234`. */
   url: string;
   /** Base URLs in the manifest's server keys. */
-  servers: { gateway: string; logon: string; streaming: string };
+  servers: { gateway: string; logon: string; streaming: string; streamingws: string };
   /** The registered OAuth app. */
   app: { appKey: string; appSecret: string; redirectUri: string };
   /** Live counters (see SaxoCounters). */
@@ -71,6 +75,8 @@ export interface SaxoSimulator {
   arrivals: readonly Arrival[];
   /** What arrived at the streaming connect and authorize steps. */
   streamingArrivals: readonly StreamingArrival[];
+  /** The plain WebSocket streaming (`servers.streamingws`): its connects, deltas and faults. */
+  streamingWs: SaxoStreamingControls;
   /** Every order created, with its current status. */
   orders: readonly SimOrder[];
   /** Opens a session without the browser step, as if the code flow had run. */
@@ -119,7 +125,8 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
       stickyCookieTtlMs: settings.stickyCookieTtlMs,
       probeLatencyMs: settings.probeLatencyMs,
       // The streaming service's servers answer on the streaming host, so its cookie is scoped there.
-      cookiePath: (service) => (service === "streaming" ? SIM_STREAMING_PATH : `${SIM_GATEWAY_PATH}/${service}`),
+      cookiePath: (service) =>
+        service === "streaming" ? [SIM_STREAMING_PATH, SIM_STREAMINGWS_PATH] : `${SIM_GATEWAY_PATH}/${service}`,
     },
     counters,
   );
@@ -130,8 +137,22 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
   const portfolio = new Portfolio(orderBook);
   const streaming = new StreamingHost(SIM_STREAMING_PATH, oauth, loadBalancer, settings.lostSessionStatus, counters);
   const registry = new SubscriptionRegistry();
-  const routes = buildRoutes(portfolio, orderBook, registry, (session) =>
-    portfolio.capabilitiesOf(session.id).TradeLevel === "FullTradingAndChat" ? 0 : 15,
+  const delayedMinutes = (session: Pick<SaxoSession, "id">) =>
+    portfolio.capabilitiesOf(session.id).TradeLevel === "FullTradingAndChat" ? 0 : 15;
+  const sources = subscriptionSources(portfolio, delayedMinutes);
+  const streamingWs = new StreamingWsHost({
+    basePath: SIM_STREAMINGWS_PATH,
+    oauth,
+    loadBalancer,
+    counters,
+    lostSessionStatus: settings.lostSessionStatus,
+    heartbeatMs: settings.streamingHeartbeatMs,
+    subscriptions: () => registry.subscriptions,
+    snapshotOf: (subscription) =>
+      sources.get(subscription.resource)?.({ id: subscription.sessionId }, subscription.Arguments).body,
+  });
+  const routes = buildRoutes(portfolio, orderBook, registry, delayedMinutes, sources, (subscription, snapshot) =>
+    streamingWs.onSubscribed(subscription, snapshot),
   );
   const pendingDrops: { matcher: RequestMatcher; resolve(dropped: DroppedResponse): void }[] = [];
 
@@ -224,6 +245,15 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     const reply = route.handle(context);
     decision.remember(reply);
     if (route.order === "place" && reply.status === 200) counters.ordersPlaced++;
+    if (reply.status < 300) {
+      const body = reply.body as { OrderId?: unknown } | undefined;
+      const json = req.json as { OrderId?: unknown } | undefined;
+      const orderId = body?.OrderId ?? json?.OrderId ?? params[0];
+      streamingWs.onOrderActivity(
+        typeof orderId === "string" ? decodeURIComponent(orderId) : undefined,
+        route.order ?? "",
+      );
+    }
     return reply;
   }
 
@@ -261,6 +291,12 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     writeReply(res, reply);
   });
   running.server.on("upgrade", (req, socket) => streaming.upgrade(req, socket));
+  // The streaming host: same machine, another origin (cookies ignore ports, so the jar's cookies apply).
+  const streamingHost = await startServer(async (req, res) =>
+    writeReply(res, streamingWs.handle(req.method, req.url, req.headers)),
+  );
+  streamingHost.server.on("upgrade", (req, socket, head) => streamingWs.upgrade(req, socket, head));
+  const streamingWsUrl = `${streamingHost.url.replace(/^http/, "ws")}${SIM_STREAMINGWS_PATH}`;
 
   return {
     url: running.url,
@@ -268,12 +304,28 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
       gateway: `${running.url}${SIM_GATEWAY_PATH}`,
       logon: running.url,
       streaming: `${running.url}${SIM_STREAMING_PATH}`,
+      streamingws: streamingWsUrl,
     },
     app: { appKey: settings.appKey, appSecret: settings.appSecret, redirectUri: settings.redirectUri },
     counters,
     probes: loadBalancer.probes,
     arrivals: running.arrivals,
     streamingArrivals: streaming.arrivals,
+    streamingWs: {
+      url: streamingWsUrl,
+      connects: streamingWs.connects,
+      counts: streamingWs.counts,
+      openSockets: () => streamingWs.openSockets(),
+      pushPrice: (uic, change) => streamingWs.pushPrice(uic, change),
+      refresh: () => streamingWs.refresh(),
+      resetSubscriptions: (referenceIds, contextId) => streamingWs.resetSubscriptions(referenceIds, contextId),
+      disconnect: (contextId) => streamingWs.disconnect(contextId),
+      dropConnections: () => streamingWs.dropConnections(),
+      sendRaw: (bytes, contextId) => streamingWs.sendRaw(bytes, contextId),
+      stall: () => streamingWs.stall(),
+      setReplayOverlap: (count) => streamingWs.setReplayOverlap(count),
+      stateOf: (contextId, referenceId) => streamingWs.stateOf(contextId, referenceId),
+    },
     orders: orderBook.orders,
     issueTokens: () => oauth.issueTokens(),
     expireAccessTokens: () => oauth.expireAccessTokens(),
@@ -285,9 +337,38 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     },
     close: async () => {
       streaming.closeAll();
-      await running.close();
+      streamingWs.close();
+      await Promise.all([running.close(), streamingHost.close()]);
     },
   };
+}
+
+type SnapshotSource = (session: Pick<SaxoSession, "id">, args: Record<string, unknown>) => Reply;
+
+/** Each subscription resource (`…/subscriptions`) and the GET data its snapshot is taken from. */
+function subscriptionSources(
+  portfolio: Portfolio,
+  delayedMinutes: (session: Pick<SaxoSession, "id">) => number,
+): Map<string, SnapshotSource> {
+  const asQuery = (args: Record<string, unknown>) => {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(args)) if (value !== undefined) query.set(name, String(value));
+    return query;
+  };
+  const asUrl = (args: Record<string, unknown>) => new URL(`http://sim/?${asQuery(args)}`);
+  const streams: [string, SnapshotSource][] = [
+    ["/trade/v1/infoprices", (s, a) => infoPrice(asQuery(a), delayedMinutes(s))],
+    ["/trade/v1/prices", (s, a) => infoPrice(asQuery(a), delayedMinutes(s))],
+    ["/port/v1/orders", (_s, a) => portfolio.openOrders(asUrl(a))],
+    ["/port/v1/positions", (_s, a) => portfolio.positions(asUrl(a))],
+    ["/port/v1/netpositions", (_s, a) => portfolio.netPositions(asUrl(a))],
+    ["/port/v1/closedpositions", () => ({ status: 200, body: { __count: 0, Data: [] } })],
+    ["/port/v1/balances", () => portfolio.balance()],
+    ["/ens/v1/activities", () => ({ status: 200, body: { Data: [] } })],
+    ["/chart/v3/charts", (_s, a) => chart(asQuery(a), CHART_HORIZONS_V3)],
+    ["/root/v1/sessions/events", (s) => portfolio.getCapabilities(s.id)],
+  ];
+  return new Map(streams.map(([resource, source]) => [`${resource}/subscriptions`, source]));
 }
 
 function buildRoutes(
@@ -295,35 +376,25 @@ function buildRoutes(
   orders: OrderBook,
   registry: SubscriptionRegistry,
   delayedMinutes: (session: SaxoSession) => number,
+  sources: Map<string, SnapshotSource>,
+  onSubscribed: (subscription: SimSubscription, snapshot: unknown) => void,
 ): Route[] {
   const ordersV2 = "/trade/v2/orders";
   const place = (c: RouteContext) => orders.place(c.req.json, c.session.id);
   const modify = (c: RouteContext) => orders.modify(c.req.json);
   const cancel = (c: RouteContext) =>
     orders.cancel(decodeURIComponent(c.params[0] ?? ""), c.req.url.searchParams.get("AccountKey"));
-  const asQuery = (args: Record<string, unknown>) => {
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(args)) if (value !== undefined) query.set(name, String(value));
-    return query;
-  };
-  const asUrl = (args: Record<string, unknown>) => new URL(`http://sim/?${asQuery(args)}`);
-  // Each subscription resource and the GET data its snapshot is taken from.
-  const streams: [string, (c: RouteContext, args: Record<string, unknown>) => Reply][] = [
-    ["/trade/v1/infoprices", (c, a) => infoPrice(asQuery(a), delayedMinutes(c.session))],
-    ["/trade/v1/prices", (c, a) => infoPrice(asQuery(a), delayedMinutes(c.session))],
-    ["/port/v1/orders", (_c, a) => portfolio.openOrders(asUrl(a))],
-    ["/port/v1/positions", (_c, a) => portfolio.positions(asUrl(a))],
-    ["/port/v1/netpositions", (_c, a) => portfolio.netPositions(asUrl(a))],
-    ["/port/v1/closedpositions", () => ({ status: 200, body: { __count: 0, Data: [] } })],
-    ["/port/v1/balances", () => portfolio.balance()],
-    ["/ens/v1/activities", () => ({ status: 200, body: { Data: [] } })],
-    ["/chart/v3/charts", (_c, a) => chart(asQuery(a), CHART_HORIZONS_V3)],
-    ["/root/v1/sessions/events", (c) => portfolio.getCapabilities(c.session.id)],
-  ];
-  const subscriptionRoutes = streams.flatMap(([resource, snapshot]): Route[] => {
-    const base = `${resource}/subscriptions`;
+  const subscriptionRoutes = [...sources].flatMap(([base, snapshot]): Route[] => {
     return [
-      route("POST", base, (c) => registry.create(base, c.session.id, c.req.json, (args) => snapshot(c, args))),
+      route("POST", base, (c) => {
+        const reply = registry.create(base, c.session.id, c.req.json, (args) => snapshot(c.session, args));
+        const created = reply.body as { ContextId?: string; ReferenceId?: string; Snapshot?: unknown } | undefined;
+        const subscription = registry.subscriptions.find(
+          (s) => s.resource === base && s.ContextId === created?.ContextId && s.ReferenceId === created?.ReferenceId,
+        );
+        if (reply.status === 201 && subscription) onSubscribed(subscription, created?.Snapshot);
+        return reply;
+      }),
       route("DELETE", `${base}/{}`, (c) =>
         registry.remove(
           base,
