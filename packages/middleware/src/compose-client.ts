@@ -23,6 +23,7 @@ import { redirects } from "./redirects.js";
 import { type RetryOptions, retry } from "./retry.js";
 import type { routes } from "./routes.js";
 import { operationServers, resolveServers } from "./servers.js";
+import { signing } from "./signing.js";
 import type { StickyLayer, sticky } from "./sticky.js";
 import type { BrokerStore } from "./store.js";
 import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
@@ -183,6 +184,8 @@ export function composeBrokerClient<Paths extends {}>(
       ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
       ...(options.streamIdleTimeoutMs === undefined ? {} : { streamIdleTimeoutMs: options.streamIdleTimeoutMs }),
     }),
+    // Last before the transport: every attempt is signed as sent, with a fresh timestamp.
+    provider.sign && signing(provider),
     redirects({ credentialHeaders: provider.headerNames }),
   ];
   const handler = compose(

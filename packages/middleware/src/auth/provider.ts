@@ -24,6 +24,11 @@ export interface CredentialProvider {
   onUnauthorized?(rejected: Headers, signal?: AbortSignal): Promise<boolean>;
   /** Subscribes an observer to `token.refresh` / `token.refreshed` events. */
   observe?(observer: Observer): void;
+  /**
+   * Signing providers only: the request with its timestamp and signature, built per attempt by the
+   * signing layer (the last before the transport) for operations flagged `signed`.
+   */
+  sign?(request: Request, signal?: AbortSignal): Promise<Request>;
 }
 
 /** `kind:` plus 12 hex chars of sha256: identifies a credential without revealing it. */
