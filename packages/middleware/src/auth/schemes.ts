@@ -19,6 +19,8 @@ import type { TokenStore } from "./token-cache.js";
 export interface ProviderContext {
   servers: Record<string, string>;
   fetch?: FetchLike;
+  /** The client's own composed stack (bound once it exists), for requests that are throttled like calls. */
+  stackFetch?: FetchLike;
   tokenStore?: TokenStore;
   /** Deadline of one token request (the client's timeoutMs). */
   timeoutMs?: number;
@@ -100,6 +102,6 @@ export const signatureScheme: SchemeBuilder<"signature"> = (scheme, fields, cont
     apiKey: fields.apiKey as string,
     secretKey: fields.secretKey as string,
     ...(serverTime ? { serverTime: { ...serverTime, url: expandUrl(serverTime.url, context.servers) } } : {}),
-    ...(context.fetch ? { fetch: context.fetch } : {}),
+    ...(context.stackFetch ? { fetch: context.stackFetch } : context.fetch ? { fetch: context.fetch } : {}),
   });
 };

@@ -40,6 +40,12 @@ export class ServerClock {
     return Math.round(this.now() + this.offsetMs);
   }
 
+  /** The server's current time from the last offset read, reading it only if it was never read. */
+  async current(signal?: AbortSignal): Promise<number> {
+    if (this.syncedAt === Number.NEGATIVE_INFINITY) return this.serverNow(signal);
+    return Math.round(this.now() + this.offsetMs);
+  }
+
   /** Forgets the offset, e.g. after the server refused a timestamp. */
   invalidate(): void {
     this.syncedAt = Number.NEGATIVE_INFINITY;

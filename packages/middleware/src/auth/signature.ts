@@ -17,7 +17,10 @@ export interface SignatureOptions extends Omit<SignatureSchemeConfig, "kind" | "
   apiKey: string;
   secretKey: string;
   name?: string;
-  /** Transport for the server-time request. */
+  /**
+   * Transport for the server-time request. A client passes its own stack, so that the request is
+   * throttled like any other (it has a weight too).
+   */
   fetch?: FetchLike;
   /** Wall clock in epoch ms (tests). Default `Date.now`. */
   now?: () => number;
@@ -46,8 +49,11 @@ export function signature(options: SignatureOptions): CredentialProvider {
     apply(headers) {
       headers.set(options.keyHeader, apiKey);
     },
+    async prepare(signal) {
+      await clock?.serverNow(signal);
+    },
     async sign(request, signal) {
-      const time = String(clock ? await clock.serverNow(signal) : Math.round(now()));
+      const time = String(clock ? await clock.current(signal) : Math.round(now()));
       const queryAt = request.url.indexOf("?");
       const base = queryAt < 0 ? request.url : request.url.slice(0, queryAt);
       // The raw query as serialized, so that what is signed is byte for byte what is sent.

@@ -50,7 +50,10 @@ export class WeightLimiter {
       this.warnedUntil = now + waitMs;
       return this.refuse("limited", waitMs, now);
     }
-    this.accepted.push({ at: now, weight });
+    // Requests are decided when their body has arrived, not always in arrival order: keep the log sorted.
+    let index = this.accepted.length;
+    while (index > 0 && (this.accepted[index - 1] as { at: number }).at > now) index--;
+    this.accepted.splice(index, 0, { at: now, weight });
     return { kind: "allowed", headers: this.headers(now) };
   }
 
