@@ -46,4 +46,3 @@ export function burst(client: ReturnType<typeof scaledClient>["client"]) {
   }
   return Promise.all(calls);
 }
-

@@ -15,7 +15,9 @@ describe("binance spot: signed calls", () => {
     expect((await client.GET("/api/v3/ping")).data).toEqual({});
     const book = await client.GET("/api/v3/depth", { params: { query: { symbol: "BTCUSDT", limit: 5 } } });
     expect(book.data?.bids).toHaveLength(5);
-    const bars = await client.GET("/api/v3/klines", { params: { query: { symbol: "ETHUSDT", interval: "1m", limit: 3 } } });
+    const bars = await client.GET("/api/v3/klines", {
+      params: { query: { symbol: "ETHUSDT", interval: "1m", limit: 3 } },
+    });
     expect(bars.data).toHaveLength(3);
 
     const account = await client.GET("/api/v3/account", { params: { query: { omitZeroBalances: true } } });
@@ -23,7 +25,9 @@ describe("binance spot: signed calls", () => {
     expect(account.data?.balances.map((b) => b.asset)).toEqual(["BTC", "USDT"]);
 
     const placed = await client.POST("/api/v3/order", {
-      params: { query: { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.01", price: "60000" } },
+      params: {
+        query: { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.01", price: "60000" },
+      },
     });
     expect(placed.error).toBeUndefined();
     // The idempotency layer gave the order its client order id, in the query.
@@ -86,7 +90,14 @@ describe("binance spot: signed calls", () => {
   it("an order whose client order id is refused is not sent again; a wrong secret fails without leaking it", async () => {
     const sim = await simulator();
     const { client } = clientFor(sim);
-    const order = { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "1", price: "1" } as const;
+    const order = {
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "LIMIT",
+      timeInForce: "GTC",
+      quantity: "1",
+      price: "1",
+    } as const;
     const first = await client.POST("/api/v3/order", { params: { query: { ...order, newClientOrderId: "mine-1" } } });
     expect(first.data?.clientOrderId).toBe("mine-1");
     const again = await client.POST("/api/v3/order", { params: { query: { ...order, newClientOrderId: "mine-1" } } });

@@ -45,7 +45,8 @@ export function maxWeightInWindow(calls: readonly { at: number; weight: number }
   let start = 0;
   for (const call of sorted) {
     sum += call.weight;
-    while (call.at - (sorted[start] as { at: number }).at >= windowMs) sum -= (sorted[start++] as { weight: number }).weight;
+    while (call.at - (sorted[start] as { at: number }).at >= windowMs)
+      sum -= (sorted[start++] as { weight: number }).weight;
     best = Math.max(best, sum);
   }
   return best;

@@ -5,8 +5,8 @@
 import { redisStore } from "@brokerkit/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, redisServerOrSkip } from "../../redis/test/support/redis-server.js";
-import { maxWeightInWindow, simulator } from "./support.js";
 import { burst, SCALED_WINDOWS, scaledClient } from "./scaled.js";
+import { maxWeightInWindow, simulator } from "./support.js";
 
 let redis: RedisServer | undefined;
 let reason: string | undefined;
@@ -23,7 +23,12 @@ describe.skipIf(process.env.CI === undefined && redis === undefined && reason !=
     it("two clients' bursts together never exceed the budget of any 1 s or 3 s window at the server", async () => {
       const sim = await simulator({ weightWindows: SCALED_WINDOWS });
       const stores = [0, 1].map(() =>
-        redisStore({ url: (redis as RedisServer).url, keyPrefix: "weights:", holdOnColdStart: false, shareTokens: false }),
+        redisStore({
+          url: (redis as RedisServer).url,
+          keyPrefix: "weights:",
+          holdOnColdStart: false,
+          shareTokens: false,
+        }),
       );
       try {
         const [a, b] = stores.map((store) => scaledClient(sim, { store }));

@@ -33,8 +33,12 @@ describe("binance spot: weighted per-IP limits at the server", () => {
       client.GET("/api/v3/ping"),
       client.GET("/api/v3/ticker/price", { params: { query: { symbol: "BTCUSDT" } } }),
       client.GET("/api/v3/account"),
-      client.POST("/api/v3/order/test", { params: { query: { symbol: "BTCUSDT", side: "SELL", type: "MARKET", quantity: "1" } } }),
-      client.POST("/api/v3/order", { params: { query: { symbol: "ETHUSDT", side: "BUY", type: "MARKET", quantity: "1" } } }),
+      client.POST("/api/v3/order/test", {
+        params: { query: { symbol: "BTCUSDT", side: "SELL", type: "MARKET", quantity: "1" } },
+      }),
+      client.POST("/api/v3/order", {
+        params: { query: { symbol: "ETHUSDT", side: "BUY", type: "MARKET", quantity: "1" } },
+      }),
     ]);
     expect(after.map((r) => r.response.status)).toEqual([200, 200, 200, 200, 200]);
     expect(sim.refusals.map((r) => r.status)).toEqual([418]);

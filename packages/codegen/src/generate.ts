@@ -13,9 +13,9 @@ import { changesetFileName, renderChangeset } from "./changes/changeset.js";
 import { documentsOf } from "./changes/documents.js";
 import { renderSnapshot, SNAPSHOT_FILE } from "./changes/snapshot.js";
 import { emitApiIndex, emitClient, emitConfig, emitRootIndex } from "./emit/client.js";
+import type { ClientFilledRules } from "./emit/client-filled.js";
 import { header, type SourceStamp } from "./emit/header.js";
 import { managedPackageJson, packageJsonText, scaffoldFiles } from "./emit/package.js";
-import type { ClientFilledRules } from "./emit/client-filled.js";
 import { emitTypes } from "./emit/types.js";
 import { CodegenError } from "./errors.js";
 import { loadManifest } from "./manifest/load.js";
@@ -329,7 +329,8 @@ function clientFilledRules(manifest: Manifest, config: ApiConfig): ClientFilledR
     });
   }
   for (const entry of manifest.clientFilled ?? []) {
-    if (entry.in === "body" && entry.name !== rule?.bodyField) bodyFields.push({ name: entry.name, applies: () => true });
+    if (entry.in === "body" && entry.name !== rule?.bodyField)
+      bodyFields.push({ name: entry.name, applies: () => true });
   }
   return { parameters, bodyFields };
 }

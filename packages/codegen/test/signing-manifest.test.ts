@@ -127,7 +127,7 @@ describe("signed and weighted APIs in the manifest", () => {
     expect(config).toContain('["GET","/book",{"weight":5}]');
     expect(config).toContain('["POST","/orders",{"signed":true}]');
     expect(config).toMatch(/"scope": \{\s*"param": "account"\s*\}/);
-    expect(client).toContain('{ apiKey: string; secretKey: string }');
+    expect(client).toContain("{ apiKey: string; secretKey: string }");
     expect(client).toContain('"signature": signatureScheme');
     const orders = types.slice(types.indexOf('"/orders"'));
     // timestamp (a component parameter) and signature are gone; recvWindow is optional.
@@ -156,6 +156,8 @@ describe("signed and weighted APIs in the manifest", () => {
 
   it("a template payload needs its template", async () => {
     const message = await failure({ "broker.yaml": manifest.replace("payload: query+body", "payload: template") });
-    expect(message).toMatch(/^specs\/signedbroker\/broker\.yaml:\d+:\d+: auth\.hmac: missing required field "template"/);
+    expect(message).toMatch(
+      /^specs\/signedbroker\/broker\.yaml:\d+:\d+: auth\.hmac: missing required field "template"/,
+    );
   });
 });

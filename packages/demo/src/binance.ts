@@ -46,13 +46,19 @@ try {
     params: { query: { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.01" } },
   });
   const attempts = sim.signedCalls.filter((call) => call.route === "POST /api/v3/order/test");
-  report.info(`${tested.error ? "refused" : "valid"} after ${attempts.length} attempts; signatures checked: ${attempts.map((call) => (call.ok ? "ok" : "bad")).join(", ")}`);
+  report.info(
+    `${tested.error ? "refused" : "valid"} after ${attempts.length} attempts; signatures checked: ${attempts.map((call) => (call.ok ? "ok" : "bad")).join(", ")}`,
+  );
 
   report.step("Place and cancel a limit order (the client order id travels in the query, generated once)");
   const placed = await client.POST("/api/v3/order", {
-    params: { query: { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.01", price: "50000" } },
+    params: {
+      query: { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.01", price: "50000" },
+    },
   });
-  report.info(`order ${placed.data?.orderId} ${placed.data?.status} with client order id ${placed.data?.clientOrderId}`);
+  report.info(
+    `order ${placed.data?.orderId} ${placed.data?.status} with client order id ${placed.data?.clientOrderId}`,
+  );
   const cancelled = await client.DELETE("/api/v3/order", {
     params: { query: { symbol: "BTCUSDT", orderId: placed.data?.orderId ?? 0 } },
   });

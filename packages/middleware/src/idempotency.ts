@@ -17,7 +17,9 @@ export interface IdempotencyOptions {
 
 export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions = {}): Layer {
   if (!rule.header && !rule.bodyField && !rule.query) {
-    throw new ConfigError("idempotency: the rule needs a `header`, a `bodyField` or a `query` parameter to carry the key");
+    throw new ConfigError(
+      "idempotency: the rule needs a `header`, a `bodyField` or a `query` parameter to carry the key",
+    );
   }
   const methods = new Set(rule.methods.map((method) => method.toUpperCase()));
   const paths: PathMatcher[] | undefined = rule.paths?.map((pattern) => compilePattern(pattern));
@@ -69,7 +71,8 @@ export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions =
         init.body = withField(body, bodyField, key);
         headers.delete("content-length");
       }
-      if (addQuery && query !== undefined) return next(new Request(withQuery(request.url, query, key), new Request(request, init)), context);
+      if (addQuery && query !== undefined)
+        return next(new Request(withQuery(request.url, query, key), new Request(request, init)), context);
       return next(new Request(request, init), context);
     };
 }
@@ -86,7 +89,9 @@ function withQuery(url: string, name: string, key: string): string {
   const at = url.indexOf("?");
   const base = at < 0 ? url : url.slice(0, at);
   const encoded = encodeURIComponent(name);
-  const parts = (at < 0 ? "" : url.slice(at + 1)).split("&").filter((part) => part !== "" && part !== encoded && part !== `${encoded}=`);
+  const parts = (at < 0 ? "" : url.slice(at + 1))
+    .split("&")
+    .filter((part) => part !== "" && part !== encoded && part !== `${encoded}=`);
   parts.push(`${encoded}=${encodeURIComponent(key)}`);
   return `${base}?${parts.join("&")}`;
 }

@@ -8,10 +8,10 @@
  * The buckets live in a `ThrottleStore`: in this process by default, or shared (e.g. in Redis).
  */
 import type { RateLimitHeaderNames, RateLimitRule } from "./config.js";
+import { declaredLimitState } from "./declared-limit-headers.js";
 import { ConfigError, RateLimitError } from "./errors.js";
 import { notify } from "./notify.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
-import { declaredLimitState } from "./declared-limit-headers.js";
 import {
   isExhausted,
   parseRateLimitDimensions,
@@ -231,7 +231,9 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       if (!rule.headers) return;
       const state = declaredLimitState(response.headers, rule.headers, rule.limit, wallNow);
       if (state === undefined || state.remaining > 0) return;
-      keep(pauseBuckets([buckets[i] as ThrottleBucket], (state.resetAt ?? wallNow + rule.intervalMs) - wallNow, "headers"));
+      keep(
+        pauseBuckets([buckets[i] as ThrottleBucket], (state.resetAt ?? wallNow + rule.intervalMs) - wallNow, "headers"),
+      );
     });
     const exhausted = parseRateLimitDimensions(response.headers, wallNow).filter(isExhausted);
     if (response.status === 429) {

@@ -13,7 +13,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function server(answer: (req: SimRequest, n: number) => { status?: number; headers?: Record<string, string> } = () => ({})) {
+async function server(
+  answer: (req: SimRequest, n: number) => { status?: number; headers?: Record<string, string> } = () => ({}),
+) {
   let n = 0;
   const running = await startServer((req, res) => {
     const { status = 200, headers = {} } = answer(req, n++);
@@ -79,17 +81,28 @@ describe("rate-limit vocabulary", () => {
   it("a call heavier than the whole limit is refused at once, naming the rule", async () => {
     const running = await server();
     const c = client(running.url, [{ name: "tiny", limit: 3, intervalMs: 1000, unit: "weight" }]);
-    await expect(get(c, `${running.url}/heavy`)).rejects.toThrow(/weighs 4, more than the whole limit of rule "tiny" \(3\)/);
+    await expect(get(c, `${running.url}/heavy`)).rejects.toThrow(
+      /weighs 4, more than the whole limit of rule "tiny" \(3\)/,
+    );
     expect(running.arrivals).toHaveLength(0);
   });
 
   it("a path-parameter scope gives each account its own budget", async () => {
     const running = await server();
     const c = client(running.url, [
-      { name: "per-account", limit: 4, intervalMs: 600, unit: "weight", scope: { param: "account" }, path: "/accounts/{account}/**" },
+      {
+        name: "per-account",
+        limit: 4,
+        intervalMs: 600,
+        unit: "weight",
+        scope: { param: "account" },
+        path: "/accounts/{account}/**",
+      },
     ]);
     await Promise.all(
-      ["a", "b"].flatMap((account) => Array.from({ length: 4 }, () => get(c, `${running.url}/accounts/${account}/orders`))),
+      ["a", "b"].flatMap((account) =>
+        Array.from({ length: 4 }, () => get(c, `${running.url}/accounts/${account}/orders`)),
+      ),
     );
     for (const account of ["a", "b"]) {
       const times = running.arrivals.filter((a) => a.path.includes(`/${account}/`)).map((a) => a.at);
@@ -97,12 +110,16 @@ describe("rate-limit vocabulary", () => {
       expect(maxWeight(calls, 600)).toBeLessThanOrEqual(4);
     }
     // Both accounts started at once: the first two calls of each went out together.
-    const firsts = ["a", "b"].map((account) => Math.min(...running.arrivals.filter((a) => a.path.includes(`/${account}/`)).map((a) => a.at)));
+    const firsts = ["a", "b"].map((account) =>
+      Math.min(...running.arrivals.filter((a) => a.path.includes(`/${account}/`)).map((a) => a.at)),
+    );
     expect(Math.abs((firsts[0] as number) - (firsts[1] as number))).toBeLessThan(300);
   });
 
   it("a limit reported exhausted under a declared header name pauses the bucket until its reset", async () => {
-    const running = await server((_, n) => (n === 0 ? { headers: { "X-Used-Weight": "50", "X-Weight-Reset": "700" } } : {}));
+    const running = await server((_, n) =>
+      n === 0 ? { headers: { "X-Used-Weight": "50", "X-Weight-Reset": "700" } } : {},
+    );
     const c = client(running.url, [
       {
         name: "weight",
@@ -119,7 +136,9 @@ describe("rate-limit vocabulary", () => {
   });
 
   it("a `safe` POST is retried after a 503 like a GET; another POST is not", async () => {
-    const running = await server((req) => ({ status: running.arrivals.filter((a) => a.path === req.path).length === 1 ? 503 : 200 }));
+    const running = await server((req) => ({
+      status: running.arrivals.filter((a) => a.path === req.path).length === 1 ? 503 : 200,
+    }));
     const c = client(running.url, []);
     expect((await get(c, `${running.url}/query`, { method: "POST", body: "{}" })).status).toBe(200);
     expect((await get(c, `${running.url}/orders`, { method: "POST", body: "{}" })).status).toBe(503);

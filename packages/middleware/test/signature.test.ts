@@ -66,7 +66,9 @@ describe("signature auth", () => {
       if (req.path === "/public") return { status: 200, body: { query: req.url.search } };
       const raw = req.url.search.slice(1);
       const at = raw.lastIndexOf("&signature=");
-      const expected = createHmac("sha256", SECRET).update(raw.slice(0, at) + req.body).digest("hex");
+      const expected = createHmac("sha256", SECRET)
+        .update(raw.slice(0, at) + req.body)
+        .digest("hex");
       const ok = raw.slice(at + "&signature=".length) === expected && req.headers["x-api-key-test"] === KEY;
       const skewMs = Date.now() + offset - Number(new URLSearchParams(raw).get("timestamp"));
       seen.push({ query: raw.slice(0, at), body: req.body, ok, skewMs });
@@ -147,6 +149,8 @@ describe("signature auth", () => {
         environment: "local",
         credentials: { apiKey: KEY },
       }),
-    ).toThrow(/scheme "hmac" \(signature\) needs credentials\.apiKey \+ credentials\.secretKey: missing credentials\.secretKey/);
+    ).toThrow(
+      /scheme "hmac" \(signature\) needs credentials\.apiKey \+ credentials\.secretKey: missing credentials\.secretKey/,
+    );
   });
 });

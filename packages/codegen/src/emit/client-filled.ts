@@ -57,7 +57,12 @@ export function applyClientFilled<T>(document: T, rules: ClientFilledRules): T {
       if (!operation || typeof operation !== "object") continue;
       if ("parameters" in operation) operation.parameters = rewriteList(operation.parameters);
       const fields = rules.bodyFields.filter((field) => field.applies(method.toUpperCase(), path));
-      if (fields.length) relaxBody(operation.requestBody, fields.map((field) => field.name), components.schemas ?? {});
+      if (fields.length)
+        relaxBody(
+          operation.requestBody,
+          fields.map((field) => field.name),
+          components.schemas ?? {},
+        );
     }
   }
   return copy as T;

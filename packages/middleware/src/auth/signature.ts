@@ -4,8 +4,9 @@
  * the payload, computed per attempt by the signing layer (signing.ts), after every other layer has
  * changed the request. The secret is registered for redaction and never leaves the HMAC key.
  */
-import type { SignatureSchemeConfig } from "../config.js";
+
 import { disposable } from "../compose.js";
+import type { SignatureSchemeConfig } from "../config.js";
 import { registerSecret } from "../redact.js";
 import type { FetchLike } from "../types.js";
 import { hmacSigner } from "./hmac.js";
@@ -116,7 +117,10 @@ function payloadOf(options: SignatureOptions, signed: Signed): string {
         body: signed.body,
         timestamp: signed.time,
       };
-      return (options.template ?? "").replace(/\{(method|path|query|body|timestamp)\}/g, (_, key: string) => values[key] ?? "");
+      return (options.template ?? "").replace(
+        /\{(method|path|query|body|timestamp)\}/g,
+        (_, key: string) => values[key] ?? "",
+      );
     }
   }
 }

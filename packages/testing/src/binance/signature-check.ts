@@ -28,7 +28,12 @@ export function checkSignedCall(
   }
   const at = rawQuery.lastIndexOf("signature=");
   if (at < 0 || (at > 0 && rawQuery[at - 1] !== "&") || rawQuery.indexOf("&", at) >= 0) {
-    return { ok: false, status: 400, code: -1102, msg: "Mandatory parameter 'signature' was not sent, or is not last." };
+    return {
+      ok: false,
+      status: 400,
+      code: -1102,
+      msg: "Mandatory parameter 'signature' was not sent, or is not last.",
+    };
   }
   const given = rawQuery.slice(at + "signature=".length).toLowerCase();
   const signed = (at === 0 ? "" : rawQuery.slice(0, at - 1)) + body;

@@ -10,7 +10,7 @@ import type { ServerResponse } from "node:http";
 import { type Arrival, type SimRequest, sendJson, startServer } from "../server.js";
 import { findSymbol, klines, orderBook, recentTrades, SYMBOLS } from "./market.js";
 import { checkSignedCall } from "./signature-check.js";
-import { type WeightWindow, WeightLimiter } from "./weight-limiter.js";
+import { WeightLimiter, type WeightWindow } from "./weight-limiter.js";
 
 export const BINANCE_SIMULATOR_DEFAULTS = {
   apiKey: "simulatorApiKey0000000000000000000000000000000000000000000000001",
@@ -141,7 +141,13 @@ export async function startBinanceSimulator(options: BinanceSimulatorOptions = {
     const params = new URLSearchParams(form ? `${rawQuery}&${form}` : rawQuery);
     if (SIGNED.has(route)) {
       const apiKey = req.headers["x-mbx-apikey"];
-      const check = checkSignedCall(rawQuery, req.body, typeof apiKey === "string" ? apiKey : undefined, secrets, serverNow());
+      const check = checkSignedCall(
+        rawQuery,
+        req.body,
+        typeof apiKey === "string" ? apiKey : undefined,
+        secrets,
+        serverNow(),
+      );
       signedCalls.push({
         route,
         ok: check.ok,
@@ -163,7 +169,7 @@ export async function startBinanceSimulator(options: BinanceSimulatorOptions = {
     routes(route, params, reply);
   };
 
-  const routes = (route: string, params: URLSearchParams, reply: (status: number, body: unknown) => void): void => {
+  const routes = (route: string, params: URLSearchParams, reply: (status: number, body: unknown) => void) => {
     const now = serverNow();
     const symbolParam = params.get("symbol");
     const symbol = findSymbol(symbolParam);
@@ -207,12 +213,21 @@ export async function startBinanceSimulator(options: BinanceSimulatorOptions = {
         return reply(200, recentTrades(symbol!, Math.min(Number(params.get("limit") ?? 500), 1000), now));
       case "GET /api/v3/klines": {
         if (!needSymbol()) return;
-        const bars = klines(symbol!, params.get("interval") ?? "", Math.min(Number(params.get("limit") ?? 500), 1000), now);
+        const bars = klines(
+          symbol!,
+          params.get("interval") ?? "",
+          Math.min(Number(params.get("limit") ?? 500), 1000),
+          now,
+        );
         if (!bars) return reply(400, { code: -1120, msg: "Invalid interval." });
         return reply(200, bars);
       }
       case "GET /api/v3/ticker/price":
-        if (symbolParam === null) return reply(200, SYMBOLS.map((s) => ({ symbol: s.symbol, price: s.price.toFixed(8) })));
+        if (symbolParam === null)
+          return reply(
+            200,
+            SYMBOLS.map((s) => ({ symbol: s.symbol, price: s.price.toFixed(8) })),
+          );
         if (!needSymbol()) return;
         return reply(200, { symbol: symbol!.symbol, price: symbol!.price.toFixed(8) });
       case "GET /api/v3/account":
@@ -227,17 +242,25 @@ export async function startBinanceSimulator(options: BinanceSimulatorOptions = {
           balances: [
             { asset: "BTC", free: "1.00000000", locked: "0.00000000" },
             { asset: "USDT", free: "100000.00000000", locked: "0.00000000" },
-            ...(params.get("omitZeroBalances") === "true" ? [] : [{ asset: "ETH", free: "0.00000000", locked: "0.00000000" }]),
+            ...(params.get("omitZeroBalances") === "true"
+              ? []
+              : [{ asset: "ETH", free: "0.00000000", locked: "0.00000000" }]),
           ],
           permissions: ["SPOT"],
           uid: 354937868,
         });
       case "GET /api/v3/myTrades":
         if (!needSymbol()) return;
-        return reply(200, fills.filter((fill) => fill.symbol === symbol!.symbol));
+        return reply(
+          200,
+          fills.filter((fill) => fill.symbol === symbol!.symbol),
+        );
       case "GET /api/v3/openOrders":
         if (!needSymbol()) return;
-        return reply(200, orders.filter((o) => o.symbol === symbol!.symbol && o.status === "NEW"));
+        return reply(
+          200,
+          orders.filter((o) => o.symbol === symbol!.symbol && o.status === "NEW"),
+        );
       case "GET /api/v3/order":
       case "DELETE /api/v3/order": {
         if (!needSymbol()) return;
@@ -252,7 +275,11 @@ export async function startBinanceSimulator(options: BinanceSimulatorOptions = {
         order.status = "CANCELED";
         order.isWorking = false;
         order.updateTime = now;
-        return reply(200, { ...order, origClientOrderId: order.clientOrderId, clientOrderId: params.get("newClientOrderId") ?? order.clientOrderId });
+        return reply(200, {
+          ...order,
+          origClientOrderId: order.clientOrderId,
+          clientOrderId: params.get("newClientOrderId") ?? order.clientOrderId,
+        });
       }
       case "POST /api/v3/order":
       case "POST /api/v3/order/test": {
@@ -260,11 +287,15 @@ export async function startBinanceSimulator(options: BinanceSimulatorOptions = {
         const side = params.get("side");
         const type = params.get("type");
         const quantity = params.get("quantity");
-        if (side !== "BUY" && side !== "SELL") return reply(400, { code: -1102, msg: "Mandatory parameter 'side' was not sent." });
+        if (side !== "BUY" && side !== "SELL")
+          return reply(400, { code: -1102, msg: "Mandatory parameter 'side' was not sent." });
         if (type !== "LIMIT" && type !== "MARKET") return reply(400, { code: -1116, msg: "Invalid orderType." });
         if (!quantity) return reply(400, { code: -1102, msg: "Mandatory parameter 'quantity' was not sent." });
         if (type === "LIMIT" && (!params.get("price") || !params.get("timeInForce"))) {
-          return reply(400, { code: -1102, msg: "Mandatory parameters 'price' and 'timeInForce' are needed by LIMIT orders." });
+          return reply(400, {
+            code: -1102,
+            msg: "Mandatory parameters 'price' and 'timeInForce' are needed by LIMIT orders.",
+          });
         }
         if (route === "POST /api/v3/order/test") return reply(200, {});
         const clientOrderId = params.get("newClientOrderId") ?? `sim${nextOrderId}`;

@@ -44,7 +44,8 @@ export class WeightLimiter {
     let waitMs = 0;
     for (const window of this.windows) {
       const used = this.used(now, window);
-      if (used + weight > window.limit) waitMs = Math.max(waitMs, this.freedAfter(now, window, used + weight - window.limit));
+      if (used + weight > window.limit)
+        waitMs = Math.max(waitMs, this.freedAfter(now, window, used + weight - window.limit));
     }
     if (waitMs > 0) {
       this.warnedUntil = now + waitMs;
