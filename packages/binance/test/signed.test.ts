@@ -5,6 +5,7 @@
  */
 import { NetworkError } from "@brokerkit/middleware";
 import { describe, expect, it } from "vitest";
+import type { SpotClient, SpotOperations } from "../src/index.js";
 import { clientFor, simulator } from "./support.js";
 
 describe("binance spot: signed calls", () => {
@@ -55,13 +56,24 @@ describe("binance spot: signed calls", () => {
     expect(depth?.query.has("timestamp")).toBe(false);
   });
 
-  it("the generated types refuse placeholder timestamp and signature arguments", () => {
-    type Query = NonNullable<Parameters<ReturnType<typeof clientFor>["client"]["GET"]>[1]>;
-    const query: Query = {
+  it("the generated types have no timestamp or signature parameter (checked by typecheck)", () => {
+    // Absent from every signed operation's query; recvWindow and newClientOrderId stay optional.
+    type Query<Op extends keyof SpotOperations> = NonNullable<SpotOperations[Op]["parameters"]["query"]>;
+    type Absent<Op extends keyof SpotOperations> = [Extract<keyof Query<Op>, "timestamp" | "signature">] extends [never]
+      ? true
+      : false;
+    const absent: [Absent<"createOrder">, Absent<"testOrder">, Absent<"getAccount">, Absent<"cancelOrder">] = [
+      true,
+      true,
+      true,
+      true,
+    ];
+    const optional: undefined extends Query<"createOrder">["recvWindow" | "newClientOrderId"] ? true : false = true;
+    const neverCalled = (client: SpotClient) => {
       // @ts-expect-error: the client fills the timestamp in
-      params: { query: { timestamp: 0 } },
+      void client.GET("/api/v3/account", { params: { query: { timestamp: 0 } } });
     };
-    expect(query).toBeDefined();
+    expect([...absent, optional, typeof neverCalled]).toEqual([true, true, true, true, true, "function"]);
   });
 
   it("a retried call is signed again with a fresh timestamp, and both signatures check out", async () => {
