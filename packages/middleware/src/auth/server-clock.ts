@@ -1,8 +1,10 @@
 /**
  * The broker's clock as seen from here: signed requests carry a timestamp the server compares with its
  * own clock within a receive window, so a client whose clock drifts is refused. The offset is read from
- * the server's time endpoint (half the round trip counted as transit), shared by concurrent callers,
- * and read again after `resyncMs`.
+ * the server's time endpoint, shared by concurrent callers, and read again after `resyncMs`. The answer is
+ * taken as the server's time when it arrived here, not at the middle of the round trip: the request may
+ * have waited in the throttle before it left, and servers refuse a timestamp ahead of their clock (Binance:
+ * by more than 1 s) while a receive window absorbs one that lags by a transit.
  */
 import { NetworkError } from "../errors.js";
 import { redactUrl } from "../redact.js";
@@ -54,7 +56,6 @@ export class ServerClock {
   private async sync(): Promise<void> {
     const fetchImpl = this.options.fetch ?? globalThis.fetch;
     const url = this.options.url;
-    const sentAt = this.now();
     let serverTime: unknown;
     try {
       const response = await fetchImpl(new Request(url, { headers: { accept: "application/json" } }));
@@ -74,7 +75,7 @@ export class ServerClock {
       );
     }
     const receivedAt = this.now();
-    this.offsetMs = serverTime - (sentAt + receivedAt) / 2;
+    this.offsetMs = serverTime - receivedAt;
     this.syncedAt = receivedAt;
   }
 }

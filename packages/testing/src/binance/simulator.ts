@@ -146,7 +146,8 @@ export async function startBinanceSimulator(options: BinanceSimulatorOptions = {
         req.body,
         typeof apiKey === "string" ? apiKey : undefined,
         secrets,
-        serverNow(),
+        // The exchange stamps a request when it arrives; this process may take a while to get to it.
+        serverNow() - (performance.now() - req.at),
       );
       signedCalls.push({
         route,
