@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm demo [alor|alpaca|saxo]`: runs the readable demo session of one broker, or of all, each
+// `pnpm demo [alor|alpaca|binance|saxo]`: runs the readable demo session of one broker, or of all, each
 // against its local simulator (started and stopped by the demo itself).
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";

@@ -6,21 +6,25 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import type { ApiConfig } from "@brokerkit/middleware";
+import { type ApiConfig, compilePattern, type HttpMethod } from "@brokerkit/middleware";
 import { type ApiSpecInput, assessChanges, type BrokerChanges } from "./changes/assess.js";
 import { BreakingChangesError } from "./changes/breaking.js";
 import { changesetFileName, renderChangeset } from "./changes/changeset.js";
 import { documentsOf } from "./changes/documents.js";
 import { renderSnapshot, SNAPSHOT_FILE } from "./changes/snapshot.js";
 import { emitApiIndex, emitClient, emitConfig, emitRootIndex } from "./emit/client.js";
+import type { ClientFilledRules } from "./emit/client-filled.js";
 import { header, type SourceStamp } from "./emit/header.js";
 import { managedPackageJson, packageJsonText, scaffoldFiles } from "./emit/package.js";
 import { emitTypes } from "./emit/types.js";
 import { CodegenError } from "./errors.js";
 import { loadManifest } from "./manifest/load.js";
 import { normalizeApi } from "./manifest/normalize.js";
+import { withOperationFacts } from "./manifest/operation-facts.js";
+import type { Manifest } from "./manifest/types.js";
 import { loadSpec } from "./spec/load.js";
 import { extractOperations } from "./spec/operations.js";
+import { operationParameters } from "./spec/parameters.js";
 import { planStreams } from "./stream/plan.js";
 
 export interface GenerateOptions {
@@ -142,15 +146,27 @@ async function planBroker(broker: string, root: string, specDir: string, package
       const specStamp: SourceStamp = { path: display(specFile), sha256: spec.sha256 };
       const extracted = extractOperations(spec, api.operationServers);
       skipped.push(...extracted.skipped.map((s) => `${apiName}: ${s}`));
+      const normalized = normalizeApi(manifest, apiName);
       const config: ApiConfig = {
-        ...normalizeApi(manifest, apiName),
-        operations: extracted.entries,
+        ...normalized,
+        operations: withOperationFacts(
+          manifest,
+          apiName,
+          normalized,
+          extracted.entries,
+          operationParameters(spec),
+          manifestSource,
+        ),
         ...(extracted.commaSeparatedQuery.length ? { commaSeparatedQuery: extracted.commaSeparatedQuery } : {}),
       };
       const both = [specStamp, manifestStamp];
       const dir = `src/generated/${apiName}`;
       const clientSuppliedHeaders = config.idempotency?.header ? [config.idempotency.header] : [];
-      files.set(`${dir}/types.ts`, header([specStamp]) + (await emitTypes(spec, { clientSuppliedHeaders })));
+      const clientFilled = clientFilledRules(manifest, config);
+      files.set(
+        `${dir}/types.ts`,
+        header([specStamp]) + (await emitTypes(spec, { clientSuppliedHeaders, clientFilled })),
+      );
       files.set(`${dir}/config.ts`, header(both) + emitConfig(config));
       files.set(
         `${dir}/client.ts`,
@@ -294,4 +310,27 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+/** What the generated types leave to the client: the manifest's `clientFilled` parameters, the idempotency body field. */
+function clientFilledRules(manifest: Manifest, config: ApiConfig): ClientFilledRules {
+  const parameters = (manifest.clientFilled ?? [])
+    .filter((entry): entry is typeof entry & { in: "query" | "header" } => entry.in !== "body")
+    .map((entry) => ({ name: entry.name, in: entry.in, types: entry.types ?? "omit" }));
+  const bodyFields: ClientFilledRules["bodyFields"][number][] = [];
+  const rule = config.idempotency;
+  if (rule?.bodyField) {
+    const methods = new Set(rule.methods);
+    const patterns = rule.paths?.map((pattern) => compilePattern(pattern));
+    bodyFields.push({
+      name: rule.bodyField,
+      applies: (method, path) =>
+        methods.has(method as HttpMethod) && (!patterns || patterns.some((match) => match(path) !== null)),
+    });
+  }
+  for (const entry of manifest.clientFilled ?? []) {
+    if (entry.in === "body" && entry.name !== rule?.bodyField)
+      bodyFields.push({ name: entry.name, applies: () => true });
+  }
+  return { parameters, bodyFields };
 }

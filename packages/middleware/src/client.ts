@@ -2,7 +2,14 @@
  * The batteries-included client: every optional layer and every credential kind available, for
  * hand-written configs. Generated clients call `composeBrokerClient` with only what they use.
  */
-import { basicScheme, bearerScheme, oauth2Scheme, refreshExchangeScheme, staticHeadersScheme } from "./auth/schemes.js";
+import {
+  basicScheme,
+  bearerScheme,
+  oauth2Scheme,
+  refreshExchangeScheme,
+  signatureScheme,
+  staticHeadersScheme,
+} from "./auth/schemes.js";
 import { createCache } from "./cache.js";
 import {
   type BrokerClient,
@@ -22,6 +29,7 @@ export const allFeatures: ClientFeatures = {
     "static-headers": staticHeadersScheme,
     basic: basicScheme,
     bearer: bearerScheme,
+    signature: signatureScheme,
   },
   cache: createCache,
   idempotency,

@@ -23,6 +23,7 @@ import { redirects } from "./redirects.js";
 import { type RetryOptions, retry } from "./retry.js";
 import type { routes } from "./routes.js";
 import { operationServers, resolveServers } from "./servers.js";
+import { signing, signingPreparation } from "./signing.js";
 import type { StickyLayer, sticky } from "./sticky.js";
 import type { BrokerStore } from "./store.js";
 import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
@@ -121,11 +122,14 @@ export function composeBrokerClient<Paths extends {}>(
   const baseUrl = servers[config.server] as string;
   const { observer } = options;
   const timeoutMs = options.timeoutMs === false ? undefined : (options.timeoutMs ?? config.timeoutMs);
+  // Bound below, once the stack exists: a signing provider reads the server's clock through it.
+  let ownStack: FetchLike | undefined;
   const provider = selectProvider(
     config,
     options.credentials,
     {
       servers,
+      stackFetch: (input, init) => (ownStack as FetchLike)(input, init),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...((options.tokenStore ?? options.store?.tokens)
@@ -173,6 +177,7 @@ export function composeBrokerClient<Paths extends {}>(
         config,
       )({ rules: config.routes, baseUrl, table, ...(observer ? { observer } : {}) }),
     operationServers(baseUrl, servers),
+    provider.prepare && signingPreparation(provider),
     options.retry !== false &&
       retry({ ...retryDefaults(config), ...(options.retry ?? {}), ...(observer ? { observer } : {}) }),
     throttle?.layer,
@@ -183,6 +188,8 @@ export function composeBrokerClient<Paths extends {}>(
       ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
       ...(options.streamIdleTimeoutMs === undefined ? {} : { streamIdleTimeoutMs: options.streamIdleTimeoutMs }),
     }),
+    // Last before the transport: every attempt is signed as sent, with a fresh timestamp.
+    provider.sign && signing(provider),
     redirects({ credentialHeaders: provider.headerNames }),
   ];
   const handler = compose(
@@ -192,6 +199,7 @@ export function composeBrokerClient<Paths extends {}>(
   // Throttle buckets are per credential, and the throttle runs before auth: seed the identity.
   const stackFetch = toFetch(handler, () => ({ identity: provider.identity }));
   const ownFetch = toFetch(handler, () => ({ identity: provider.identity, sameOriginRedirects: true }));
+  ownStack = ownFetch;
 
   const querySerializer = querySerializerFor(config.commaSeparatedQuery ?? []);
   const client = createClient<Paths>({

@@ -41,7 +41,35 @@ export type AuthSchemeConfig =
       headers: Record<string, string>;
     }
   | { name: string; kind: "basic" }
-  | { name: string; kind: "bearer" };
+  | { name: string; kind: "bearer" }
+  | SignatureSchemeConfig;
+
+/**
+ * Request signing (exchange-style APIs): the key travels in `keyHeader`; each attempt of an operation flagged
+ * `signed` gets a fresh timestamp and an HMAC of its payload with the secret. Credentials `apiKey` + `secretKey`.
+ */
+export interface SignatureSchemeConfig {
+  name: string;
+  kind: "signature";
+  algorithm: "HMAC-SHA256" | "HMAC-SHA512";
+  /**
+   * What is signed: the query string, the body, both concatenated (query first), or `template`, where
+   * `{method}`, `{path}`, `{query}`, `{body}` and `{timestamp}` are replaced.
+   */
+  payload: "query" | "body" | "query+body" | "template";
+  template?: string;
+  encoding: "hex" | "base64";
+  /** Where the signature goes: a query parameter (appended last) or a header. */
+  signature: { in: "query" | "header"; name: string };
+  /** Header carrying the API key. */
+  keyHeader: string;
+  /** Where the signing time (epoch ms, server clock) goes. */
+  timestamp: { in: "query" | "header"; name: string };
+  /** Receive window sent next to the timestamp, unless the caller gave one. */
+  receiveWindow?: { name: string; valueMs: number };
+  /** The server's clock: `url` template answering JSON with epoch ms in `field`; re-read every `resyncMs`. */
+  serverTime?: { url: string; field: string; resyncMs: number };
+}
 
 export type AuthKind = AuthSchemeConfig["kind"];
 
@@ -52,6 +80,25 @@ export interface RateLimitRule {
   /** Path pattern relative to the API base; `{name}` captures become part of the bucket key. */
   path?: string;
   methods?: HttpMethod[];
+  /** `calls` (default): each call costs 1. `weight`: each call costs its operation's `weight` (default 1). */
+  unit?: "calls" | "weight";
+  /**
+   * Whose budget it is: the credential's (default), the client's IP address (every credential of this
+   * process, or of every process sharing a store), or one per value of a path parameter (e.g. per account).
+   */
+  scope?: "credential" | "ip" | { param: string };
+  /** Response headers reporting this limit, in the rule's unit, e.g. `{ used: "X-MBX-USED-WEIGHT-1M" }`. */
+  headers?: RateLimitHeaderNames;
+  /** Statuses by which the server bans the whole scope (e.g. 418): every bucket of it pauses until Retry-After. */
+  banStatuses?: number[];
+}
+
+export interface RateLimitHeaderNames {
+  used?: string;
+  remaining?: string;
+  reset?: string;
+  /** How `reset` counts: seconds or ms from now, or epoch seconds or ms. Default `s`. */
+  resetUnit?: "s" | "ms" | "epoch-s" | "epoch-ms";
 }
 
 export interface StickyRule {
@@ -79,6 +126,8 @@ export interface IdempotencyRule {
   header?: string;
   /** JSON body field carrying the key (Alpaca `client_order_id`). */
   bodyField?: string;
+  /** Query parameter carrying the key (Binance `newClientOrderId`). */
+  query?: string;
   methods: HttpMethod[];
   /** Patterns of the operations that take a key; all matching methods when absent. */
   paths?: string[];
@@ -114,6 +163,12 @@ export interface OperationFlags {
   serverUrl?: string;
   /** Response media type when it is not JSON (e.g. `text/event-stream`). */
   stream?: true;
+  /** Cost of one call in `unit: weight` rate limits (default 1). */
+  weight?: number;
+  /** Safe to repeat whatever its method (a POST that only reads): retried like a GET. */
+  safe?: true;
+  /** Signed by the `signature` auth scheme. */
+  signed?: true;
 }
 
 export interface ApiConfig {

@@ -1,7 +1,7 @@
 /** Events the layers emit to an optional observer. None of them ever carries a secret. */
 export type MiddlewareEvent =
   | { type: "throttle.wait"; bucket: string; waitMs: number; method: string; url: string }
-  | { type: "throttle.pause"; bucket: string; untilMs: number; reason: "429" | "headers" }
+  | { type: "throttle.pause"; bucket: string; untilMs: number; reason: "429" | "headers" | "ban" }
   | { type: "retry"; attempt: number; delayMs: number; reason: string; method: string; url: string }
   | { type: "token.refresh"; provider: string; reason: "initial" | "expired" | "401" }
   | { type: "token.refreshed"; provider: string; expiresAt?: number }

@@ -1,7 +1,8 @@
 /**
  * Gives each state-changing call one idempotency key, generated once per logical call, so that the
  * retry layer beneath may replay it and the broker can deduplicate: in a header (ALOR `X-REQID`,
- * Saxo `x-request-id`) or in a JSON body field (Alpaca `client_order_id`). A key the caller supplied
+ * Saxo `x-request-id`), a JSON body field (Alpaca `client_order_id`) or a query parameter (Binance
+ * `newClientOrderId`). A key the caller supplied
  * is kept. The key is recorded in `context.idempotencyKey`.
  */
 import type { IdempotencyRule } from "./config.js";
@@ -15,14 +16,17 @@ export interface IdempotencyOptions {
 }
 
 export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions = {}): Layer {
-  if (!rule.header && !rule.bodyField) {
-    throw new ConfigError("idempotency: the rule needs a `header` or a `bodyField` to carry the key");
+  if (!rule.header && !rule.bodyField && !rule.query) {
+    throw new ConfigError(
+      "idempotency: the rule needs a `header`, a `bodyField` or a `query` parameter to carry the key",
+    );
   }
   const methods = new Set(rule.methods.map((method) => method.toUpperCase()));
   const paths: PathMatcher[] | undefined = rule.paths?.map((pattern) => compilePattern(pattern));
   const generate = options.generate ?? (() => globalThis.crypto.randomUUID());
   const header = rule.header;
   const bodyField = rule.bodyField;
+  const query = rule.query;
 
   function applies(request: Request, method: string, context: CallContext): boolean {
     if (!methods.has(method)) return false;
@@ -36,11 +40,15 @@ export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions =
       const method = request.method.toUpperCase();
       if (!applies(request, method, context)) return next(request, context);
 
-      let key = context.idempotencyKey ?? (header ? (request.headers.get(header) ?? undefined) : undefined);
+      const inQuery = query === undefined ? undefined : queryValue(request.url, query);
+      let key =
+        context.idempotencyKey ??
+        (header ? (request.headers.get(header) ?? undefined) : undefined) ??
+        (inQuery === "" ? undefined : inQuery);
       const body = bodyField ? await jsonObjectBody(request) : undefined;
-      // No header rule and a body that is not a JSON object: the key cannot travel with this request,
-      // so none is recorded and the retry layer treats the call as having no key.
-      if (header === undefined && body === undefined) return next(request, context);
+      // No header or query rule and a body that is not a JSON object: the key cannot travel with this
+      // request, so none is recorded and the retry layer treats the call as having no key.
+      if (header === undefined && query === undefined && body === undefined) return next(request, context);
       const supplied = body && bodyField ? body.object[bodyField] : undefined;
       if (typeof supplied === "string" && supplied !== "") key ??= supplied;
       else if (typeof supplied === "number") key ??= String(supplied);
@@ -53,7 +61,8 @@ export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions =
         body !== undefined &&
         bodyField !== undefined &&
         (supplied === undefined || supplied === null || supplied === "");
-      if (!addHeader && !addField) return next(request, context);
+      const addQuery = query !== undefined && (inQuery === undefined || inQuery === "");
+      if (!addHeader && !addField && !addQuery) return next(request, context);
       // A new Request, so a Request object the caller reuses never carries this call's key into the next.
       const headers = new Headers(request.headers);
       if (addHeader) headers.set(header, key);
@@ -62,8 +71,29 @@ export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions =
         init.body = withField(body, bodyField, key);
         headers.delete("content-length");
       }
+      if (addQuery && query !== undefined)
+        return next(new Request(withQuery(request.url, query, key), new Request(request, init)), context);
       return next(new Request(request, init), context);
     };
+}
+
+/** The raw value of query parameter `name` in `url` (decoded), or undefined when absent. */
+function queryValue(url: string, name: string): string | undefined {
+  const at = url.indexOf("?");
+  if (at < 0) return undefined;
+  return new URLSearchParams(url.slice(at + 1).split("#")[0]).get(name) ?? undefined;
+}
+
+/** `url` with `name=key` appended (an empty `name=` dropped), the rest of the query left as written. */
+function withQuery(url: string, name: string, key: string): string {
+  const at = url.indexOf("?");
+  const base = at < 0 ? url : url.slice(0, at);
+  const encoded = encodeURIComponent(name);
+  const parts = (at < 0 ? "" : url.slice(at + 1))
+    .split("&")
+    .filter((part) => part !== "" && part !== encoded && part !== `${encoded}=`);
+  parts.push(`${encoded}=${encodeURIComponent(key)}`);
+  return `${base}?${parts.join("&")}`;
 }
 
 interface JsonObjectBody {

@@ -6,6 +6,7 @@ export {
   oauth2Scheme,
   refreshExchangeScheme,
   type SchemeBuilder,
+  signatureScheme,
   staticHeadersScheme,
 } from "./auth/schemes.js";
 export type { HeldRefreshLock, RefreshLock } from "./auth/token-cache.js";
@@ -52,6 +53,7 @@ export { RedirectError, type RedirectOptions, redirects } from "./redirects.js";
 export { type RetryOptions, retry } from "./retry.js";
 export { type RoutesOptions, routes } from "./routes.js";
 export { expandUrl, operationServers, resolveServers } from "./servers.js";
+export { signing, signingPreparation } from "./signing.js";
 export { sleep } from "./sleep.js";
 export { type StickyLayer, type StickyOptions, sticky } from "./sticky.js";
 export type { BrokerStore } from "./store.js";

@@ -14,6 +14,7 @@ const SECRET_HEADERS = new Set([
   "apca-api-key-id",
   "apca-api-secret-key",
   "x-api-key",
+  "x-mbx-apikey",
   "api-key",
 ]);
 /**
@@ -33,7 +34,7 @@ const COOKIE_ECHO = new RegExp(String.raw`(?<![\w-])(${COOKIE_HEADERS.join("|")}
 /** `Bearer`/`Basic` and a credential: 8+ token characters, not a plain word (`Bearer error=…`, `Basic auth`). */
 const SCHEME_CREDENTIAL = /\b(Bearer|Basic)(\s+)(?=[\w.~+/-]*[\d_.~+/-]|[A-Za-z]{16})[\w.~+/-]{8,}=*/gi;
 const SECRET_QUERY =
-  /^(token|refresh_?token|access_?token|id_?token|client_?secret|password|code|code_verifier|authorization|apikey|api_key)$/i;
+  /^(token|refresh_?token|access_?token|id_?token|client_?secret|password|code|code_verifier|authorization|apikey|api_key|signature)$/i;
 
 /** Bounded: rotating tokens would otherwise grow this forever. */
 const MAX_SECRETS = 512;

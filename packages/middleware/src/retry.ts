@@ -1,6 +1,7 @@
 /**
  * Retries with exponential backoff and jitter, honouring Retry-After. Only calls that are safe to
- * repeat are replayed: GET/HEAD/OPTIONS, or any method carrying an idempotency key. A state-changing
+ * repeat are replayed: GET/HEAD/OPTIONS, operations the manifest marks `safe`, or any method carrying an
+ * idempotency key. A state-changing
  * call without a key that may have reached the server is never sent twice: it rejects with
  * AmbiguousOutcomeError instead.
  */
@@ -51,7 +52,9 @@ export function retry(options: RetryOptions = {}): Layer {
       const key = context.idempotencyKey;
       // A key the broker rejects on reuse makes a replay fail even when the first attempt took effect.
       const keyRejectsReuse = key !== undefined && context.idempotencyKeyReuse === "rejected";
-      const repeatable = SAFE_METHODS.has(method) || (key !== undefined && !keyRejectsReuse);
+      // An operation the manifest marks `safe` (a POST that only reads) repeats like a GET.
+      const safe = SAFE_METHODS.has(method) || context.operation?.flags?.safe === true;
+      const repeatable = safe || (key !== undefined && !keyRejectsReuse);
       const caller = request.signal;
       // A bodiless Request can be sent again as is; one with a body is cloned per attempt (bodies read once).
       const reusable = request.body === null;
@@ -86,7 +89,8 @@ export function retry(options: RetryOptions = {}): Layer {
             }
             throw error;
           }
-          if (failure.kind === "timeout" || failure.failure.delivery === "maybe-sent") mayHaveArrived = true;
+          // A safe operation that arrived changed nothing: its outcome is never ambiguous.
+          if (!safe && (failure.kind === "timeout" || failure.failure.delivery === "maybe-sent")) mayHaveArrived = true;
           const replayable =
             failure.kind === "network" && failure.failure.delivery === "not-sent"
               ? failure.failure.retryable

@@ -10,18 +10,23 @@
  * soon as fewer than `limit` calls started in the preceding interval) shifted by the response time,
  * and it holds at the server even when the first calls of a burst spend 100 ms opening connections.
  *
- * Occupancies live in a min-heap keyed by their end, at most `limit` of them, so memory is bounded
- * and every operation is O(log limit).
+ * Occupancies live in a min-heap keyed by their end, at most `limit` of them (each weighs at least 1),
+ * so memory is bounded and every operation is O(log limit). `limit` counts weight: a call of weight w
+ * takes w of it (all calls weigh 1 in a bucket that counts calls).
  */
 export interface Slot {
   /** Clock time at which this call stops counting. Only ever lowered (when the call settles). */
   end: number;
+  /** What the call counts for: 1, or its operation's weight in a weighted bucket. */
+  weight: number;
   /** Position in the heap; -1 once the slot has left the window. */
   index: number;
 }
 
 export class SlidingWindow {
   private readonly heap: Slot[] = [];
+  /** Sum of the weights of the slots in the heap. */
+  private used = 0;
 
   constructor(
     readonly limit: number,
@@ -31,15 +36,16 @@ export class SlidingWindow {
     readonly maxTransitMs: number,
   ) {}
 
-  /** True when one more call may start at `now` while `reserved` calls ahead of it keep their place. */
-  hasRoom(now: number, reserved: number): boolean {
+  /** True when one more call of `weight` may start at `now` while `reserved` weight ahead of it keeps its place. */
+  hasRoom(now: number, reserved: number, weight = 1): boolean {
     this.prune(now);
-    return this.heap.length + reserved < this.limit;
+    return this.used + reserved + weight <= this.limit;
   }
 
   /** Records a call starting at `now`; settle the returned slot when the call answers or fails. */
-  take(now: number): Slot {
-    const slot: Slot = { end: now + this.maxTransitMs + this.windowMs, index: this.heap.length };
+  take(now: number, weight = 1): Slot {
+    const slot: Slot = { end: now + this.maxTransitMs + this.windowMs, weight, index: this.heap.length };
+    this.used += weight;
     this.heap.push(slot);
     this.siftUp(slot.index);
     return slot;
@@ -66,10 +72,10 @@ export class SlidingWindow {
     return this.heap.length === 0;
   }
 
-  /** Calls occupying the window at `now`. */
+  /** Weight occupying the window at `now` (calls, in a bucket that counts calls). */
   count(now: number): number {
     this.prune(now);
-    return this.heap.length;
+    return this.used;
   }
 
   private prune(now: number): void {
@@ -77,6 +83,7 @@ export class SlidingWindow {
     while (heap.length > 0 && (heap[0] as Slot).end <= now) {
       const gone = heap[0] as Slot;
       gone.index = -1;
+      this.used -= gone.weight;
       const last = heap.pop() as Slot;
       if (last !== gone) {
         heap[0] = last;

@@ -29,7 +29,7 @@ export interface Bucket {
   readonly window: SlidingWindow;
   /** Clock time until which the server asked us to stop (429 or exhausted headers). */
   pausedUntil: number;
-  /** Waiters holding a place in this bucket. */
+  /** Weight of the waiters holding a place in this bucket (their number, when each weighs 1). */
   waiting: number;
   /** Per-pass bookkeeping, valid while `passId` equals the scheduler's current pass. */
   passId: number;
@@ -42,6 +42,8 @@ export type SchedulerAdmission = Admission<Slot[]>;
 
 interface Waiter {
   readonly buckets: readonly Bucket[];
+  /** What the call costs in each bucket, in the order of `buckets`. */
+  readonly costs: readonly number[];
   readonly blockedBy: Bucket;
   readonly enqueuedAt: number;
   readonly signal: AbortSignal;
@@ -100,10 +102,13 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
    * Fast path: admits the call now, without a timer or promise, when every bucket has room for one
    * more call beyond the places already held by waiters. Returns its slots, or undefined.
    */
-  tryAdmit(buckets: readonly Bucket[]): Slot[] | undefined {
+  tryAdmit(buckets: readonly Bucket[], costs?: readonly number[]): Slot[] | undefined {
     const now = this.now();
-    for (const bucket of buckets) if (this.blocks(bucket, now, bucket.waiting)) return undefined;
-    const slots = buckets.map((bucket) => bucket.window.take(now));
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i] as Bucket;
+      if (this.blocks(bucket, now, bucket.waiting, costs?.[i] ?? 1)) return undefined;
+    }
+    const slots = buckets.map((bucket, i) => bucket.window.take(now, costs?.[i] ?? 1));
     if (++this.admissionsSinceSweep >= this.sweepAfter) this.sweep(now);
     return slots;
   }
@@ -120,12 +125,14 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
   }
 
   /** Queues a call that could not be admitted; resolves when it is, rejects with the signal's reason on abort. */
-  enqueue(buckets: readonly Bucket[], signal: AbortSignal): Promise<SchedulerAdmission> {
+  enqueue(buckets: readonly Bucket[], signal: AbortSignal, costs?: readonly number[]): Promise<SchedulerAdmission> {
     return new Promise<SchedulerAdmission>((resolve, reject) => {
       const now = this.now();
+      const weights = costs ?? buckets.map(() => 1);
       const waiter: Waiter = {
         buckets,
-        blockedBy: this.firstBlocking(buckets, now),
+        costs: weights,
+        blockedBy: this.firstBlocking(buckets, now, weights),
         enqueuedAt: now,
         signal,
         resolve,
@@ -139,13 +146,14 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
       else this.head = waiter;
       this.tail = waiter;
       this.waiters++;
-      for (const bucket of buckets) {
-        if (bucket.waiting++ === 0) this.active.add(bucket);
+      buckets.forEach((bucket, i) => {
+        if (bucket.waiting === 0) this.active.add(bucket);
+        bucket.waiting += weights[i] as number;
         this.arm(this.nextChange(bucket, now), now);
-      }
+      });
       signal.addEventListener("abort", waiter.onAbort, { once: true });
       // Blocked only by places other waiters hold? Those may be blocked elsewhere: let a pass decide now.
-      if (buckets.every((bucket) => !this.blocks(bucket, now, 0))) this.queuePass();
+      if (buckets.every((bucket, i) => !this.blocks(bucket, now, 0, weights[i] as number))) this.queuePass();
     });
   }
 
@@ -178,8 +186,11 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
     return { buckets: this.buckets.size, waiting: this.waiters };
   }
 
-  private firstBlocking(buckets: readonly Bucket[], now: number): Bucket {
-    for (const bucket of buckets) if (this.blocks(bucket, now, bucket.waiting)) return bucket;
+  private firstBlocking(buckets: readonly Bucket[], now: number, costs: readonly number[]): Bucket {
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i] as Bucket;
+      if (this.blocks(bucket, now, bucket.waiting, costs[i] as number)) return bucket;
+    }
     return buckets[0] as Bucket;
   }
 
@@ -212,12 +223,13 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
     for (let waiter = this.head; waiter && fullBuckets < this.active.size; ) {
       const following = waiter.next;
       let fits = true;
-      for (const bucket of waiter.buckets) {
+      for (let i = 0; i < waiter.buckets.length; i++) {
+        const bucket = waiter.buckets[i] as Bucket;
         if (bucket.passId !== pass) {
           bucket.passId = pass;
           bucket.passClaims = 0;
         }
-        if (this.blocks(bucket, now, bucket.passClaims)) {
+        if (this.blocks(bucket, now, bucket.passClaims, waiter.costs[i] as number)) {
           fits = false;
           if (bucket.fullInPass !== pass) {
             bucket.fullInPass = pass;
@@ -228,8 +240,10 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
       if (fits) {
         this.admit(waiter, now);
       } else {
-        for (const bucket of waiter.buckets) {
-          if (oldest || bucket.fullInPass === pass) bucket.passClaims++;
+        const { buckets, costs } = waiter;
+        for (let i = 0; i < buckets.length; i++) {
+          const bucket = buckets[i] as Bucket;
+          if (oldest || bucket.fullInPass === pass) bucket.passClaims += costs[i] as number;
         }
         oldest = false;
       }
@@ -238,13 +252,13 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
     this.schedule(now);
   }
 
-  private blocks(bucket: Bucket, now: number, reserved: number): boolean {
-    return bucket.pausedUntil > now || !bucket.window.hasRoom(now, reserved);
+  private blocks(bucket: Bucket, now: number, reserved: number, cost: number): boolean {
+    return bucket.pausedUntil > now || !bucket.window.hasRoom(now, reserved, cost);
   }
 
   private admit(waiter: Waiter, now: number): void {
     this.unlink(waiter);
-    const slots = waiter.buckets.map((bucket) => bucket.window.take(now));
+    const slots = waiter.buckets.map((bucket, i) => bucket.window.take(now, waiter.costs[i] as number));
     waiter.signal.removeEventListener("abort", waiter.onAbort);
     waiter.resolve({ ticket: slots, bucket: waiter.blockedBy.label, waitMs: now - waiter.enqueuedAt });
   }
@@ -276,9 +290,10 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
     waiter.prev = undefined;
     waiter.next = undefined;
     this.waiters--;
-    for (const bucket of waiter.buckets) {
-      if (--bucket.waiting === 0) this.active.delete(bucket);
-    }
+    waiter.buckets.forEach((bucket, i) => {
+      bucket.waiting -= waiter.costs[i] as number;
+      if (bucket.waiting === 0) this.active.delete(bucket);
+    });
   }
 
   private schedule(now: number): void {

@@ -19,6 +19,8 @@ export interface BucketInit {
   windowMs: number;
   /** How long after its start an unanswered call is assumed to have arrived. */
   maxTransitMs: number;
+  /** True when `limit` counts weight (calls cost their operation's weight) rather than calls. */
+  weighted?: boolean;
 }
 
 /** A bucket as the throttle layer sees it. Stores may add their own state. */
@@ -55,13 +57,16 @@ export interface ThrottleStore<Bucket extends ThrottleBucket = ThrottleBucket, T
   /** The bucket already known under `key`, if any (lets the layer skip building a BucketInit). */
   get(key: string): Bucket | undefined;
   create(init: BucketInit): Bucket;
-  /** Admits the call now, synchronously, when that is possible: its ticket, else undefined. */
-  tryAdmit(buckets: readonly Bucket[]): Ticket | undefined;
+  /**
+   * Admits the call now, synchronously, when that is possible: its ticket, else undefined. `costs` is what
+   * the call takes of each bucket's limit (default 1 each), in the order of `buckets`.
+   */
+  tryAdmit(buckets: readonly Bucket[], costs?: readonly number[]): Ticket | undefined;
   /**
    * Admits the call when every bucket has room. Rejects with the signal's reason on abort, or with
    * the store's own error when it cannot decide (a shared store that is unreachable).
    */
-  enqueue(buckets: readonly Bucket[], signal: AbortSignal): Promise<Admission<Ticket>>;
+  enqueue(buckets: readonly Bucket[], signal: AbortSignal, costs?: readonly number[]): Promise<Admission<Ticket>>;
   /** The admitted call answered or failed: it reached the server by now, if ever. Never throws. */
   settle(buckets: readonly Bucket[], ticket: Ticket): void;
   /**

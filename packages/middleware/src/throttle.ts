@@ -7,7 +7,8 @@
  * buckets until the reset. The README's Throttle section says why this replaces p-throttle.
  * The buckets live in a `ThrottleStore`: in this process by default, or shared (e.g. in Redis).
  */
-import type { RateLimitRule } from "./config.js";
+import type { RateLimitHeaderNames, RateLimitRule } from "./config.js";
+import { declaredLimitState } from "./declared-limit-headers.js";
 import { ConfigError, RateLimitError } from "./errors.js";
 import { notify } from "./notify.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
@@ -86,6 +87,19 @@ interface CompiledRule {
   maxTransitMs: number;
   methods: ReadonlySet<string> | undefined;
   match: PathMatcher | undefined;
+  intervalMs: number;
+  weighted: boolean;
+  scope: "credential" | "ip" | { param: string };
+  headers: RateLimitHeaderNames | undefined;
+  banStatuses: ReadonlySet<number> | undefined;
+}
+
+/** The buckets one call takes, with what it costs in each and the scope each belongs to. */
+interface CallBuckets {
+  buckets: ThrottleBucket[];
+  costs: number[] | undefined;
+  rules: CompiledRule[];
+  scopes: string[];
 }
 
 /** The default per-attempt timeout: an unsettled call may arrive until then. */
@@ -110,9 +124,9 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   const pauses = new PauseLedger();
   const scheduler: ThrottleStore = options.store ?? new ThrottleScheduler(now);
 
-  function bucketsFor(request: Request, context: CallContext): ThrottleBucket[] {
+  function bucketsFor(request: Request, context: CallContext): CallBuckets {
     const identity = context.identity ?? "anonymous";
-    const buckets: ThrottleBucket[] = [];
+    const call: CallBuckets = { buckets: [], costs: undefined, rules: [], scopes: [] };
     let method: string | undefined;
     let path: string | undefined;
     for (const rule of rules) {
@@ -120,7 +134,9 @@ export function createThrottle(options: ThrottleOptions): Throttle {
         method ??= request.method.toUpperCase();
         if (!rule.methods.has(method)) continue;
       }
-      let key = identity + KEY_SEPARATOR + rule.name;
+      const scope = scopeOf(rule, identity, context);
+      if (scope === undefined) continue;
+      let key = scope + KEY_SEPARATOR + rule.name;
       let captures: Record<string, string> | undefined;
       if (rule.match) {
         path ??= context.operation?.path ?? new URL(request.url).pathname;
@@ -129,9 +145,20 @@ export function createThrottle(options: ThrottleOptions): Throttle {
         for (const name in params) key += KEY_SEPARATOR + params[name];
         captures = params;
       }
-      buckets.push(scheduler.get(key) ?? createBucket(key, identity, rule, captures));
+      const cost = rule.weighted ? (context.operation?.flags?.weight ?? 1) : 1;
+      if (cost > rule.limit) {
+        throw new RateLimitError(
+          `throttle: ${request.method} ${redactUrl(request.url)} weighs ${cost}, more than the whole limit of rule "${rule.name}" (${rule.limit}); it can never be sent`,
+          { method: request.method, url: request.url, status: 429 },
+        );
+      }
+      if (cost !== 1) call.costs ??= call.buckets.map(() => 1);
+      call.costs?.push(cost);
+      call.buckets.push(scheduler.get(key) ?? createBucket(key, scope, rule, captures));
+      call.rules.push(rule);
+      call.scopes.push(scope);
     }
-    return buckets;
+    return call;
   }
 
   function createBucket(
@@ -149,13 +176,27 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       limit: rule.limit,
       windowMs: rule.windowMs,
       maxTransitMs: rule.maxTransitMs,
+      ...(rule.weighted ? { weighted: true } : {}),
     });
+  }
+
+  /** Every bucket of `scope` this process knows, plus those of its rules without path captures (created). */
+  function bucketsOfScope(scope: string, like: CompiledRule): ThrottleBucket[] {
+    const prefix = scope + KEY_SEPARATOR;
+    const found = new Map<string, ThrottleBucket>();
+    for (const bucket of scheduler.all()) if (bucket.key.startsWith(prefix)) found.set(bucket.key, bucket);
+    for (const rule of rules) {
+      if (rule.match || !sameScopeKind(rule.scope, like.scope)) continue;
+      const key = prefix + rule.name;
+      if (!found.has(key)) found.set(key, scheduler.get(key) ?? createBucket(key, scope, rule));
+    }
+    return [...found.values()];
   }
 
   function pauseBuckets(
     buckets: readonly ThrottleBucket[],
     durationMs: number,
-    reason: "429" | "headers",
+    reason: "429" | "headers" | "ban",
   ): void | Promise<void> {
     const pauseMs = Math.min(durationMs, maxPauseMs);
     if (!(pauseMs > 0)) return;
@@ -172,18 +213,37 @@ export function createThrottle(options: ThrottleOptions): Throttle {
    * Learns from the server's answer: a 429 or an exhausted limit pauses the buckets concerned. With a
    * shared store the response is handed on once the pause is stored, so every process honours it by then.
    */
-  function learn(response: Response, buckets: readonly ThrottleBucket[]): Response | Promise<Response> {
+  function learn(response: Response, call: CallBuckets): Response | Promise<Response> {
+    const { buckets } = call;
     const wallNow = Date.now();
+    const stored: Promise<void>[] = [];
+    const keep = (pending: void | Promise<void>) => {
+      if (pending) stored.push(pending);
+    };
+    // A ban (Binance's 418) stops the whole scope, every rule of it, until Retry-After.
+    call.rules.forEach((rule, i) => {
+      if (!rule.banStatuses?.has(response.status)) return;
+      const waitMs = parseRetryAfter(response.headers.get("retry-after"), wallNow) ?? rule.intervalMs;
+      keep(pauseBuckets(bucketsOfScope(call.scopes[i] as string, rule), waitMs, "ban"));
+    });
+    // Limits reported under names the manifest declares, in the rule's unit.
+    call.rules.forEach((rule, i) => {
+      if (!rule.headers) return;
+      const state = declaredLimitState(response.headers, rule.headers, rule.limit, wallNow);
+      if (state === undefined || state.remaining > 0) return;
+      keep(
+        pauseBuckets([buckets[i] as ThrottleBucket], (state.resetAt ?? wallNow + rule.intervalMs) - wallNow, "headers"),
+      );
+    });
     const exhausted = parseRateLimitDimensions(response.headers, wallNow).filter(isExhausted);
     if (response.status === 429) {
       const resetAt = latestReset(exhausted);
       const waitMs =
         parseRetryAfter(response.headers.get("retry-after"), wallNow) ??
         (resetAt === undefined ? defaultPauseMs : resetAt - wallNow);
-      const stored = pauseBuckets(bucketsNamedBy(exhausted, buckets), waitMs, "429");
-      return stored ? stored.then(() => response) : response;
+      keep(pauseBuckets(bucketsNamedBy(exhausted, buckets), waitMs, "429"));
+      return stored.length > 0 ? Promise.all(stored).then(() => response) : response;
     }
-    const stored: Promise<void>[] = [];
     for (const dimension of exhausted) {
       if (dimension.resetAt !== undefined) {
         const pending = pauseBuckets(bucketsNamedBy([dimension], buckets), dimension.resetAt - wallNow, "headers");
@@ -194,17 +254,23 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   }
 
   const layer: Layer = (next) => (request, context) => {
-    const buckets = bucketsFor(request, context);
+    let call: CallBuckets;
+    try {
+      call = bucketsFor(request, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { buckets, costs } = call;
     if (buckets.length === 0) return next(request, context);
     const signal = request.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
-    const ticket = scheduler.tryAdmit(buckets);
-    if (ticket !== undefined) return run(next, request, context, buckets, ticket);
+    const ticket = scheduler.tryAdmit(buckets, costs);
+    if (ticket !== undefined) return run(next, request, context, call, ticket);
     const pause = pauses.longest(buckets, Date.now());
     if (pause && pause.holdUntil - Date.now() > maxPauseWaitMs) {
       return Promise.reject(pausedError(request, pause));
     }
-    return waitForSlot(buckets, signal, request).then((admission) => {
+    return waitForSlot(buckets, costs, signal, request).then((admission) => {
       if (observer && admission.waited !== false) {
         notify(observer, {
           type: "throttle.wait",
@@ -214,12 +280,17 @@ export function createThrottle(options: ThrottleOptions): Throttle {
           url: redactUrl(request.url),
         });
       }
-      return run(next, request, context, buckets, admission.ticket);
+      return run(next, request, context, call, admission.ticket);
     });
   };
 
   /** The scheduler's admission, or a RateLimitError once `maxWaitMs` has passed without one. */
-  async function waitForSlot(buckets: ThrottleBucket[], signal: AbortSignal, request: Request) {
+  async function waitForSlot(
+    buckets: ThrottleBucket[],
+    costs: number[] | undefined,
+    signal: AbortSignal,
+    request: Request,
+  ) {
     const deadline = new AbortController();
     const timer = setTimeout(() => {
       const pause = pauses.longest(buckets, Date.now());
@@ -236,7 +307,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       );
     }, maxWaitMs);
     try {
-      return await scheduler.enqueue(buckets, AbortSignal.any([signal, deadline.signal]));
+      return await scheduler.enqueue(buckets, AbortSignal.any([signal, deadline.signal]), costs);
     } finally {
       clearTimeout(timer);
     }
@@ -255,14 +326,14 @@ export function createThrottle(options: ThrottleOptions): Throttle {
    * slots may end one interval from now. A failure (reset, abort, deadline) means fetch has let go of
    * the request: whatever of it reached the server did so by now, so the same bound applies.
    */
-  function run(next: Handler, request: Request, context: CallContext, buckets: ThrottleBucket[], ticket: unknown) {
+  function run(next: Handler, request: Request, context: CallContext, call: CallBuckets, ticket: unknown) {
     return next(request, context).then(
       (response) => {
-        scheduler.settle(buckets, ticket);
-        return learn(response, buckets);
+        scheduler.settle(call.buckets, ticket);
+        return learn(response, call);
       },
       (error: unknown) => {
-        scheduler.settle(buckets, ticket);
+        scheduler.settle(call.buckets, ticket);
         throw error;
       },
     );
@@ -379,6 +450,14 @@ function compileRules(
       throw new ConfigError(`${where}: intervalMs must be a finite number > 0, got ${String(rule.intervalMs)}`);
     }
     const margin = marginMs ?? Math.max(Math.ceil(rule.intervalMs * DEFAULT_MARGIN_FRACTION), MIN_DEFAULT_MARGIN_MS);
+    if (
+      rule.scope !== undefined &&
+      rule.scope !== "credential" &&
+      rule.scope !== "ip" &&
+      !(typeof rule.scope === "object" && typeof rule.scope.param === "string" && rule.scope.param !== "")
+    ) {
+      throw new ConfigError(`${where}: scope must be "credential", "ip" or { param: "<path parameter>" }`);
+    }
     return {
       name: rule.name,
       matchName: normalise(rule.name),
@@ -387,8 +466,28 @@ function compileRules(
       maxTransitMs: maxTransitMs ?? DEFAULT_MAX_TRANSIT_MS,
       methods: rule.methods && rule.methods.length > 0 ? new Set(rule.methods.map((m) => m.toUpperCase())) : undefined,
       match: rule.path === undefined ? undefined : compilePattern(rule.path),
+      intervalMs: rule.intervalMs,
+      weighted: rule.unit === "weight",
+      scope: rule.scope ?? "credential",
+      headers: rule.headers,
+      banStatuses: rule.banStatuses?.length ? new Set(rule.banStatuses) : undefined,
     };
   });
+}
+
+/**
+ * The key part naming whose budget a rule's bucket is: the credential's identity, the IP (shared by all
+ * credentials), or a path parameter's value. Undefined when the call lacks that parameter (not in scope).
+ */
+function scopeOf(rule: CompiledRule, identity: string, context: CallContext): string | undefined {
+  if (rule.scope === "credential") return identity;
+  if (rule.scope === "ip") return "ip";
+  const value = context.operation?.params[rule.scope.param];
+  return value === undefined ? undefined : `${rule.scope.param}=${value}`;
+}
+
+function sameScopeKind(a: CompiledRule["scope"], b: CompiledRule["scope"]): boolean {
+  return typeof a === "object" && typeof b === "object" ? a.param === b.param : a === b;
 }
 
 function normalise(name: string): string {

@@ -24,10 +24,13 @@ local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
 
 /**
  * KEYS: per bucket its slots set, pause key and epoch key. ARGV: call id, hold-on-cold-start flag (1/0),
- * then per bucket limit, windowMs, maxTransitMs. Takes a place in every bucket, or none: returns {1}
- * when admitted, else {0, waitMs, index of the bucket that blocks longest}. waitMs is a lower bound of
- * the time until that bucket can have room: a call still in flight that settles at t ≥ now ends at
- * t + windowMs ≥ now + windowMs.
+ * then per bucket limit, windowMs, maxTransitMs, cost and weighted flag (1/0). Takes a place in every
+ * bucket, or none: returns {1} when admitted, else {0, waitMs, index of the bucket that blocks longest}.
+ * waitMs is a lower bound of the time until that bucket can have room: a call still in flight that
+ * settles at t ≥ now ends at t + windowMs ≥ now + windowMs.
+ *
+ * A weighted bucket's limit counts weight: its members are `id|cost`, and the weight in the window is the
+ * sum of their costs. A bucket that counts calls keeps one member per call, named by the id alone.
  *
  * Cold start: a bucket without its epoch key has no record in this Redis (first use, idle for a week,
  * or Redis lost its data in a restart). Calls admitted before a data loss may still count at the
@@ -42,9 +45,12 @@ local hold = ARGV[2] == '1'
 local wait, blocking = 0, 0
 for i = 1, buckets do
   local slots, pause, epoch = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-  local limit = tonumber(ARGV[3 * i])
-  local window = tonumber(ARGV[3 * i + 1])
-  local transit = tonumber(ARGV[3 * i + 2])
+  local base = 2 + 5 * (i - 1)
+  local limit = tonumber(ARGV[base + 1])
+  local window = tonumber(ARGV[base + 2])
+  local transit = tonumber(ARGV[base + 3])
+  local cost = tonumber(ARGV[base + 4])
+  local weighted = ARGV[base + 5] == '1'
   if redis.call('SET', epoch, '1', 'PX', ${EPOCH_TTL_MS}, 'XX') == false then
     redis.call('SET', epoch, '1', 'PX', ${EPOCH_TTL_MS})
     -- Calls in flight when Redis lost its data are assumed to arrive within one window.
@@ -54,39 +60,62 @@ for i = 1, buckets do
   redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
   local w = redis.call('PTTL', pause)
   if w < 0 then w = 0 end
-  local count = redis.call('ZCARD', slots)
-  if count >= limit then
-    local leaving = redis.call('ZRANGE', slots, count - limit, count - limit, 'WITHSCORES')
-    w = math.max(w, math.min(tonumber(leaving[2]) - now, window))
+  if weighted then
+    local all = redis.call('ZRANGE', slots, 0, -1, 'WITHSCORES')
+    local used = 0
+    for j = 1, #all, 2 do used = used + (tonumber(string.match(all[j], '|(%d+)$')) or 1) end
+    local excess = used + cost - limit
+    if excess > 0 then
+      local freed = 0
+      for j = 1, #all, 2 do
+        freed = freed + (tonumber(string.match(all[j], '|(%d+)$')) or 1)
+        if freed >= excess then
+          w = math.max(w, math.min(tonumber(all[j + 1]) - now, window))
+          break
+        end
+      end
+    end
+  else
+    local count = redis.call('ZCARD', slots)
+    if count >= limit then
+      local leaving = redis.call('ZRANGE', slots, count - limit, count - limit, 'WITHSCORES')
+      w = math.max(w, math.min(tonumber(leaving[2]) - now, window))
+    end
   end
   if w > wait then wait, blocking = w, i end
 end
 if wait > 0 then return {0, math.ceil(wait), blocking} end
 for i = 1, buckets do
-  local window = tonumber(ARGV[3 * i + 1])
-  local transit = tonumber(ARGV[3 * i + 2])
-  redis.call('ZADD', KEYS[3 * i - 2], now + transit + window, ARGV[1])
+  local base = 2 + 5 * (i - 1)
+  local window = tonumber(ARGV[base + 2])
+  local transit = tonumber(ARGV[base + 3])
+  local member = ARGV[1]
+  if ARGV[base + 5] == '1' then member = member .. '|' .. ARGV[base + 4] end
+  redis.call('ZADD', KEYS[3 * i - 2], now + transit + window, member)
   redis.call('PEXPIRE', KEYS[3 * i - 2], math.ceil(transit + window) + 1000)
 end
 return {1}
 `,
 );
 
-/** KEYS: slots sets. ARGV: call id, then per bucket windowMs. The call answered: it counts until now + windowMs at most. */
+/**
+ * KEYS: slots sets. ARGV: per bucket its member (the call id, `id|cost` in a weighted bucket) and windowMs.
+ * The call answered: it counts until now + windowMs at most.
+ */
 export const SETTLE = lua(
   "settle",
   `${NOW_MS}
 for i = 1, #KEYS do
-  redis.call('ZADD', KEYS[i], 'XX', 'LT', now + tonumber(ARGV[i + 1]), ARGV[1])
+  redis.call('ZADD', KEYS[i], 'XX', 'LT', now + tonumber(ARGV[2 * i]), ARGV[2 * i - 1])
 end
 return 1
 `,
 );
 
-/** KEYS: slots sets. ARGV: call id. The call was admitted but never sent (aborted meanwhile). */
+/** KEYS: slots sets. ARGV: per bucket its member. The call was admitted but never sent (aborted meanwhile). */
 export const RELEASE = lua(
   "release",
-  `for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+  `for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[i]) end
 return 1
 `,
 );

@@ -30,6 +30,8 @@ export interface RedisBucket extends ThrottleBucket {
   readonly limit: number;
   readonly windowMs: number;
   readonly maxTransitMs: number;
+  /** The limit counts weight: members are `id|cost`. */
+  readonly weighted: boolean;
   /** Waiting or in-flight calls of this process (a bucket in use is never swept). */
   users: number;
   /** Local clock time before which Redis said this bucket has no room: do not ask again sooner. */
@@ -41,6 +43,8 @@ export interface RedisBucket extends ThrottleBucket {
 /** An admitted call: its id in every bucket's sorted set, or its slots in the local fallback. */
 export interface RedisTicket {
   readonly id: string;
+  /** What the call costs in each bucket, when any cost is not 1. */
+  readonly costs?: readonly number[];
   readonly local?: { store: ThrottleStore<SchedulerBucket>; buckets: readonly SchedulerBucket[]; slots: unknown };
 }
 
@@ -49,6 +53,7 @@ export type ThrottleMode = "redis" | "local";
 
 export interface Waiter {
   readonly buckets: readonly RedisBucket[];
+  readonly costs: readonly number[] | undefined;
   readonly signal: AbortSignal;
   readonly enqueuedAt: number;
   readonly resolve: (admission: Admission<RedisTicket>) => void;
@@ -136,6 +141,7 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
       limit: init.limit,
       windowMs: init.windowMs,
       maxTransitMs: init.maxTransitMs,
+      weighted: init.weighted === true,
       users: 0,
       fullUntil: Number.NEGATIVE_INFINITY,
       localBusyUntil: Number.NEGATIVE_INFINITY,
@@ -149,11 +155,16 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
     return undefined;
   }
 
-  enqueue(buckets: readonly RedisBucket[], signal: AbortSignal): Promise<Admission<RedisTicket>> {
+  enqueue(
+    buckets: readonly RedisBucket[],
+    signal: AbortSignal,
+    costs?: readonly number[],
+  ): Promise<Admission<RedisTicket>> {
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<Admission<RedisTicket>>((resolve, reject) => {
       const waiter: Waiter = {
         buckets,
+        costs,
         signal,
         enqueuedAt: this.#now(),
         resolve,
@@ -184,7 +195,7 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
       return;
     }
     const keys = buckets.map((bucket) => bucket.keys.slots);
-    const args = [ticket.id, ...buckets.map((bucket) => bucket.windowMs)];
+    const args = buckets.flatMap((bucket, i) => [memberOf(bucket, ticket.id, ticket.costs?.[i]), bucket.windowMs]);
     // If Redis cannot be told, the call keeps its in-flight bound (admission + maxTransit + window): safe.
     this.#connection.script(SETTLE, keys, args).catch(() => {});
   }
@@ -236,7 +247,7 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
           const id = `${this.#idPrefix}.${(this.#nextId++).toString(36)}`;
           let answer: { admitted: true } | { admitted: false; waitMs: number; bucket: RedisBucket };
           try {
-            answer = await this.#acquire(waiter.buckets, id);
+            answer = await this.#acquire(waiter.buckets, id, waiter.costs);
           } catch (error) {
             if (this.#fallback) this.#degrade(this.#fallback, error);
             else this.#failAll(error);
@@ -244,14 +255,14 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
           }
           if (!waiter.queued) {
             // Aborted while Redis was deciding: give back the places it may have taken.
-            if (answer.admitted) this.#release(waiter.buckets, id);
+            if (answer.admitted) this.#release(waiter.buckets, id, waiter.costs);
             continue;
           }
           if (answer.admitted) {
             this.#leave(waiter);
             const blocked = waiter.blockedBy;
             waiter.resolve({
-              ticket: { id },
+              ticket: waiter.costs ? { id, costs: waiter.costs } : { id },
               bucket: blocked ?? (waiter.buckets[0] as RedisBucket).label,
               waitMs: this.#now() - waiter.enqueuedAt,
               waited: blocked !== undefined,
@@ -273,13 +284,14 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
   async #acquire(
     buckets: readonly RedisBucket[],
     id: string,
+    costs: readonly number[] | undefined,
   ): Promise<{ admitted: true } | { admitted: false; waitMs: number; bucket: RedisBucket }> {
     const keys: string[] = [];
     const args: (string | number)[] = [id, this.#holdOnColdStart ? 1 : 0];
-    for (const bucket of buckets) {
+    buckets.forEach((bucket, i) => {
       keys.push(bucket.keys.slots, bucket.keys.pause, bucket.keys.epoch);
-      args.push(bucket.limit, bucket.windowMs, bucket.maxTransitMs);
-    }
+      args.push(bucket.limit, bucket.windowMs, bucket.maxTransitMs, costs?.[i] ?? 1, bucket.weighted ? 1 : 0);
+    });
     const reply = await this.#connection.run("throttle admission", () => this.#connection.script(ACQUIRE, keys, args));
     if (Array.isArray(reply) && reply[0] === 1) return { admitted: true };
     const waitMs = Array.isArray(reply) ? reply[1] : undefined;
@@ -330,7 +342,7 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
         waited,
       });
     };
-    const slots = local.scheduler.tryAdmit(buckets);
+    const slots = local.scheduler.tryAdmit(buckets, waiter.costs);
     if (slots) {
       admitted(slots, false, 0, (buckets[0] as SchedulerBucket).label);
       return;
@@ -341,7 +353,7 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
     waiter.signal.addEventListener("abort", forwardAbort, { once: true });
     const entry = { waiter, controller };
     local.waiting.add(entry);
-    local.scheduler.enqueue(buckets, controller.signal).then(
+    local.scheduler.enqueue(buckets, controller.signal, waiter.costs).then(
       (admission) => {
         local.waiting.delete(entry);
         waiter.signal.removeEventListener("abort", forwardAbort);
@@ -399,12 +411,12 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
     this.#probe = undefined;
   }
 
-  #release(buckets: readonly RedisBucket[], id: string): void {
+  #release(buckets: readonly RedisBucket[], id: string, costs: readonly number[] | undefined): void {
     this.#connection
       .script(
         RELEASE,
         buckets.map((bucket) => bucket.keys.slots),
-        [id],
+        buckets.map((bucket, i) => memberOf(bucket, id, costs?.[i])),
       )
       .catch(() => {});
   }
@@ -461,4 +473,9 @@ export class RedisThrottleStore implements ThrottleStore<RedisBucket, RedisTicke
     }
     this.#sweepAt = Math.max(MIN_BUCKETS_BEFORE_SWEEP, 2 * this.#buckets.size);
   }
+}
+
+/** A call's member in a bucket's sorted set: its id, plus its cost in a weighted bucket. */
+function memberOf(bucket: RedisBucket, id: string, cost: number | undefined): string {
+  return bucket.weighted ? `${id}|${cost ?? 1}` : id;
 }

@@ -87,6 +87,7 @@ const SCHEME_BUILDERS: Record<AuthSchemeConfig["kind"], string> = {
   "static-headers": "staticHeadersScheme",
   basic: "basicScheme",
   bearer: "bearerScheme",
+  signature: "signatureScheme",
 };
 
 /**
@@ -144,6 +145,8 @@ function credentialType(auth: AuthSchemeConfig): string {
       return "BasicCredentials";
     case "bearer":
       return "BearerCredentials";
+    case "signature":
+      return "{ apiKey: string; secretKey: string }";
   }
 }
 

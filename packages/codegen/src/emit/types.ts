@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import { CodegenError } from "../errors.js";
 import type { LoadedSpec } from "../spec/load.js";
+import { applyClientFilled, type ClientFilledRules, hasClientFilled } from "./client-filled.js";
 
 export interface TypeOptions {
   /**
@@ -11,12 +12,19 @@ export interface TypeOptions {
    * idempotency header). They stay required on the wire, as the spec says, but are optional to pass.
    */
   clientSuppliedHeaders?: readonly string[];
+  /** Parameters and body fields the client fills in (manifest `clientFilled`, idempotency `bodyField`). */
+  clientFilled?: ClientFilledRules;
 }
 
 export async function emitTypes(spec: LoadedSpec, options: TypeOptions = {}): Promise<string> {
   const headers = new Set((options.clientSuppliedHeaders ?? []).map((h) => h.toLowerCase()));
   // Only the root document is rewritten; refs into other files resolve from the spec's folder.
-  const source = headers.size ? relaxHeaders(spec.root.value, headers) : pathToFileURL(spec.file);
+  const filled = options.clientFilled && hasClientFilled(options.clientFilled) ? options.clientFilled : undefined;
+  let source: URL | OpenAPI3 = pathToFileURL(spec.file);
+  if (headers.size || filled) {
+    const relaxed = headers.size ? relaxHeaders(spec.root.value, headers) : (spec.root.value as OpenAPI3);
+    source = filled ? applyClientFilled(relaxed, filled) : relaxed;
+  }
   return openapiTypes(source, spec.file, spec.root.displayPath);
 }
 

@@ -5,6 +5,7 @@
 import { CodegenError, CodegenErrors, fieldPath } from "../errors.js";
 import { type KeywordMessage, schemaErrors, schemaValidator } from "../schema-errors.js";
 import { readSource, type SourceDocument } from "../source.js";
+import { checkClientFilled } from "./operation-facts.js";
 import { checkStreamReferences } from "./streams.js";
 import type { Manifest } from "./types.js";
 
@@ -15,7 +16,7 @@ const authKind: KeywordMessage = (error, at, segments) =>
   error.keyword === "discriminator"
     ? new CodegenError(
         at([...segments, "kind"]),
-        `unknown auth kind ${JSON.stringify((error.data as { kind?: unknown } | undefined)?.kind)} (expected one of: refresh-exchange, oauth2, static-headers, basic, bearer)`,
+        `unknown auth kind ${JSON.stringify((error.data as { kind?: unknown } | undefined)?.kind)} (expected one of: refresh-exchange, oauth2, static-headers, basic, bearer, signature)`,
       )
     : undefined;
 
@@ -35,7 +36,11 @@ export async function loadManifest(file: string, displayPath: string): Promise<L
   const invalid = schemaErrors(validate(source.value), source, authKind);
   if (invalid.length) throw new CodegenErrors(invalid);
   const manifest = source.value as Manifest;
-  const referenceErrors = [...checkReferences(manifest, source), ...checkStreamReferences(manifest, source)];
+  const referenceErrors = [
+    ...checkReferences(manifest, source),
+    ...checkStreamReferences(manifest, source),
+    ...checkClientFilled(manifest, source),
+  ];
   if (referenceErrors.length) throw new CodegenErrors(referenceErrors);
   return { manifest, source };
 }

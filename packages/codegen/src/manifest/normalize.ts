@@ -33,6 +33,10 @@ export function normalizeApi(manifest: Manifest, apiName: string): Omit<ApiConfi
         intervalMs: parseDuration(rule.per),
         ...(rule.path ? { path: rule.path } : {}),
         ...(rule.methods ? { methods: rule.methods } : {}),
+        ...(rule.unit ? { unit: rule.unit } : {}),
+        ...(rule.scope ? { scope: rule.scope } : {}),
+        ...(rule.headers ? { headers: { ...rule.headers } } : {}),
+        ...(rule.banStatuses ? { banStatuses: rule.banStatuses } : {}),
       })),
     routes: (manifest.routes ?? [])
       .filter((rule) => appliesHere(rule.apis))
@@ -53,10 +57,11 @@ export function normalizeApi(manifest: Manifest, apiName: string): Omit<ApiConfi
     };
   }
   if (manifest.idempotency) {
-    const { header, bodyField, methods, paths, reuse } = manifest.idempotency;
+    const { header, bodyField, query, methods, paths, reuse } = manifest.idempotency;
     config.idempotency = {
       ...(header ? { header } : {}),
       ...(bodyField ? { bodyField } : {}),
+      ...(query ? { query } : {}),
       methods: methods ?? STATE_CHANGING,
       ...(paths ? { paths } : {}),
       ...(reuse ? { reuse } : {}),
@@ -92,6 +97,30 @@ function normalizeAuth(name: string, auth: ManifestAuth): AuthSchemeConfig {
       };
     case "static-headers":
       return { name, kind: auth.kind, headers: { ...auth.headers } };
+    case "signature":
+      return {
+        name,
+        kind: auth.kind,
+        algorithm: auth.algorithm ?? "HMAC-SHA256",
+        payload: auth.payload,
+        ...(auth.template === undefined ? {} : { template: auth.template }),
+        encoding: auth.encoding ?? "hex",
+        signature: { ...auth.signature },
+        keyHeader: auth.keyHeader,
+        timestamp: { ...auth.timestamp },
+        ...(auth.receiveWindow
+          ? { receiveWindow: { name: auth.receiveWindow.name, valueMs: parseDuration(auth.receiveWindow.value) } }
+          : {}),
+        ...(auth.serverTime
+          ? {
+              serverTime: {
+                url: auth.serverTime.url,
+                field: auth.serverTime.field,
+                resyncMs: parseDuration(auth.serverTime.resync ?? "10m"),
+              },
+            }
+          : {}),
+      };
     default:
       return { name, kind: auth.kind };
   }

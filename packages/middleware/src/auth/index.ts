@@ -17,5 +17,6 @@ export {
 } from "./oauth2-pkce.js";
 export { type CredentialProvider, credentialIdentity } from "./provider.js";
 export { type RefreshExchangeOptions, refreshExchange } from "./refresh-exchange.js";
+export { type SignatureOptions, signature } from "./signature.js";
 export { type StaticHeadersOptions, staticHeaders } from "./static-headers.js";
 export { MemoryTokenStore, type TokenSet, type TokenStore } from "./token-cache.js";

@@ -24,6 +24,16 @@ export interface CredentialProvider {
   onUnauthorized?(rejected: Headers, signal?: AbortSignal): Promise<boolean>;
   /** Subscribes an observer to `token.refresh` / `token.refreshed` events. */
   observe?(observer: Observer): void;
+  /**
+   * Signing providers only: the request with its timestamp and signature, built per attempt by the
+   * signing layer (the last before the transport) for operations flagged `signed`.
+   */
+  sign?(request: Request, signal?: AbortSignal): Promise<Request>;
+  /**
+   * Signing providers only: work a signed call needs before it takes a throttle slot (reading the
+   * server's clock, which is itself a throttled call). Run by the signing layer's outer half.
+   */
+  prepare?(signal?: AbortSignal): Promise<void>;
 }
 
 /** `kind:` plus 12 hex chars of sha256: identifies a credential without revealing it. */

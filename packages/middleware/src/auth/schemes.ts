@@ -12,12 +12,15 @@ import { bearer } from "./bearer.js";
 import { oauth2 } from "./oauth2.js";
 import type { CredentialProvider } from "./provider.js";
 import { refreshExchange } from "./refresh-exchange.js";
+import { signature } from "./signature.js";
 import { staticHeaders } from "./static-headers.js";
 import type { TokenStore } from "./token-cache.js";
 
 export interface ProviderContext {
   servers: Record<string, string>;
   fetch?: FetchLike;
+  /** The client's own composed stack (bound once it exists), for requests that are throttled like calls. */
+  stackFetch?: FetchLike;
   tokenStore?: TokenStore;
   /** Deadline of one token request (the client's timeoutMs). */
   timeoutMs?: number;
@@ -90,3 +93,15 @@ export const basicScheme: SchemeBuilder<"basic"> = (scheme, fields) =>
 
 export const bearerScheme: SchemeBuilder<"bearer"> = (scheme, fields) =>
   bearer({ name: scheme.name, accessToken: fields.accessToken as string });
+
+export const signatureScheme: SchemeBuilder<"signature"> = (scheme, fields, context) => {
+  const { kind: _kind, name, serverTime, ...rest } = scheme;
+  return signature({
+    ...rest,
+    name,
+    apiKey: fields.apiKey as string,
+    secretKey: fields.secretKey as string,
+    ...(serverTime ? { serverTime: { ...serverTime, url: expandUrl(serverTime.url, context.servers) } } : {}),
+    ...(context.stackFetch ? { fetch: context.stackFetch } : context.fetch ? { fetch: context.fetch } : {}),
+  });
+};

@@ -54,6 +54,8 @@ function requiredFields(scheme: AuthSchemeConfig): string[][] {
       return [["username", "password"]];
     case "bearer":
       return [["accessToken"]];
+    case "signature":
+      return [["apiKey", "secretKey"]];
   }
 }
 

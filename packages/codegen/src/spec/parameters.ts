@@ -1,0 +1,48 @@
+/** The parameters each operation of a spec declares (path-level and operation-level), `$ref`s followed. */
+import type { LoadedSpec } from "./load.js";
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
+
+export interface DeclaredParameter {
+  name: string;
+  in: string;
+}
+
+/** `METHOD /path/template` → its parameters. */
+export function operationParameters(spec: LoadedSpec): Map<string, DeclaredParameter[]> {
+  const root = spec.root.value as { paths?: Record<string, unknown> };
+  const byOperation = new Map<string, DeclaredParameter[]>();
+  for (const [path, rawItem] of Object.entries(root.paths ?? {})) {
+    const [item, itemFile] = deref(spec, rawItem, spec.file);
+    if (!item) continue;
+    for (const method of METHODS) {
+      const [operation, operationFile] = deref(spec, item[method], itemFile);
+      if (!operation) continue;
+      const parameters: DeclaredParameter[] = [];
+      for (const [list, file] of [
+        [item.parameters, itemFile],
+        [operation.parameters, operationFile],
+      ] as const) {
+        if (!Array.isArray(list)) continue;
+        for (const raw of list) {
+          const [param] = deref(spec, raw, file);
+          if (param && typeof param.name === "string" && typeof param.in === "string")
+            parameters.push({ name: param.name, in: param.in });
+        }
+      }
+      byOperation.set(`${method.toUpperCase()} ${path}`, parameters);
+    }
+  }
+  return byOperation;
+}
+
+function deref(spec: LoadedSpec, value: unknown, fromFile: string): [Record<string, unknown> | undefined, string] {
+  let node = value;
+  let file = fromFile;
+  for (let depth = 0; depth < 16 && node && typeof node === "object" && "$ref" in node; depth++) {
+    const ref = String((node as { $ref: unknown }).$ref);
+    node = spec.resolveRef(ref, file);
+    file = spec.fileOf(ref, file);
+  }
+  return [node && typeof node === "object" ? (node as Record<string, unknown>) : undefined, file];
+}
