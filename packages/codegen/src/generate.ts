@@ -25,6 +25,7 @@ import { managedTurboJson } from "./scaffold/turbo-inputs.js";
 import { loadSpec } from "./spec/load.js";
 import { duplicateOperationIds } from "./spec/operation-ids.js";
 import { extractOperations } from "./spec/operations.js";
+import { schemaShapeErrors } from "./spec/schema-shapes.js";
 import { planStreams } from "./stream/plan.js";
 
 export interface GenerateOptions {
@@ -185,8 +186,9 @@ async function planBroker(
       }
       const spec = await loadSpec(specFile, root);
       for (const file of spec.documents.keys()) referenced.add(file);
-      const duplicates = duplicateOperationIds(spec);
-      if (duplicates.length) throw new CodegenErrors(duplicates);
+      // Found here with file:line:column, before openapi-typescript fails on them without saying where.
+      const problems = [...duplicateOperationIds(spec), ...schemaShapeErrors(spec)];
+      if (problems.length) throw new CodegenErrors(problems);
       const specStamp: SourceStamp = { path: display(specFile), sha256: spec.sha256 };
       const extracted = extractOperations(spec, api.operationServers);
       skipped.push(...extracted.skipped.map((s) => `${apiName}: ${s}`));

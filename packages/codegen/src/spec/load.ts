@@ -166,15 +166,19 @@ function selfReferences(documents: Map<string, SourceDocument>): CodegenError[] 
             .slice(0, -1)
             .map((s) => String(s).replaceAll("~", "~0").replaceAll("/", "~1"))
             .join("/")}`;
-          if (!reported.has(id) && cycle.includes(ownKey.replace(/#\/$/, "#"))) {
+          const own = ownKey.replace(/#\/$/, "#");
+          if (!reported.has(id) && cycle.includes(own)) {
             reported.add(id);
+            // Told from the reference's own node: A → B → A.
+            const start = cycle.indexOf(own);
+            const loop = [...cycle.slice(start), ...cycle.slice(0, start), own];
             errors.push(
               refError(
                 doc,
                 use,
                 cycle.length === 1
                   ? "the schema refers to itself and to nothing else, so it has no type"
-                  : `the schema is only a $ref in a cycle of $refs with no type in it (${cycle.map((k) => shortKey(k, documents)).join(" → ")})`,
+                  : `the schema is only a $ref in a cycle of $refs with no type in it (${loop.map((k) => shortKey(k, documents)).join(" → ")})`,
               ),
             );
           }

@@ -33,10 +33,18 @@ export function openapiTsError({ error, root, documents, lastSchemaPath }: Opena
     return new CodegenError({ file: root.displayPath }, `openapi-typescript could not convert the spec: ${detail}`);
   }
   const segments = pointerSegments(pointer.replace(/^#/, "")).map((s) => decodeURIComponent(s));
-  // The pointer is into the document openapi-typescript bundled: the root file, or the file a ref reached.
-  const doc = [root, ...documents].find((d) => d.locate(segments) !== undefined) ?? root;
-  return new CodegenError(
-    { file: doc.displayPath, field: fieldPath(segments) || "(root)", ...doc.locate(segments) },
-    `openapi-typescript: ${detail} (schema path ${pointer})`,
-  );
+  // The pointer is into the document openapi-typescript bundled: the root file, or the file a ref
+  // reached. When no document has that node, the nearest enclosing one that exists is named.
+  const docs = [root, ...documents];
+  for (let length = segments.length; length >= 0; length--) {
+    const prefix = segments.slice(0, length);
+    const doc = docs.find((d) => d.locate(prefix) !== undefined);
+    if (!doc && length > 0) continue;
+    const found = doc ?? root;
+    return new CodegenError(
+      { file: found.displayPath, field: fieldPath(prefix) || "(root)", ...found.locate(prefix) },
+      `openapi-typescript: ${detail} (schema path ${pointer})`,
+    );
+  }
+  return new CodegenError({ file: root.displayPath }, `openapi-typescript: ${detail} (schema path ${pointer})`);
 }
