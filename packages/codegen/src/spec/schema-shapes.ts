@@ -122,7 +122,14 @@ export function schemaShapeErrors(spec: LoadedDocuments): CodegenError[] {
     }
   };
   visitDocument(spec.root, spec.root.value, []);
-  return errors;
+  // In reading order, file by file.
+  const where = (e: CodegenError) => e.location;
+  return errors.sort(
+    (a, b) =>
+      where(a).file.localeCompare(where(b).file) ||
+      (where(a).line ?? 0) - (where(b).line ?? 0) ||
+      (where(a).column ?? 0) - (where(b).column ?? 0),
+  );
 }
 
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
