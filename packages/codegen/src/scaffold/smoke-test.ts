@@ -30,11 +30,12 @@ ${imports.join("\n")}
 
 const received: { method: string; url: string }[] = [];
 // One body for every request: also a token response, so any auth scheme that fetches a token gets one.
+const body = JSON.stringify(${objectLiteral(UNIVERSAL_BODY, "")});
 const server = createServer((request, response) => {
   received.push({ method: request.method ?? "", url: request.url ?? "" });
   request.resume();
   response.writeHead(200, { "content-type": "application/json" });
-  response.end(JSON.stringify(${JSON.stringify(UNIVERSAL_BODY)}));
+  response.end(body);
 });
 let baseUrl = "";
 
@@ -47,7 +48,7 @@ afterAll(async () => {
 });
 
 /** A value for every field a credential shape may ask for; each auth scheme reads the ones it needs. */
-const credentials = ${JSON.stringify(credentialFields(apis.map((a) => a.config)), null, 2)};
+const credentials = ${objectLiteral(credentialFields(apis.map((a) => a.config)), "")};
 
 describe(${JSON.stringify(`${packageName} smoke test`)}, () => {
 ${cases.join("\n\n")}
@@ -58,7 +59,7 @@ ${cases.join("\n\n")}
 function smokeCase({ name, factory, config }: SmokeTestInput["apis"][number]): string {
   const environment = Object.keys(config.environments)[0] ?? "";
   const serverKeys = [...new Set(Object.values(config.environments).flatMap((e) => Object.keys(e.servers)))].sort();
-  const servers = `{ ${serverKeys.map((k) => `${JSON.stringify(k)}: baseUrl`).join(", ")} }`;
+  const servers = `{ ${serverKeys.map((k) => `${propertyName(k)}: baseUrl`).join(", ")} }`;
   const operation = pickOperation(config);
   const options = `{
       environment: ${JSON.stringify(environment)},
@@ -74,8 +75,11 @@ function smokeCase({ name, factory, config }: SmokeTestInput["apis"][number]): s
   const [method, path] = operation;
   const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
   const expectedPath = path.replace(/\{[^}]+\}/g, "smoke");
+  const pathValues = pathParams.length
+    ? `{ ${pathParams.map((p) => `${propertyName(p)}: "smoke"`).join(", ")} }`
+    : "{}";
   const init = [
-    `params: { path: { ${pathParams.map((p) => `${JSON.stringify(p)}: "smoke"`).join(", ")} } }`,
+    `params: { path: ${pathValues} }`,
     ...(["POST", "PUT", "PATCH"].includes(method) ? ["body: {}"] : []),
   ].join(", ");
   return `  it(${JSON.stringify(`${name}: ${method} ${path} reaches a local server through the generated client`)}, async () => {
@@ -84,9 +88,8 @@ function smokeCase({ name, factory, config }: SmokeTestInput["apis"][number]): s
     const call = client.${method} as unknown as (path: string, init: object) => Promise<{ response: Response }>;
     const { response } = await call(${JSON.stringify(path)}, { ${init} });
     expect(response.status).toBe(200);
-    expect(received.filter((r) => r.method === ${JSON.stringify(method)}).map((r) => r.url.split("?")[0])).toContain(
-      ${JSON.stringify(expectedPath)},
-    );
+    const paths = received.filter((r) => r.method === ${JSON.stringify(method)}).map((r) => r.url.split("?")[0]);
+    expect(paths).toContain(${JSON.stringify(expectedPath)});
   });`;
 }
 
@@ -99,6 +102,16 @@ function pickOperation(config: ApiConfig): OperationEntry | undefined {
   });
   const score = ([method, path]: OperationEntry) => (method === "GET" ? 0 : 100) + (path.match(/\{/g)?.length ?? 0);
   return [...callable].sort((a, b) => score(a) - score(b))[0];
+}
+
+/** A multi-line object literal as the repository's formatter writes it. */
+function objectLiteral(value: Record<string, string | number>, indent: string): string {
+  const lines = Object.entries(value).map(([k, v]) => `${indent}  ${propertyName(k)}: ${JSON.stringify(v)},`);
+  return `{\n${lines.join("\n")}\n${indent}}`;
+}
+
+function propertyName(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
 }
 
 function credentialFields(configs: ApiConfig[]): Record<string, string | number> {
