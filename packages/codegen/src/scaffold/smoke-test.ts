@@ -59,7 +59,12 @@ ${cases.join("\n\n")}
 function smokeCase({ name, factory, config }: SmokeTestInput["apis"][number]): string {
   const environment = Object.keys(config.environments)[0] ?? "";
   const serverKeys = [...new Set(Object.values(config.environments).flatMap((e) => Object.keys(e.servers)))].sort();
-  const servers = `{ ${serverKeys.map((k) => `${propertyName(k)}: baseUrl`).join(", ")} }`;
+  // WebSocket servers must stay ws(s) URLs; the test makes no stream connection.
+  const isWs = (key: string) =>
+    Object.values(config.environments).some((e) => /^wss?:/.test((e.servers as Record<string, string>)[key] ?? ""));
+  const servers = `{ ${serverKeys
+    .map((k) => `${propertyName(k)}: ${isWs(k) ? 'baseUrl.replace(/^http/, "ws")' : "baseUrl"}`)
+    .join(", ")} }`;
   const operation = pickOperation(config);
   const options = `{
       environment: ${JSON.stringify(environment)},
