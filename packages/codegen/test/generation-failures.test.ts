@@ -79,6 +79,14 @@ describe("generation failures, with the exact message", () => {
     ]);
   });
 
+  it("Swagger 2.0's file type says what to write instead", async () => {
+    expect(
+      await messages({ "schemas/order.yaml": edit(orders, "symbol: { type: string }", "symbol: { type: file }") }),
+    ).toEqual([
+      'specs/bad/schemas/order.yaml:5:21: NewOrder.properties.symbol.type: expected one of "array", "boolean", "integer", "null", "number", "object", "string" (or a list of them), got string "file" (Swagger 2.0\'s "file" is `type: string, format: binary` in OpenAPI 3) (#/NewOrder/properties/symbol/type)',
+    ]);
+  });
+
   it("parameters that are not a list, responses that are not a mapping", async () => {
     const bad = edit(
       edit(

@@ -53,7 +53,9 @@ export function schemaShapeErrors(spec: LoadedDocuments): CodegenError[] {
         at(
           doc,
           [...segments, "type"],
-          `expected one of ${TYPES.map((t) => `"${t}"`).join(", ")} (or a list of them), got ${describe(type)}`,
+          `expected one of ${TYPES.map((t) => `"${t}"`).join(", ")} (or a list of them), got ${describe(type)}${
+            type === "file" ? ' (Swagger 2.0\'s "file" is `type: string, format: binary` in OpenAPI 3)' : ""
+          }`,
         );
       }
     }
