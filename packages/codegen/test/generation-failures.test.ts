@@ -119,8 +119,8 @@ describe("generation failures, with the exact message", () => {
 describe("errors raised inside openapi-typescript", () => {
   // The checks above keep these from reaching openapi-typescript during generation; called directly,
   // openapi-typescript raises its own errors, which are still mapped to a file, line:column and pointer.
-  async function openapiTsMessage(text: string): Promise<string> {
-    const { dir } = brokerWith({ "trading.yaml": text });
+  async function openapiTsMessage(text: string, files: Record<string, string> = {}): Promise<string> {
+    const { dir } = brokerWith({ "trading.yaml": text, ...files });
     const file = join(dir, "trading.yaml");
     const loaded = await loadSpec(file, join(dir, "../.."));
     const error = await openapiTypes(pathToFileURL(file), file, loaded.root.displayPath, loaded).catch(
@@ -132,6 +132,17 @@ describe("errors raised inside openapi-typescript", () => {
   it("its lint error (a duplicate operationId) names the operation's line:column and the pointer", async () => {
     expect(await openapiTsMessage(edit(spec, "operationId: getOrderV1", "operationId: getOrder"))).toBe(
       'specs/bad/trading.yaml:57:7: paths["/v1/orders/{order_id}"].get: openapi-typescript: Every operation must have a unique `operationId`. (schema path #/paths/~1v1~1orders~1{order_id}/get/getOrder)',
+    );
+  });
+
+  it("its error about a schema bundled from another file names that file", async () => {
+    const list = edit(
+      orders,
+      '    symbol: { type: string }\n    qty: { type: number }\n    side: { $ref: "#/Side" }\n    client_order_id: { type: string }\n',
+      "    - symbol\n",
+    );
+    expect(await openapiTsMessage(spec, { "schemas/order.yaml": list })).toBe(
+      "specs/bad/schemas/order.yaml:2:3: NewOrder: openapi-typescript: invalid property 0. Expected Schema Object or boolean, got string (schema path #/components/schemas/NewOrder)",
     );
   });
 

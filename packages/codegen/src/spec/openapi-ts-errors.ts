@@ -36,6 +36,19 @@ export function openapiTsError({ error, root, documents, lastSchemaPath }: Opena
   // The pointer is into the document openapi-typescript bundled: the root file, or the file a ref
   // reached. When no document has that node, the nearest enclosing one that exists is named.
   const docs = [root, ...documents];
+  // A schema from another file is bundled as #/components/schemas/<Name>: look for <Name> at the top of
+  // the other files (a schemas file) or in their own components.
+  const [first, second, name, ...rest] = segments;
+  if (first === "components" && second === "schemas" && name !== undefined && !root.locate(segments)) {
+    for (const candidate of [segments, [name, ...rest]]) {
+      const doc = docs.find((d) => d !== root && d.locate(candidate) !== undefined);
+      if (doc)
+        return new CodegenError(
+          { file: doc.displayPath, field: fieldPath(candidate), ...doc.locate(candidate) },
+          `openapi-typescript: ${detail} (schema path ${pointer})`,
+        );
+    }
+  }
   for (let length = segments.length; length >= 0; length--) {
     const prefix = segments.slice(0, length);
     const doc = docs.find((d) => d.locate(prefix) !== undefined);
