@@ -103,6 +103,12 @@ describe("generation failures, with the exact message", () => {
     ]);
   });
 
+  it("a referenced file that cannot be loaded: once, at its first reference", async () => {
+    expect(await messages({ "schemas/order.yaml": `${orders}Broken: [\n` })).toEqual([
+      'specs/bad/trading.yaml:30:32: paths["/v2/orders"].get.responses["200"].content["application/json"].schema.items.$ref: unresolvable $ref "./schemas/order.yaml#/Order": cannot load the referenced file: specs/bad/schemas/order.yaml:21:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ]);
+  });
+
   it("duplicate operationIds: once each, with file:line:column of both occurrences", async () => {
     const bad = edit(
       edit(spec, "operationId: getOrderV1", "operationId: getOrder"),

@@ -55,6 +55,7 @@ export async function loadDocuments(
 
   const errors: CodegenError[] = [];
   const pending: SourceDocument[] = [root];
+  const unloadable = new Set<string>();
   while (pending.length) {
     const doc = pending.shift() as SourceDocument;
     for (const use of collectRefs(doc.value)) {
@@ -66,12 +67,15 @@ export async function loadDocuments(
       }
       const targetFile = target ? resolve(dirname(doc.file), decodeURI(target)) : doc.file;
       let targetDoc = documents.get(targetFile);
+      // A file that cannot be loaded is reported once, at its first reference, not at every one.
+      if (unloadable.has(targetFile)) continue;
       if (!targetDoc) {
         try {
           targetDoc = await readSource(targetFile, display(targetFile));
         } catch (error) {
           const reason = error instanceof CodegenError ? error.message : String(error);
           errors.push(refError(doc, use, `cannot load the referenced file: ${reason}`));
+          unloadable.add(targetFile);
           continue;
         }
         documents.set(targetFile, targetDoc);
