@@ -11,7 +11,7 @@ import type { LoadedSpec } from "./load.js";
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 export function duplicateOperationIds(spec: LoadedSpec): CodegenError[] {
-  const first = new Map<string, SourceLocation>();
+  const first = new Map<string, { doc: SourceDocument; segments: (string | number)[] }>();
   const errors: CodegenError[] = [];
   const paths = (spec.root.value as { paths?: Record<string, unknown> }).paths ?? {};
   for (const [path, rawItem] of Object.entries(paths)) {
@@ -26,21 +26,25 @@ export function duplicateOperationIds(spec: LoadedSpec): CodegenError[] {
       const id = (operation as { operationId?: unknown } | undefined)?.operationId;
       if (typeof id !== "string") continue;
       const segments = [...opBase, "operationId"];
-      const here: SourceLocation = { file: opDoc.displayPath, field: fieldPath(segments), ...opDoc.locate(segments) };
       const earlier = first.get(id);
+      // Located only for an error: locating in a JSON spec parses it again as YAML.
       if (!earlier) {
-        first.set(id, here);
+        first.set(id, { doc: opDoc, segments });
         continue;
       }
       errors.push(
         new CodegenError(
-          here,
-          `duplicate operationId "${id}": also used at ${formatLocation(earlier).replace(/: $/, "")} (operationIds must be unique)`,
+          locationOf(opDoc, segments),
+          `duplicate operationId "${id}": also used at ${formatLocation(locationOf(earlier.doc, earlier.segments)).replace(/: $/, "")} (operationIds must be unique)`,
         ),
       );
     }
   }
   return errors;
+}
+
+function locationOf(doc: SourceDocument, segments: (string | number)[]): SourceLocation {
+  return { file: doc.displayPath, field: fieldPath(segments), ...doc.locate(segments) };
 }
 
 /** Follows a `$ref` (one level per step, as path items and operations use them) to the node and where it is. */

@@ -19,7 +19,9 @@ type Segments = (string | number)[];
 
 export function schemaShapeErrors(spec: LoadedDocuments): CodegenError[] {
   const errors: CodegenError[] = [];
-  const visited = new Set<string>();
+  // By identity: each schema node is checked once, however many refs reach it.
+  const visited = new WeakSet<object>();
+  const visitedTargets = new WeakSet<object>();
 
   const at = (doc: SourceDocument, segments: Segments, detail: string) =>
     errors.push(
@@ -35,9 +37,8 @@ export function schemaShapeErrors(spec: LoadedDocuments): CodegenError[] {
       at(doc, segments, `expected a schema (a mapping), got ${describe(node)}`);
       return;
     }
-    const key = `${doc.file}#${segments.join("/")}`;
-    if (visited.has(key)) return;
-    visited.add(key);
+    if (visited.has(node)) return;
+    visited.add(node);
     const schema = node as Record<string, unknown>;
     if (typeof schema.$ref === "string") {
       const ref = schema.$ref;
@@ -99,10 +100,10 @@ export function schemaShapeErrors(spec: LoadedDocuments): CodegenError[] {
     if (typeof ref === "string" && !/^[a-z][a-z0-9+.-]+:/i.test(ref)) {
       // A response, parameter or path item kept in another file: its schemas are checked there.
       const target = spec.documents.get(spec.fileOf(ref, doc.file));
-      const key = `document ${target?.file}#${ref.split("#", 2)[1] ?? ""}`;
-      if (target && !visited.has(key)) {
-        visited.add(key);
-        visitDocument(target, spec.resolveRef(ref, doc.file), refFragmentSegments(ref.split("#", 2)[1] ?? ""));
+      const resolved = spec.resolveRef(ref, doc.file);
+      if (target && resolved && typeof resolved === "object" && !visitedTargets.has(resolved)) {
+        visitedTargets.add(resolved);
+        visitDocument(target, resolved, refFragmentSegments(ref.split("#", 2)[1] ?? ""));
       }
     }
     for (const [key, child] of Object.entries(node)) {
