@@ -170,7 +170,8 @@ async function planBroker(
   // Every file the specs reach, the broker's folder and beyond: turbo's inputs for this package.
   const referenced = new Set<string>();
   const smokeTargets: Parameters<typeof smokeTestFile>[0]["apis"] = [];
-  await Promise.all(
+  // Every API's problems are reported together, so the author can fix them in one pass.
+  const planned = await Promise.allSettled(
     apiNames.map(async (apiName) => {
       const api = manifest.apis[apiName] as (typeof manifest.apis)[string];
       const specFile = join(specDir, api.spec);
@@ -187,8 +188,8 @@ async function planBroker(
       const spec = await loadSpec(specFile, root);
       for (const file of spec.documents.keys()) referenced.add(file);
       // Found here with file:line:column, before openapi-typescript fails on them without saying where.
-      const problems = [...duplicateOperationIds(spec), ...schemaShapeErrors(spec)];
-      if (problems.length) throw new CodegenErrors(problems);
+      const specProblems = [...duplicateOperationIds(spec), ...schemaShapeErrors(spec)];
+      if (specProblems.length) throw new CodegenErrors(specProblems);
       const specStamp: SourceStamp = { path: display(specFile), sha256: spec.sha256 };
       const extracted = extractOperations(spec, api.operationServers);
       skipped.push(...extracted.skipped.map((s) => `${apiName}: ${s}`));
@@ -221,6 +222,20 @@ async function planBroker(
       specs.push({ api: apiName, specPath: specStamp.path, sha256: spec.sha256, documents });
     }),
   );
+  const problems = planned.flatMap((r) =>
+    r.status === "fulfilled"
+      ? []
+      : r.reason instanceof CodegenErrors
+        ? r.reason.errors
+        : r.reason instanceof CodegenError
+          ? [r.reason]
+          : [],
+  );
+  const unexpected = planned.find(
+    (r) => r.status === "rejected" && !(r.reason instanceof CodegenError || r.reason instanceof CodegenErrors),
+  );
+  if (unexpected?.status === "rejected") throw unexpected.reason;
+  if (problems.length) throw new CodegenErrors(problems);
   if (!(scaffoldOnly && created)) {
     files.set("src/generated/index.ts", header([manifestStamp]) + emitRootIndex(apiNames));
     const streamFiles = await planStreams({

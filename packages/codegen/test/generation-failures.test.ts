@@ -122,6 +122,22 @@ describe("generation failures, with the exact message", () => {
   });
 });
 
+describe("a broker with several APIs", () => {
+  it("reports the problems of every API's spec together", async () => {
+    const ws = tempWorkspace(["shop"]);
+    dispose = ws.dispose;
+    for (const file of ["trading.yaml", "data.yaml"]) {
+      const path = join(ws.specsDir, "shop", file);
+      writeFileSync(path, edit(readFileSync(path, "utf8"), "openapi: 3.0.3", "openapi: 9.0.0"));
+    }
+    const error = await generate({ root: ws.root }).catch((e: unknown) => e);
+    expect((error as BrokerFailures).errors.map((e) => e.message).sort()).toEqual([
+      'specs/shop/data.yaml:1:1: openapi: unsupported OpenAPI version "9.0.0": expected "3.0.x" or "3.1.x"',
+      'specs/shop/trading.yaml:3:1: openapi: unsupported OpenAPI version "9.0.0": expected "3.0.x" or "3.1.x"',
+    ]);
+  });
+});
+
 describe("errors raised inside openapi-typescript", () => {
   // The checks above keep these from reaching openapi-typescript during generation; called directly,
   // openapi-typescript raises its own errors, which are still mapped to a file, line:column and pointer.
