@@ -24,7 +24,17 @@ let started;
 const brokers = readdirSync(join(root, "specs"), { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(join(root, "specs", e.name, "broker.yaml")))
   .map((e) => e.name);
-const fresh = brokers.filter((b) => !existsSync(join(root, "packages", b, "package.json")));
+const hasPackage = (b) => existsSync(join(root, "packages", b, "package.json"));
+// `pnpm generate alor` touches alor alone: another broker's folder, broken or new, is not its business.
+const named = brokerArgs.length ? brokerArgs : brokers;
+const unknown = named.filter((b) => !brokers.includes(b));
+if (unknown.length) {
+  console.error(
+    `✗ no broker manifest specs/<broker>/broker.yaml for: ${unknown.join(", ")} (found: ${brokers.join(", ")})`,
+  );
+  process.exit(1);
+}
+const fresh = named.filter((b) => !hasPackage(b));
 
 if (check) {
   buildGenerator();
@@ -32,17 +42,30 @@ if (check) {
   run("node", [bin, "generate", "--check", ...brokerArgs]);
   done(started);
 } else {
+  let failed = false;
   if (fresh.length) {
     buildGenerator();
     started = step(`Scaffolding new package(s): ${fresh.join(", ")}`);
-    run("node", [bin, "generate", ...fresh]);
-    run("pnpm", ["install", "--prefer-offline"]);
+    // Only the package around the code, so pnpm can link it: turbo generates the code below, once.
+    // A broker that fails here is reported by the generator; the others go on.
+    failed = run("node", [bin, "generate", "--scaffold-only", ...fresh], { allowFailure: true }) !== 0;
+    if (fresh.some(hasPackage)) run("pnpm", ["install", "--prefer-offline"]);
     done(started);
   }
-  // One turbo run: each broker's generate task depends on @brokerkit/codegen#build.
+  // One turbo run: each broker's generate task depends on @brokerkit/codegen#build. --continue: a broker
+  // whose task fails does not abort the others'; turbo still exits non-zero.
   started = step("Generating clients (turbo: only brokers whose spec changed run)");
-  const filters = brokerArgs.map((b) => `--filter=@brokerkit/${b}`);
+  const filters = brokerArgs.filter(hasPackage).map((b) => `--filter=@brokerkit/${b}`);
   const passThrough = allowBreaking ? ["--", "--allow-breaking"] : [];
-  turbo(["run", "generate", ...filters, "--output-logs=new-only", ...passThrough]);
+  const status =
+    brokerArgs.length && !filters.length
+      ? 0
+      : turbo(["run", "generate", ...filters, "--continue", "--output-logs=new-only", ...passThrough], {
+          allowFailure: true,
+        });
+  if (failed || status !== 0) {
+    console.error("\n✗ some brokers failed to generate (see above); the others were generated");
+    process.exit(1);
+  }
   done(started);
 }

@@ -1,9 +1,10 @@
 /**
- * `brokerkit generate [broker…] [--check] [--allow-breaking] [--root DIR] [--specs DIR] [--packages DIR] [--verbose]`
+ * `brokerkit generate [broker…] [--check] [--allow-breaking] [--scaffold-only] [--root DIR] [--specs DIR] [--packages DIR] [--verbose]`
  * `brokerkit drift <broker> --against <file> …` (options in drift/cli.ts)
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { BrokerFailures } from "./broker-failures.js";
 import { problemText } from "./errors.js";
 import { findRoot } from "./root.js";
 
@@ -11,12 +12,16 @@ const USAGE = `Usage: brokerkit generate [broker…] [options]
        brokerkit drift <broker> --against <file> [options]   (see brokerkit drift --help)
 
 Generates packages/<broker>/ from specs/<broker>/ (OpenAPI specs + broker.yaml).
+A broker whose folder is broken is reported; the others are still generated, and the exit code is 1.
 
 Options:
   --check           write nothing; exit 1 when any generated file is stale
   --allow-breaking  adopt spec changes that break users (removed operations or fields, new
                     required parameters, narrowed types); without it they stop generation
                     before anything is written. Spec changes are written as a changeset
+                    (in .changeset beside the specs folder)
+  --scaffold-only   for brokers without a package yet, write only the package around the code
+                    (package.json, turbo.json, smoke test); turbo generates the code after install
   --root DIR        repository root (default: nearest folder with pnpm-workspace.yaml)
   --specs DIR       folder of broker spec folders (default: <root>/specs)
   --packages DIR    folder of generated packages (default: <root>/packages)
@@ -45,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const root = resolve(values.root ?? findRoot(process.cwd()));
   const { generate } = await import("./generate.js");
+  let failed: BrokerFailures | undefined;
   try {
     const reports = await generate({
       root,
@@ -53,7 +59,13 @@ export async function main(argv: string[]): Promise<number> {
       brokers,
       check: values.check ?? false,
       allowBreaking: values["allow-breaking"] ?? false,
+      scaffoldOnly: values["scaffold-only"] ?? false,
       log: (line) => console.log(line),
+    }).catch((error: unknown) => {
+      // The brokers that were generated are reported as usual, then the failed ones.
+      if (!(error instanceof BrokerFailures)) throw error;
+      failed = error;
+      return error.reports as Awaited<ReturnType<typeof generate>>;
     });
     if (values.verbose) {
       for (const report of reports) for (const s of report.skipped) console.log(`  ${report.broker}: skipped ${s}`);
@@ -63,8 +75,9 @@ export async function main(argv: string[]): Promise<number> {
       console.error(
         `\nbrokerkit: ${stale.length} generated file(s) are stale. Run \`pnpm generate\` and commit the result.`,
       );
-      return 1;
     }
+    if (failed) console.error(`\nbrokerkit: ${failed.summary()}`);
+    if (failed || (values.check && stale.length)) return 1;
     if (reports.length === 0) console.log("brokerkit: no broker manifests found (specs/<broker>/broker.yaml)");
     return 0;
   } catch (error) {
@@ -81,6 +94,7 @@ function parse(argv: string[]) {
     options: {
       check: { type: "boolean" },
       "allow-breaking": { type: "boolean" },
+      "scaffold-only": { type: "boolean" },
       root: { type: "string" },
       specs: { type: "string" },
       packages: { type: "string" },

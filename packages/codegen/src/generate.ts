@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { type ApiConfig, compilePattern, type HttpMethod } from "@brokerkit/middleware";
+import { type BrokerFailure, BrokerFailures } from "./broker-failures.js";
 import { type ApiSpecInput, assessChanges, type BrokerChanges } from "./changes/assess.js";
 import { BreakingChangesError } from "./changes/breaking.js";
 import { changesetFileName, renderChangeset } from "./changes/changeset.js";
@@ -17,14 +18,18 @@ import type { ClientFilledRules } from "./emit/client-filled.js";
 import { header, type SourceStamp } from "./emit/header.js";
 import { managedPackageJson, packageJsonText, scaffoldFiles } from "./emit/package.js";
 import { emitTypes } from "./emit/types.js";
-import { CodegenError } from "./errors.js";
+import { CodegenError, CodegenErrors } from "./errors.js";
 import { loadManifest } from "./manifest/load.js";
 import { normalizeApi } from "./manifest/normalize.js";
 import { withOperationFacts } from "./manifest/operation-facts.js";
 import type { Manifest } from "./manifest/types.js";
+import { smokeTestFile } from "./scaffold/smoke-test.js";
+import { managedTurboJson } from "./scaffold/turbo-inputs.js";
 import { loadSpec } from "./spec/load.js";
+import { duplicateOperationIds } from "./spec/operation-ids.js";
 import { extractOperations } from "./spec/operations.js";
 import { operationParameters } from "./spec/parameters.js";
+import { schemaShapeErrors } from "./spec/schema-shapes.js";
 import { planStreams } from "./stream/plan.js";
 
 export interface GenerateOptions {
@@ -40,8 +45,13 @@ export interface GenerateOptions {
   check?: boolean;
   /** Adopt spec changes that would break users (a major version). Without it they stop generation before anything is written. */
   allowBreaking?: boolean;
-  /** Where changesets for spec changes go. Default `<root>/.changeset`. */
+  /** Where changesets for spec changes go. Default: `.changeset` beside the specs folder (`<root>/.changeset`). */
   changesetDir?: string;
+  /**
+   * For brokers without a package yet: write only the package around the code (package.json, turbo.json,
+   * scaffold, smoke test), so that `pnpm install` can link it before turbo generates it, once.
+   */
+  scaffoldOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -89,22 +99,46 @@ export async function generate(options: GenerateOptions): Promise<BrokerReport[]
   }
   const check = options.check ?? false;
   // Every broker is planned (and its spec changes classified) before any file is written, so a
-  // refused breaking change leaves the whole tree untouched.
+  // refused breaking change leaves the whole tree untouched. A broker whose inputs are broken is
+  // reported and left out; the others are still generated.
   const plans: BrokerPlan[] = [];
+  const failures: BrokerFailure[] = [];
+  let bug: unknown;
   for (const broker of brokers) {
-    plans.push(await planBroker(broker, root, join(specsDir, broker), join(packagesDir, broker)));
+    try {
+      plans.push(
+        await planBroker(
+          broker,
+          root,
+          join(specsDir, broker),
+          join(packagesDir, broker),
+          options.scaffoldOnly ?? false,
+        ),
+      );
+    } catch (error) {
+      if (error instanceof CodegenErrors) failures.push({ broker, errors: error.errors });
+      else if (error instanceof CodegenError) failures.push({ broker, errors: [error] });
+      else {
+        bug ??= error;
+        failures.push({ broker, errors: [] });
+      }
+    }
   }
   const breaking = plans.filter((p) => p.report.changes.bump === "major");
   if (breaking.length && !check && !options.allowBreaking) {
     throw new BreakingChangesError(breaking.map((p) => ({ packageName: p.packageName, changes: p.report.changes })));
   }
-  const changesetDir = resolve(options.changesetDir ?? join(root, ".changeset"));
+  // The changesets of a specs folder belong to its workspace: `.changeset` beside it.
+  const changesetDir = resolve(options.changesetDir ?? join(dirname(specsDir), ".changeset"));
   const reports: BrokerReport[] = [];
   for (const plan of plans) {
     const report = await applyPlan(plan, check, changesetDir);
     options.log?.(describe(report, check));
     reports.push(report);
   }
+  // A bug (not a problem in the input) surfaces as itself, after the other brokers were generated.
+  if (bug !== undefined) throw bug;
+  if (failures.length) throw new BrokerFailures(failures, reports);
   return reports;
 }
 
@@ -115,9 +149,17 @@ interface BrokerPlan {
   files: Map<string, string>;
   started: number;
   display: (path: string) => string;
+  /** Only the package around the code was planned: generated files are not compared or removed. */
+  scaffoldOnly: boolean;
 }
 
-async function planBroker(broker: string, root: string, specDir: string, packageDir: string): Promise<BrokerPlan> {
+async function planBroker(
+  broker: string,
+  root: string,
+  specDir: string,
+  packageDir: string,
+  scaffoldOnly: boolean,
+): Promise<BrokerPlan> {
   const started = performance.now();
   const display = (path: string) => relative(root, path).split("\\").join("/");
   const manifestFile = join(specDir, "broker.yaml");
@@ -128,7 +170,12 @@ async function planBroker(broker: string, root: string, specDir: string, package
   const skipped: string[] = [];
   const specs: ApiSpecInput[] = [];
   const apiNames = Object.keys(manifest.apis);
-  await Promise.all(
+  const created = !existsSync(join(packageDir, "package.json"));
+  // Every file the specs reach, the broker's folder and beyond: turbo's inputs for this package.
+  const referenced = new Set<string>();
+  const smokeTargets: Parameters<typeof smokeTestFile>[0]["apis"] = [];
+  // Every API's problems are reported together, so the author can fix them in one pass.
+  const planned = await Promise.allSettled(
     apiNames.map(async (apiName) => {
       const api = manifest.apis[apiName] as (typeof manifest.apis)[string];
       const specFile = join(specDir, api.spec);
@@ -143,6 +190,10 @@ async function planBroker(broker: string, root: string, specDir: string, package
         );
       }
       const spec = await loadSpec(specFile, root);
+      for (const file of spec.documents.keys()) referenced.add(file);
+      // Found here with file:line:column, before openapi-typescript fails on them without saying where.
+      const specProblems = [...duplicateOperationIds(spec), ...schemaShapeErrors(spec)];
+      if (specProblems.length) throw new CodegenErrors(specProblems);
       const specStamp: SourceStamp = { path: display(specFile), sha256: spec.sha256 };
       const extracted = extractOperations(spec, api.operationServers);
       skipped.push(...extracted.skipped.map((s) => `${apiName}: ${s}`));
@@ -159,6 +210,9 @@ async function planBroker(broker: string, root: string, specDir: string, package
         ),
         ...(extracted.commaSeparatedQuery.length ? { commaSeparatedQuery: extracted.commaSeparatedQuery } : {}),
       };
+      smokeTargets.push({ name: apiName, factory: api.factory, config });
+      // Scaffolding a new package stops here: turbo generates the code, once, after `pnpm install`.
+      if (scaffoldOnly && created) return;
       const both = [specStamp, manifestStamp];
       const dir = `src/generated/${apiName}`;
       const clientSuppliedHeaders = config.idempotency?.header ? [config.idempotency.header] : [];
@@ -184,9 +238,33 @@ async function planBroker(broker: string, root: string, specDir: string, package
       specs.push({ api: apiName, specPath: specStamp.path, sha256: spec.sha256, documents });
     }),
   );
-  files.set("src/generated/index.ts", header([manifestStamp]) + emitRootIndex(apiNames));
-  const streamFiles = await planStreams({ manifest, manifestSource, manifestStamp, specDir, root, display });
-  for (const [path, text] of streamFiles) files.set(path, text);
+  const problems = planned.flatMap((r) =>
+    r.status === "fulfilled"
+      ? []
+      : r.reason instanceof CodegenErrors
+        ? r.reason.errors
+        : r.reason instanceof CodegenError
+          ? [r.reason]
+          : [],
+  );
+  const unexpected = planned.find(
+    (r) => r.status === "rejected" && !(r.reason instanceof CodegenError || r.reason instanceof CodegenErrors),
+  );
+  if (unexpected?.status === "rejected") throw unexpected.reason;
+  if (problems.length) throw new CodegenErrors(problems);
+  if (!(scaffoldOnly && created)) {
+    files.set("src/generated/index.ts", header([manifestStamp]) + emitRootIndex(apiNames));
+    const streamFiles = await planStreams({
+      manifest,
+      manifestSource,
+      manifestStamp,
+      specDir,
+      root,
+      display,
+      referencedFiles: referenced,
+    });
+    for (const [path, text] of streamFiles) files.set(path, text);
+  }
 
   const report: BrokerReport = {
     broker,
@@ -196,7 +274,7 @@ async function planBroker(broker: string, root: string, specDir: string, package
     removed: [],
     stale: [],
     skipped: skipped.sort(),
-    created: !existsSync(join(packageDir, "package.json")),
+    created,
     changes: { apis: [], fingerprint: "" },
     ms: 0,
   };
@@ -219,10 +297,32 @@ async function planBroker(broker: string, root: string, specDir: string, package
   const scaffold = scaffoldFiles(manifest, broker);
   const rootLicense = join(root, "LICENSE");
   if (existsSync(rootLicense)) scaffold.LICENSE = await readFile(rootLicense, "utf8");
+  smokeTargets.sort((a, b) => a.name.localeCompare(b.name));
+  // A new package's own `pnpm test` has a real test to run; existing packages have their own.
+  if (created) scaffold["test/smoke.test.ts"] = smokeTestFile({ packageName: manifest.package, apis: smokeTargets });
   for (const [path, content] of Object.entries(scaffold)) {
     if (!existsSync(join(packageDir, path))) files.set(path, content);
   }
-  return { report, packageName: manifest.package, packageDir, files, started, display };
+  // turbo.json: the generate task's inputs follow the specs' references (managed, like package.json's fields).
+  const turboPath = join(packageDir, "turbo.json");
+  const turbo = managedTurboJson({
+    existing: existsSync(turboPath) ? await readFile(turboPath, "utf8") : (scaffold["turbo.json"] ?? "{}"),
+    existingPath: display(turboPath),
+    root,
+    specDir,
+    referenced,
+  });
+  files.set("turbo.json", turbo.text);
+  skipped.push(...turbo.untracked);
+  return {
+    report,
+    packageName: manifest.package,
+    packageDir,
+    files,
+    started,
+    display,
+    scaffoldOnly: scaffoldOnly && created,
+  };
 }
 
 async function applyPlan(plan: BrokerPlan, check: boolean, changesetDir: string): Promise<BrokerReport> {
@@ -244,7 +344,7 @@ async function applyPlan(plan: BrokerPlan, check: boolean, changesetDir: string)
   }
 
   // Generated files that no longer correspond to an API are removed (or reported in check mode).
-  for (const path of await listFiles(join(packageDir, "src/generated"))) {
+  for (const path of plan.scaffoldOnly ? [] : await listFiles(join(packageDir, "src/generated"))) {
     const rel = `src/generated/${path}`;
     if (files.has(rel)) continue;
     if (check) report.stale.push(`${rel} (no longer generated)`);

@@ -1,3 +1,4 @@
+export { type BrokerFailure, BrokerFailures } from "./broker-failures.js";
 export {
   type ApiChanges,
   BreakingChangesError,

@@ -11,3 +11,8 @@ export function pointerSegments(pointer: string): string[] {
 export function refFragmentSegments(fragment: string): string[] {
   return pointerSegments(fragment).map((s) => decodeURIComponent(s));
 }
+
+/** A JSON pointer fragment for segments: ["a/b", 0] → `#/a~1b/0`. */
+export function pointerOf(segments: readonly (string | number)[]): string {
+  return `#/${segments.map((s) => String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`;
+}

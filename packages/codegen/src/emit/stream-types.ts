@@ -22,5 +22,5 @@ export async function emitStreamTypes(
     paths: {},
     components: { schemas },
   } as unknown as OpenAPI3;
-  return openapiTypes(document, doc.file, doc.root.displayPath);
+  return openapiTypes(document, doc.file, doc.root.displayPath, doc);
 }

@@ -2,8 +2,8 @@
 
 import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
-import { CodegenError } from "../errors.js";
-import type { LoadedSpec } from "../spec/load.js";
+import type { LoadedDocuments, LoadedSpec } from "../spec/load.js";
+import { openapiTsError } from "../spec/openapi-ts-errors.js";
 import { applyClientFilled, type ClientFilledRules, hasClientFilled } from "./client-filled.js";
 
 export interface TypeOptions {
@@ -25,14 +25,21 @@ export async function emitTypes(spec: LoadedSpec, options: TypeOptions = {}): Pr
     const relaxed = headers.size ? relaxHeaders(spec.root.value, headers) : (spec.root.value as OpenAPI3);
     source = filled ? applyClientFilled(relaxed, filled) : relaxed;
   }
-  return openapiTypes(source, spec.file, spec.root.displayPath);
+  return openapiTypes(source, spec.file, spec.root.displayPath, spec);
 }
 
 /**
  * Runs openapi-typescript on a document (a file URL, or an object whose relative `$ref`s resolve
  * from `file`'s folder) with the project's settings.
  */
-export async function openapiTypes(source: URL | OpenAPI3, file: string, displayPath: string): Promise<string> {
+export async function openapiTypes(
+  source: URL | OpenAPI3,
+  file: string,
+  displayPath: string,
+  loaded?: LoadedDocuments,
+): Promise<string> {
+  // Where openapi-typescript was when it failed: its errors rarely say.
+  let lastSchemaPath: string | undefined;
   try {
     const ast = await openapiTS(source, {
       silent: true,
@@ -40,13 +47,19 @@ export async function openapiTypes(source: URL | OpenAPI3, file: string, display
       // A field with a default is optional to send: the server fills it in.
       defaultNonNullable: false,
       cwd: pathToFileURL(file),
+      transform: (_schema, { path }) => {
+        lastSchemaPath = path;
+        return undefined;
+      },
     });
     return astToString(ast);
   } catch (error) {
-    throw new CodegenError(
-      { file: displayPath },
-      `openapi-typescript could not convert the spec: ${(error as Error).message}`,
-    );
+    throw openapiTsError({
+      error,
+      root: loaded?.root ?? { displayPath, locate: () => undefined },
+      documents: loaded?.documents.values() ?? [],
+      lastSchemaPath,
+    });
   }
 }
 

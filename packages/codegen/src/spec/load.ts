@@ -55,18 +55,27 @@ export async function loadDocuments(
 
   const errors: CodegenError[] = [];
   const pending: SourceDocument[] = [root];
+  const unloadable = new Set<string>();
   while (pending.length) {
     const doc = pending.shift() as SourceDocument;
     for (const use of collectRefs(doc.value)) {
       const [target, pointer = ""] = use.ref.split("#", 2) as [string, string?];
+      // A URL (https:, http:, file: …) is not a path: resolving it as one would name a mangled local file.
+      if (REMOTE_REF.test(target)) {
+        errors.push(refError(doc, use, "remote references are not supported offline; vendor the file"));
+        continue;
+      }
       const targetFile = target ? resolve(dirname(doc.file), decodeURI(target)) : doc.file;
       let targetDoc = documents.get(targetFile);
+      // A file that cannot be loaded is reported once, at its first reference, not at every one.
+      if (unloadable.has(targetFile)) continue;
       if (!targetDoc) {
         try {
           targetDoc = await readSource(targetFile, display(targetFile));
         } catch (error) {
           const reason = error instanceof CodegenError ? error.message : String(error);
           errors.push(refError(doc, use, `cannot load the referenced file: ${reason}`));
+          unloadable.add(targetFile);
           continue;
         }
         documents.set(targetFile, targetDoc);
@@ -77,6 +86,7 @@ export async function loadDocuments(
         errors.push(refError(doc, use, `${targetDoc.displayPath} has no "${missing}" at #${pointer}`));
     }
   }
+  errors.push(...selfReferences(documents));
   if (errors.length) throw new CodegenErrors(errors);
 
   const hash = createHash("sha256");
@@ -129,6 +139,70 @@ function checkVersion(root: SourceDocument): string {
     throw new CodegenError(at("paths"), 'missing required field "paths"');
   }
   return version;
+}
+
+/** A scheme (`https:`, `file:` …) of two letters or more, so that a Windows drive letter (`C:`) stays a path. */
+const REMOTE_REF = /^[a-z][a-z0-9+.-]+:/i;
+
+/**
+ * `$ref`s that lead back to themselves through nothing but `$ref`s (`A: {$ref: "#/A"}`, or A → B → A):
+ * such a schema has no type at all, and openapi-typescript fails on it without saying where.
+ * Each cycle is reported once, at the reference found first.
+ */
+function selfReferences(documents: Map<string, SourceDocument>): CodegenError[] {
+  const errors: CodegenError[] = [];
+  const reported = new Set<string>();
+  for (const doc of documents.values()) {
+    for (const use of collectRefs(doc.value)) {
+      const chain: string[] = [];
+      let ref = use.ref;
+      let file = doc.file;
+      for (let depth = 0; depth < 64; depth++) {
+        if (REMOTE_REF.test(ref)) break;
+        const [target, pointer = ""] = ref.split("#", 2) as [string, string?];
+        file = target ? resolve(dirname(file), decodeURI(target)) : file;
+        const key = `${file}#${pointer}`;
+        if (chain.includes(key)) {
+          const cycle = chain.slice(chain.indexOf(key));
+          const id = [...cycle].sort().join("|");
+          // Only a reference that is itself part of the cycle is reported (not one merely leading into it).
+          const ownKey = `${doc.file}#/${use.segments
+            .slice(0, -1)
+            .map((s) => String(s).replaceAll("~", "~0").replaceAll("/", "~1"))
+            .join("/")}`;
+          const own = ownKey.replace(/#\/$/, "#");
+          if (!reported.has(id) && cycle.includes(own)) {
+            reported.add(id);
+            // Told from the reference's own node: A → B → A.
+            const start = cycle.indexOf(own);
+            const loop = [...cycle.slice(start), ...cycle.slice(0, start), own];
+            errors.push(
+              refError(
+                doc,
+                use,
+                cycle.length === 1
+                  ? "the schema refers to itself and to nothing else, so it has no type"
+                  : `the schema is only a $ref in a cycle of $refs with no type in it (${loop.map((k) => shortKey(k, documents)).join(" → ")})`,
+              ),
+            );
+          }
+          break;
+        }
+        chain.push(key);
+        const targetDoc = documents.get(file);
+        const node = targetDoc ? walkPointer(targetDoc.value, pointer) : undefined;
+        const next = node && typeof node === "object" ? (node as { $ref?: unknown }).$ref : undefined;
+        if (typeof next !== "string") break;
+        ref = next;
+      }
+    }
+  }
+  return errors;
+}
+
+function shortKey(key: string, documents: Map<string, SourceDocument>): string {
+  const [file, pointer = ""] = key.split("#", 2) as [string, string?];
+  return `${documents.get(file)?.displayPath ?? file}#${pointer}`;
 }
 
 interface RefUse {

@@ -28,6 +28,8 @@ export interface StreamPlanInput {
   specDir: string;
   root: string;
   display: (path: string) => string;
+  /** Receives every file the AsyncAPI documents reach (turbo's inputs for the package). */
+  referencedFiles?: Set<string>;
 }
 
 /** Generated files of every stream of the manifest, keyed by path inside the package. */
@@ -59,6 +61,7 @@ async function planStream(input: StreamPlanInput, name: string, stream: Manifest
     throw new CodegenError(inManifest("document"), `AsyncAPI document ${display(documentFile)} does not exist`);
   }
   const doc = await loadAsyncApi(documentFile, input.root);
+  for (const file of doc.documents.keys()) input.referencedFiles?.add(file);
   const protocol = STREAM_PROTOCOLS[stream.protocol] as StreamProtocol;
   const errors: CodegenError[] = [];
   const docPath = doc.root.displayPath;
