@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { applyCors, type CorsOptions } from "./cors.js";
 
 export interface Arrival {
   /** performance.now() at arrival, in ms, on the server's clock. */
@@ -38,9 +39,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(handler: SimHandler): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Answer CORS (preflights included) for pages in a browser; off by default. */
+  cors?: CorsOptions | undefined;
+}
+
+export async function startServer(handler: SimHandler, options: ServerOptions = {}): Promise<RunningServer> {
   const arrivals: Arrival[] = [];
   const server = createServer((raw, res) => {
+    if (options.cors && applyCors(raw, res, options.cors)) return;
     const at = performance.now();
     const url = new URL(raw.url ?? "/", "http://127.0.0.1");
     arrivals.push({

@@ -11,6 +11,7 @@
  * WebSockets on the same port: `/ws` (data) and `/cws` (commands), with their fault controls as `sim.ws`.
  */
 import type { ServerResponse } from "node:http";
+import type { CorsOptions } from "../cors.js";
 import { type Arrival, dropConnection, type RunningServer, type SimRequest, startServer } from "../server.js";
 import { Accounts, type AlorSimUser, DEFAULT_ALOR_USER } from "./accounts.js";
 import { commandRoutes } from "./command-routes.js";
@@ -34,6 +35,8 @@ const ROUTES = [...marketRoutes, ...portfolioRoutes, ...commandRoutes, ...groupR
 export type AlorOperationId = "exchangeRefreshToken" | (typeof ROUTES)[number]["operationId"];
 
 export interface AlorSimulatorOptions {
+  /** Answer CORS for pages in a real browser (see cors.ts). Off by default. */
+  cors?: CorsOptions;
   /** JWT lifetime. Default 30 minutes, like ALOR's. */
   tokenLifetimeMs?: number;
   /** Requests per user admitted in any sliding window. Default 100 (ALOR's limit). */
@@ -203,34 +206,37 @@ export async function startAlorSimulator(options: AlorSimulatorOptions = {}): Pr
     return reply;
   }
 
-  const server: RunningServer = await startServer((req, res) => {
-    const arrivedAt = performance.now();
-    if (req.path.toLowerCase() === "/refresh") {
-      requests.exchangeRefreshToken++;
-      const outcome = exchangeRefreshToken(req, tokens, refreshRejectStatus);
-      if (outcome.issued) counters.tokenExchanges++;
-      else counters.tokenRejections++;
-      answer(res, req, "exchangeRefreshToken", outcome.reply);
-      return;
-    }
-    const candidates = ROUTES.flatMap((route) => {
-      const params = matchPath(route.pattern, req.path);
-      return params ? [{ route, params }] : [];
-    });
-    // The most literal pattern wins: /md/v2/Securities/{symbols}/quotes over /md/v2/Securities/{exchange}/{symbol}.
-    const chosen = candidates
-      .filter(({ route }) => route.method === req.method)
-      .sort((a, b) => literalSegments(b.route.pattern) - literalSegments(a.route.pattern))[0];
-    if (chosen) {
-      requests[chosen.route.operationId]++;
-      answer(res, req, chosen.route.operationId, serve(req, arrivedAt, chosen));
-      return;
-    }
-    const reply = candidates.length
-      ? json({ message: `${req.method} is not allowed on ${req.path}` }, 405)
-      : json({ message: `no ALOR route ${req.method} ${req.path}` }, 404);
-    answer(res, req, undefined, reply);
-  });
+  const server: RunningServer = await startServer(
+    (req, res) => {
+      const arrivedAt = performance.now();
+      if (req.path.toLowerCase() === "/refresh") {
+        requests.exchangeRefreshToken++;
+        const outcome = exchangeRefreshToken(req, tokens, refreshRejectStatus);
+        if (outcome.issued) counters.tokenExchanges++;
+        else counters.tokenRejections++;
+        answer(res, req, "exchangeRefreshToken", outcome.reply);
+        return;
+      }
+      const candidates = ROUTES.flatMap((route) => {
+        const params = matchPath(route.pattern, req.path);
+        return params ? [{ route, params }] : [];
+      });
+      // The most literal pattern wins: /md/v2/Securities/{symbols}/quotes over /md/v2/Securities/{exchange}/{symbol}.
+      const chosen = candidates
+        .filter(({ route }) => route.method === req.method)
+        .sort((a, b) => literalSegments(b.route.pattern) - literalSegments(a.route.pattern))[0];
+      if (chosen) {
+        requests[chosen.route.operationId]++;
+        answer(res, req, chosen.route.operationId, serve(req, arrivedAt, chosen));
+        return;
+      }
+      const reply = candidates.length
+        ? json({ message: `${req.method} is not allowed on ${req.path}` }, 405)
+        : json({ message: `no ALOR route ${req.method} ${req.path}` }, 404);
+      answer(res, req, undefined, reply);
+    },
+    { cors: options.cors },
+  );
 
   const webSockets = startAlorWebSockets({ server: server.server, url: server.url, tokens, world, trading, limiter });
 

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
+import type { CorsOptions } from "../cors.js";
 import { type Arrival, dropConnection, type SimRequest, sendJson, startServer } from "../server.js";
 import { AlpacaAuth, type BrokerCredentialRecord, type TradingKeyRecord } from "./auth.js";
 import { type AccountStatusChange, type BrokerAccount, brokerRoutes, type LegacyStreamMode } from "./broker-routes.js";
@@ -35,6 +36,8 @@ export const ALPACA_SIMULATOR_DEFAULTS = {
 } as const;
 
 export interface AlpacaSimulatorOptions {
+  /** Answer CORS for pages in a real browser (see cors.ts). Off by default. */
+  cors?: CorsOptions;
   /** Trading/Market Data key pairs; each gets its own trading account (and quota). */
   keys?: { keyId: string; secretKey: string }[];
   /** OAuth access tokens accepted on Trading/Market Data, all for the first key's account. */
@@ -249,53 +252,56 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions = {})
     return true;
   };
 
-  const server = await startServer(async (req, res) => {
-    if (req.method === "POST" && req.path === "/v1/oauth2/token") {
-      counters.requests["POST /v1/oauth2/token"] = (counters.requests["POST /v1/oauth2/token"] ?? 0) + 1;
-      counters.tokenRequests++;
-      const reply = auth.issueToken(req);
-      if (reply.status === 200) counters.tokensIssued++;
-      answer(res, reply, takeDrop(req, "/v1/oauth2/token"));
-      return;
-    }
-    const match = router.match(req.method, req.path);
-    if (match === undefined || match === "method-not-allowed") {
-      counters.notFound++;
-      const reply =
-        match === undefined
-          ? alpacaError(404, ErrorCode.notFound, `endpoint not found: ${req.method} ${req.path}`)
-          : alpacaError(405, ErrorCode.methodNotAllowed, `method ${req.method} is not allowed on ${req.path}`);
-      answer(res, reply, takeDrop(req, undefined));
-      return;
-    }
-    const { route, key, params } = match;
-    counters.requests[key] = (counters.requests[key] ?? 0) + 1;
-
-    let rateHeaders: Record<string, string> = {};
-    try {
-      const caller = auth.authenticate(req, route.api, route.anonymous === true);
-      const decision = limiter.take(caller.bucket, Date.now());
-      rateHeaders = decision.headers;
-      if (!decision.allowed) {
-        counters.rateLimited++;
-        throw new SimHttpError(alpacaError(429, ErrorCode.rateLimited, "rate limit exceeded"));
-      }
-      const context: RouteContext = { req, params, query: req.url.searchParams, caller };
-      if (route.stream) {
-        if (takeDrop(req, route.template)) {
-          dropConnection(res);
-          return;
-        }
-        route.stream(context, res, rateHeaders);
+  const server = await startServer(
+    async (req, res) => {
+      if (req.method === "POST" && req.path === "/v1/oauth2/token") {
+        counters.requests["POST /v1/oauth2/token"] = (counters.requests["POST /v1/oauth2/token"] ?? 0) + 1;
+        counters.tokenRequests++;
+        const reply = auth.issueToken(req);
+        if (reply.status === 200) counters.tokensIssued++;
+        answer(res, reply, takeDrop(req, "/v1/oauth2/token"));
         return;
       }
-      answer(res, withHeaders(route.handle(context), rateHeaders), takeDrop(req, route.template));
-    } catch (error) {
-      if (!(error instanceof SimHttpError)) throw error;
-      if (error.reply.status === 401 || error.reply.status === 403) counters.unauthorized++;
-      answer(res, withHeaders(error.reply, rateHeaders), takeDrop(req, route.template));
-    }
-  });
+      const match = router.match(req.method, req.path);
+      if (match === undefined || match === "method-not-allowed") {
+        counters.notFound++;
+        const reply =
+          match === undefined
+            ? alpacaError(404, ErrorCode.notFound, `endpoint not found: ${req.method} ${req.path}`)
+            : alpacaError(405, ErrorCode.methodNotAllowed, `method ${req.method} is not allowed on ${req.path}`);
+        answer(res, reply, takeDrop(req, undefined));
+        return;
+      }
+      const { route, key, params } = match;
+      counters.requests[key] = (counters.requests[key] ?? 0) + 1;
+
+      let rateHeaders: Record<string, string> = {};
+      try {
+        const caller = auth.authenticate(req, route.api, route.anonymous === true);
+        const decision = limiter.take(caller.bucket, Date.now());
+        rateHeaders = decision.headers;
+        if (!decision.allowed) {
+          counters.rateLimited++;
+          throw new SimHttpError(alpacaError(429, ErrorCode.rateLimited, "rate limit exceeded"));
+        }
+        const context: RouteContext = { req, params, query: req.url.searchParams, caller };
+        if (route.stream) {
+          if (takeDrop(req, route.template)) {
+            dropConnection(res);
+            return;
+          }
+          route.stream(context, res, rateHeaders);
+          return;
+        }
+        answer(res, withHeaders(route.handle(context), rateHeaders), takeDrop(req, route.template));
+      } catch (error) {
+        if (!(error instanceof SimHttpError)) throw error;
+        if (error.reply.status === 401 || error.reply.status === 403) counters.unauthorized++;
+        answer(res, withHeaders(error.reply, rateHeaders), takeDrop(req, route.template));
+      }
+    },
+    { cors: options.cors },
+  );
 
   return {
     url: server.url,

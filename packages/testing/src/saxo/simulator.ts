@@ -249,17 +249,20 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     return (status) => pending?.resolve({ method: req.method, path, status });
   }
 
-  const running = await startServer(async (req, res) => {
-    const drop = takeDrop(req);
-    const reply = await dispatch(req);
-    if (drop) {
-      counters.droppedResponses++;
-      drop(reply.status);
-      dropConnection(res);
-      return;
-    }
-    writeReply(res, reply);
-  });
+  const running = await startServer(
+    async (req, res) => {
+      const drop = takeDrop(req);
+      const reply = await dispatch(req);
+      if (drop) {
+        counters.droppedResponses++;
+        drop(reply.status);
+        dropConnection(res);
+        return;
+      }
+      writeReply(res, reply);
+    },
+    { cors: options.cors || undefined },
+  );
   running.server.on("upgrade", (req, socket) => streaming.upgrade(req, socket));
 
   return {
