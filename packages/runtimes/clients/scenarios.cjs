@@ -43,7 +43,10 @@ async function alpaca(sdk, sim) {
   });
   check(placed.response.status === 200 && placed.data && placed.data.id, "Alpaca order placed");
   const orders = await trading.GET("/v2/orders", { params: { query: { status: "open" } } });
-  check(orders.data && orders.data.some((order) => order.id === placed.data.id), "Alpaca lists the new order");
+  check(
+    orders.data?.some((order) => order.id === placed.data.id),
+    "Alpaca lists the new order",
+  );
   const cancelled = await trading.DELETE("/v2/orders/{order_id}", { params: { path: { order_id: placed.data.id } } });
   check(cancelled.response.status === 204, "Alpaca order cancelled");
   return "account, place, list, cancel";
@@ -69,7 +72,7 @@ async function saxo(sdk, sim) {
   const found = await client.GET("/ref/v1/instruments", {
     params: { query: { Keywords: "EURUSD", AssetTypes: ["FxSpot"] } },
   });
-  const instrument = found.data && found.data.Data[0];
+  const instrument = found.data?.Data[0];
   check(instrument, "Saxo finds EURUSD");
   const price = await client.GET("/trade/v1/infoprices", {
     params: { query: { Uic: instrument.Identifier, AssetType: instrument.AssetType, Amount: 100000 } },
@@ -87,8 +90,8 @@ async function run(broker, sdk, config) {
   try {
     return { ok: true, summary: await scenario(sdk, config[broker]) };
   } catch (error) {
-    const name = error && error.name ? error.name : "Error";
-    return { ok: false, error: `${name}: ${error && error.message ? error.message : String(error)}` };
+    const name = error?.name ? error.name : "Error";
+    return { ok: false, error: `${name}: ${error?.message ? error.message : String(error)}` };
   }
 }
 
