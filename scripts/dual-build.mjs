@@ -15,10 +15,16 @@
  * `"#transport": { "node": …, "default": … }` keeps choosing by condition in both builds (give the
  * conditions nested `require` / `default` targets to point the CJS build at the `.cjs` copies).
  *
+ * Install size: each declaration is shipped once. The full declarations are the .d.cts files;
+ * an entry's .d.ts (the `import` condition's types) is a one-line re-export of its .d.cts (ESM may
+ * import CommonJS declarations; the reverse is what TypeScript's node16 refuses), and the other
+ * .d.ts files are removed. Declarations are re-indented to two spaces, and the JavaScript of both
+ * builds loses its comments (the declarations keep their JSDoc for editors).
+ *
  * Usage (from a package directory): node ../../scripts/dual-build.mjs [distDir]
  */
-import { readdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 
@@ -43,6 +49,7 @@ export function esmToCjs(text, fileName) {
       target: ts.ScriptTarget.ES2022,
       esModuleInterop: true,
       allowJs: true,
+      removeComments: true,
       verbatimModuleSyntax: false,
     },
   });
@@ -51,6 +58,39 @@ export function esmToCjs(text, fileName) {
     throw new Error(`${fileName}: cannot transpile to CommonJS: ${first}`);
   }
   return outputText;
+}
+
+/** The same ESM module without comments (tsc keeps them; nobody reads shipped JavaScript's prose). */
+export function stripComments(text, fileName) {
+  return ts.transpileModule(text, {
+    fileName,
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      allowJs: true,
+      removeComments: true,
+    },
+  }).outputText;
+}
+
+/** tsc indents declarations by four spaces; two carry the same structure in less room. */
+export function reindent(text) {
+  return text.replace(/^((?: {4})+)/gm, (indent) => " ".repeat(indent.length / 2));
+}
+
+/** The `import` condition's declaration files of the package's entries (absolute paths). */
+async function entryDeclarations(distDir) {
+  const manifest = JSON.parse(await readFile(join(distDir, "..", "package.json"), "utf8"));
+  const found = new Set();
+  const visit = (value, condition) => {
+    if (typeof value === "string") {
+      if (condition === "types" && value.endsWith(".d.ts")) found.add(resolve(distDir, "..", value));
+      return;
+    }
+    if (value && typeof value === "object") for (const [key, child] of Object.entries(value)) visit(child, key);
+  };
+  visit(manifest.exports, undefined);
+  return found;
 }
 
 async function* files(dir) {
@@ -62,13 +102,24 @@ async function* files(dir) {
 }
 
 export async function dualBuild(distDir) {
+  const entries = await entryDeclarations(distDir);
   let count = 0;
   for await (const path of files(distDir)) {
     if (path.endsWith(".d.ts")) {
-      await writeFile(path.replace(/\.d\.ts$/, ".d.cts"), toCjsSpecifiers(await readFile(path, "utf8")));
+      const text = await readFile(path, "utf8");
+      const stub = `export * from "./${basename(path, ".d.ts")}.cjs";\n`;
+      if (text === stub) continue; // already done (a second run over the same build)
+      if (entries.has(path) && /^export default /m.test(text)) {
+        throw new Error(`${path}: an entry with a default export cannot re-export its .d.cts; use named exports`);
+      }
+      await writeFile(path.replace(/\.d\.ts$/, ".d.cts"), reindent(toCjsSpecifiers(text)));
+      if (entries.has(path)) await writeFile(path, stub);
+      else await rm(path);
       count++;
     } else if (path.endsWith(".js")) {
-      await writeFile(path.replace(/\.js$/, ".cjs"), esmToCjs(await readFile(path, "utf8"), path));
+      const text = await readFile(path, "utf8");
+      await writeFile(path.replace(/\.js$/, ".cjs"), esmToCjs(text, path));
+      await writeFile(path, stripComments(text, path));
       count++;
     }
   }
