@@ -26,10 +26,20 @@ interface Runtime {
   run(broker: Broker): Promise<Outcome>;
 }
 
+/** The binary, with its version noted for the table. */
+const located = async (name: string, binary: Promise<string>) => {
+  const path = await binary;
+  if (!versions.has(name)) versions.set(name, versionOf(path));
+  return path;
+};
 const node = (name: string, binary: () => Promise<string>, format: "esm" | "cjs"): Runtime => ({
   name,
   run: async (broker) =>
-    runProcess(await binary(), [`${CLIENTS}/node-${format}.${format === "esm" ? "mjs" : "cjs"}`, broker, json()]),
+    runProcess(await located(name.split(" ").slice(0, 2).join(" "), binary()), [
+      `${CLIENTS}/node-${format}.${format === "esm" ? "mjs" : "cjs"}`,
+      broker,
+      json(),
+    ]),
 });
 const json = () => JSON.stringify(sims.config);
 
@@ -42,20 +52,25 @@ const RUNTIMES: Runtime[] = [
   node("Node 24 CJS", () => runtimeBinary("node-24"), "cjs"),
   {
     name: "Bun",
-    run: async (broker) => runProcess(await runtimeBinary("bun"), [`${CLIENTS}/node-esm.mjs`, broker, json()]),
+    run: async (broker) =>
+      runProcess(await located("Bun", runtimeBinary("bun")), [`${CLIENTS}/node-esm.mjs`, broker, json()]),
   },
   {
     name: "Deno",
     run: async (broker) =>
-      runProcess(await runtimeBinary("deno"), ["run", "--allow-all", `${CLIENTS}/node-esm.mjs`, broker, json()], {
-        DENO_DIR: `${RUNTIME_CACHE}/deno-dir`,
-        DENO_NO_UPDATE_CHECK: "1",
-      }),
+      runProcess(
+        await located("Deno", runtimeBinary("deno")),
+        ["run", "--allow-all", `${CLIENTS}/node-esm.mjs`, broker, json()],
+        {
+          DENO_DIR: `${RUNTIME_CACHE}/deno-dir`,
+          DENO_NO_UPDATE_CHECK: "1",
+        },
+      ),
   },
   {
     name: "workerd",
     run: async (broker) => {
-      workerd ??= await startWorkerd(await runtimeBinary("workerd"));
+      workerd ??= await startWorkerd(await located("workerd", runtimeBinary("workerd")));
       return workerd.run(broker, sims.config);
     },
   },
@@ -72,7 +87,6 @@ const RUNTIMES: Runtime[] = [
 beforeAll(async () => {
   page = await startPageServer();
   sims = await startSimulators(page.origin);
-  versions.set("Node 20", process.version);
 });
 
 afterAll(async () => {
@@ -113,5 +127,3 @@ describe("runtime × broker matrix", () => {
     expect(sims.saxo.counters.wrongBackend).toBe(0);
   });
 });
-
-export { versionOf };
