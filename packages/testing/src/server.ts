@@ -39,15 +39,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface ServerOptions {
-  /** Answer CORS (preflights included) for pages in a browser; off by default. */
-  cors?: CorsOptions | undefined;
-}
-
-export async function startServer(handler: SimHandler, options: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(handler: SimHandler): Promise<RunningServer> {
   const arrivals: Arrival[] = [];
   const server = createServer((raw, res) => {
-    if (options.cors && applyCors(raw, res, options.cors)) return;
+    if (answeredByCors.has(raw)) return;
     const at = performance.now();
     const url = new URL(raw.url ?? "/", "http://127.0.0.1");
     arrivals.push({
@@ -102,6 +97,16 @@ export async function startServer(handler: SimHandler, options: ServerOptions = 
         server.close(() => resolve());
       }),
   };
+}
+
+/** Requests (preflights) that the CORS listener answered: the simulator's handler never sees them. */
+const answeredByCors = new WeakSet<IncomingMessage>();
+
+/** Opt-in CORS (cors.ts): runs before the simulator's handler on every request. */
+export function enableCors(running: RunningServer, options: CorsOptions): void {
+  running.server.prependListener("request", (raw: IncomingMessage, res: ServerResponse) => {
+    if (applyCors(raw, res, options)) answeredByCors.add(raw);
+  });
 }
 
 export function sendJson(

@@ -12,7 +12,14 @@
  */
 import type { ServerResponse } from "node:http";
 import type { CorsOptions } from "../cors.js";
-import { type Arrival, dropConnection, type RunningServer, type SimRequest, startServer } from "../server.js";
+import {
+  type Arrival,
+  dropConnection,
+  enableCors,
+  type RunningServer,
+  type SimRequest,
+  startServer,
+} from "../server.js";
 import { Accounts, type AlorSimUser, DEFAULT_ALOR_USER } from "./accounts.js";
 import { commandRoutes } from "./command-routes.js";
 import { groupRoutes } from "./group-routes.js";
@@ -206,37 +213,35 @@ export async function startAlorSimulator(options: AlorSimulatorOptions = {}): Pr
     return reply;
   }
 
-  const server: RunningServer = await startServer(
-    (req, res) => {
-      const arrivedAt = performance.now();
-      if (req.path.toLowerCase() === "/refresh") {
-        requests.exchangeRefreshToken++;
-        const outcome = exchangeRefreshToken(req, tokens, refreshRejectStatus);
-        if (outcome.issued) counters.tokenExchanges++;
-        else counters.tokenRejections++;
-        answer(res, req, "exchangeRefreshToken", outcome.reply);
-        return;
-      }
-      const candidates = ROUTES.flatMap((route) => {
-        const params = matchPath(route.pattern, req.path);
-        return params ? [{ route, params }] : [];
-      });
-      // The most literal pattern wins: /md/v2/Securities/{symbols}/quotes over /md/v2/Securities/{exchange}/{symbol}.
-      const chosen = candidates
-        .filter(({ route }) => route.method === req.method)
-        .sort((a, b) => literalSegments(b.route.pattern) - literalSegments(a.route.pattern))[0];
-      if (chosen) {
-        requests[chosen.route.operationId]++;
-        answer(res, req, chosen.route.operationId, serve(req, arrivedAt, chosen));
-        return;
-      }
-      const reply = candidates.length
-        ? json({ message: `${req.method} is not allowed on ${req.path}` }, 405)
-        : json({ message: `no ALOR route ${req.method} ${req.path}` }, 404);
-      answer(res, req, undefined, reply);
-    },
-    { cors: options.cors },
-  );
+  const server: RunningServer = await startServer((req, res) => {
+    const arrivedAt = performance.now();
+    if (req.path.toLowerCase() === "/refresh") {
+      requests.exchangeRefreshToken++;
+      const outcome = exchangeRefreshToken(req, tokens, refreshRejectStatus);
+      if (outcome.issued) counters.tokenExchanges++;
+      else counters.tokenRejections++;
+      answer(res, req, "exchangeRefreshToken", outcome.reply);
+      return;
+    }
+    const candidates = ROUTES.flatMap((route) => {
+      const params = matchPath(route.pattern, req.path);
+      return params ? [{ route, params }] : [];
+    });
+    // The most literal pattern wins: /md/v2/Securities/{symbols}/quotes over /md/v2/Securities/{exchange}/{symbol}.
+    const chosen = candidates
+      .filter(({ route }) => route.method === req.method)
+      .sort((a, b) => literalSegments(b.route.pattern) - literalSegments(a.route.pattern))[0];
+    if (chosen) {
+      requests[chosen.route.operationId]++;
+      answer(res, req, chosen.route.operationId, serve(req, arrivedAt, chosen));
+      return;
+    }
+    const reply = candidates.length
+      ? json({ message: `${req.method} is not allowed on ${req.path}` }, 405)
+      : json({ message: `no ALOR route ${req.method} ${req.path}` }, 404);
+    answer(res, req, undefined, reply);
+  });
+  if (options.cors) enableCors(server, options.cors);
 
   const webSockets = startAlorWebSockets({ server: server.server, url: server.url, tokens, world, trading, limiter });
 

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { CorsOptions } from "../cors.js";
-import { type Arrival, dropConnection, type SimRequest, sendJson, startServer } from "../server.js";
+import { type Arrival, dropConnection, enableCors, type SimRequest, sendJson, startServer } from "../server.js";
 import { AlpacaAuth, type BrokerCredentialRecord, type TradingKeyRecord } from "./auth.js";
 import { type AccountStatusChange, type BrokerAccount, brokerRoutes, type LegacyStreamMode } from "./broker-routes.js";
 import { EventLog } from "./events.js";
@@ -252,56 +252,54 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions = {})
     return true;
   };
 
-  const server = await startServer(
-    async (req, res) => {
-      if (req.method === "POST" && req.path === "/v1/oauth2/token") {
-        counters.requests["POST /v1/oauth2/token"] = (counters.requests["POST /v1/oauth2/token"] ?? 0) + 1;
-        counters.tokenRequests++;
-        const reply = auth.issueToken(req);
-        if (reply.status === 200) counters.tokensIssued++;
-        answer(res, reply, takeDrop(req, "/v1/oauth2/token"));
-        return;
-      }
-      const match = router.match(req.method, req.path);
-      if (match === undefined || match === "method-not-allowed") {
-        counters.notFound++;
-        const reply =
-          match === undefined
-            ? alpacaError(404, ErrorCode.notFound, `endpoint not found: ${req.method} ${req.path}`)
-            : alpacaError(405, ErrorCode.methodNotAllowed, `method ${req.method} is not allowed on ${req.path}`);
-        answer(res, reply, takeDrop(req, undefined));
-        return;
-      }
-      const { route, key, params } = match;
-      counters.requests[key] = (counters.requests[key] ?? 0) + 1;
+  const server = await startServer(async (req, res) => {
+    if (req.method === "POST" && req.path === "/v1/oauth2/token") {
+      counters.requests["POST /v1/oauth2/token"] = (counters.requests["POST /v1/oauth2/token"] ?? 0) + 1;
+      counters.tokenRequests++;
+      const reply = auth.issueToken(req);
+      if (reply.status === 200) counters.tokensIssued++;
+      answer(res, reply, takeDrop(req, "/v1/oauth2/token"));
+      return;
+    }
+    const match = router.match(req.method, req.path);
+    if (match === undefined || match === "method-not-allowed") {
+      counters.notFound++;
+      const reply =
+        match === undefined
+          ? alpacaError(404, ErrorCode.notFound, `endpoint not found: ${req.method} ${req.path}`)
+          : alpacaError(405, ErrorCode.methodNotAllowed, `method ${req.method} is not allowed on ${req.path}`);
+      answer(res, reply, takeDrop(req, undefined));
+      return;
+    }
+    const { route, key, params } = match;
+    counters.requests[key] = (counters.requests[key] ?? 0) + 1;
 
-      let rateHeaders: Record<string, string> = {};
-      try {
-        const caller = auth.authenticate(req, route.api, route.anonymous === true);
-        const decision = limiter.take(caller.bucket, Date.now());
-        rateHeaders = decision.headers;
-        if (!decision.allowed) {
-          counters.rateLimited++;
-          throw new SimHttpError(alpacaError(429, ErrorCode.rateLimited, "rate limit exceeded"));
-        }
-        const context: RouteContext = { req, params, query: req.url.searchParams, caller };
-        if (route.stream) {
-          if (takeDrop(req, route.template)) {
-            dropConnection(res);
-            return;
-          }
-          route.stream(context, res, rateHeaders);
+    let rateHeaders: Record<string, string> = {};
+    try {
+      const caller = auth.authenticate(req, route.api, route.anonymous === true);
+      const decision = limiter.take(caller.bucket, Date.now());
+      rateHeaders = decision.headers;
+      if (!decision.allowed) {
+        counters.rateLimited++;
+        throw new SimHttpError(alpacaError(429, ErrorCode.rateLimited, "rate limit exceeded"));
+      }
+      const context: RouteContext = { req, params, query: req.url.searchParams, caller };
+      if (route.stream) {
+        if (takeDrop(req, route.template)) {
+          dropConnection(res);
           return;
         }
-        answer(res, withHeaders(route.handle(context), rateHeaders), takeDrop(req, route.template));
-      } catch (error) {
-        if (!(error instanceof SimHttpError)) throw error;
-        if (error.reply.status === 401 || error.reply.status === 403) counters.unauthorized++;
-        answer(res, withHeaders(error.reply, rateHeaders), takeDrop(req, route.template));
+        route.stream(context, res, rateHeaders);
+        return;
       }
-    },
-    { cors: options.cors },
-  );
+      answer(res, withHeaders(route.handle(context), rateHeaders), takeDrop(req, route.template));
+    } catch (error) {
+      if (!(error instanceof SimHttpError)) throw error;
+      if (error.reply.status === 401 || error.reply.status === 403) counters.unauthorized++;
+      answer(res, withHeaders(error.reply, rateHeaders), takeDrop(req, route.template));
+    }
+  });
+  if (options.cors) enableCors(server, options.cors);
 
   return {
     url: server.url,

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { type Arrival, dropConnection, type SimRequest, sendJson, startServer } from "../server.js";
+import { type Arrival, dropConnection, enableCors, type SimRequest, sendJson, startServer } from "../server.js";
 import { account, closedPositions, currencies, exchanges, forClient, myClient, timeZones } from "./client-routes.js";
 import { parseCookieHeader } from "./cookies.js";
 import { createCounters, type SaxoCounters } from "./counters.js";
@@ -249,20 +249,18 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     return (status) => pending?.resolve({ method: req.method, path, status });
   }
 
-  const running = await startServer(
-    async (req, res) => {
-      const drop = takeDrop(req);
-      const reply = await dispatch(req);
-      if (drop) {
-        counters.droppedResponses++;
-        drop(reply.status);
-        dropConnection(res);
-        return;
-      }
-      writeReply(res, reply);
-    },
-    { cors: options.cors || undefined },
-  );
+  const running = await startServer(async (req, res) => {
+    const drop = takeDrop(req);
+    const reply = await dispatch(req);
+    if (drop) {
+      counters.droppedResponses++;
+      drop(reply.status);
+      dropConnection(res);
+      return;
+    }
+    writeReply(res, reply);
+  });
+  if (options.cors) enableCors(running, options.cors);
   running.server.on("upgrade", (req, socket) => streaming.upgrade(req, socket));
 
   return {
