@@ -53,7 +53,7 @@ export { type RetryOptions, retry } from "./retry.js";
 export { type RoutesOptions, routes } from "./routes.js";
 export { expandUrl, operationServers, resolveServers } from "./servers.js";
 export { sleep } from "./sleep.js";
-export { type StickyLayer, type StickyOptions, sticky } from "./sticky.js";
+export { type StickyJar, type StickyLayer, type StickyOptions, sticky } from "./sticky.js";
 export type { BrokerStore } from "./store.js";
 export { createThrottle, type Throttle, type ThrottleOptions, type ThrottleStats, throttle } from "./throttle.js";
 export { type Bucket as SchedulerBucket, ThrottleScheduler } from "./throttle-scheduler.js";

@@ -27,12 +27,20 @@ import { compilePattern, fillTemplate } from "./pattern.js";
 import { redactUrl } from "./redact.js";
 import type { CallContext, Handler, Layer, Observer } from "./types.js";
 
+/**
+ * A tough-cookie `CookieJar`, as the public types name it: structural, so that these declarations
+ * type-check where tough-cookie (an optional peer) is not installed.
+ */
+export interface StickyJar {
+  getCookieString(url: string): Promise<string>;
+}
+
 export interface StickyOptions {
   rule: StickyRule;
   /** API base URL; `rule.service` and `rule.probe` are relative to it. */
   baseUrl: string;
-  /** A jar to share (e.g. with a streaming connection). Default: a new in-memory tough-cookie jar. */
-  jar?: CookieJar;
+  /** A tough-cookie jar to share (e.g. with a streaming connection). Default: a new in-memory one. */
+  jar?: StickyJar;
   /**
    * Leave cookies to the platform's own jar (`credentials: "include"`), as a browser must. Default:
    * true exactly where a script cannot set a Cookie header (browsers), false elsewhere.
@@ -49,7 +57,8 @@ export interface StickyLayer extends Layer {
    * streaming connection that needs the service's cookies. Resolves at once for a URL outside any service.
    */
   ready(url: string, signal?: AbortSignal): Promise<void>;
-  jar(): Promise<CookieJar>;
+  /** The layer's tough-cookie `CookieJar`. */
+  jar(): Promise<StickyJar>;
 }
 
 interface ServiceState {
@@ -127,7 +136,7 @@ export function sticky(options: StickyOptions): StickyLayer {
   const services = new Map<string, ServiceState>();
   let jarPromise: Promise<CookieJar> | undefined;
   const getJar = () => {
-    jarPromise ??= options.jar ? Promise.resolve(options.jar) : createCookieJar();
+    jarPromise ??= options.jar ? Promise.resolve(options.jar as CookieJar) : createCookieJar();
     return jarPromise;
   };
   // The cookies of a URL, memoised per URL (query left out) until this layer stores a cookie or one
