@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { publishedPackages } from "./entries.js";
@@ -14,6 +15,62 @@ export interface InstallSize {
   bytes: number;
   /** Every installed package, with its own size in bytes. */
   packages: Record<string, number>;
+  /** tsc's output per TypeScript resolution mode for a consumer file (empty: no error). */
+  typeErrors: Record<string, string>;
+}
+
+/** A consumer's TypeScript settings per resolution mode; skipLibCheck off, so the shipped declarations are checked too. */
+const MODES: Record<string, { compilerOptions: Record<string, unknown>; file: string }> = {
+  node10: { compilerOptions: { module: "commonjs", moduleResolution: "node10" }, file: "consumer.ts" },
+  "node16 (CJS)": { compilerOptions: { module: "node16", moduleResolution: "node16" }, file: "consumer.cts" },
+  "node16 (ESM)": { compilerOptions: { module: "node16", moduleResolution: "node16" }, file: "consumer.mts" },
+  nodenext: { compilerOptions: { module: "nodenext", moduleResolution: "nodenext" }, file: "consumer.cts" },
+  bundler: { compilerOptions: { module: "esnext", moduleResolution: "bundler" }, file: "consumer.ts" },
+};
+
+/** A typed call through each broker's client, as a consumer writes it. */
+const CONSUMER: Record<string, string> = {
+  "@brokerkit/alpaca": `import { createTradingClient } from "@brokerkit/alpaca/trading";
+const trading = createTradingClient({ environment: "paper", credentials: { keyId: "k", secretKey: "s" } });
+export const account = trading.GET("/v2/account");
+`,
+  "@brokerkit/alor": `import { createAlorClient } from "@brokerkit/alor";
+const alor = createAlorClient({ environment: "test", credentials: { refreshToken: "r" } });
+export const time = alor.GET("/md/v2/time");
+`,
+  "@brokerkit/saxo": `import { createSaxoClient } from "@brokerkit/saxo";
+const saxo = createSaxoClient({ environment: "sim", credentials: { clientId: "app", accessToken: "a" } });
+export const accounts = saxo.GET("/port/v1/accounts/me");
+`,
+};
+
+function typeCheck(project: string, broker: string): Record<string, string> {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const errors: Record<string, string> = {};
+  for (const [mode, { compilerOptions, file }] of Object.entries(MODES)) {
+    const dir = join(project, mode.replace(/\W+/g, "-"));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, file), CONSUMER[broker] ?? "");
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          ...compilerOptions,
+          target: "es2022",
+          lib: ["es2023", "dom", "dom.iterable"],
+          types: [],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        files: [file],
+      }),
+    );
+    const result = spawnSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8", timeout: 300_000 });
+    errors[mode] =
+      result.status === 0 ? "" : `${result.stdout}${result.stderr}`.trim() || `tsc exited ${result.status}`;
+  }
+  return errors;
 }
 
 function run(command: string, args: string[], cwd: string): string {
@@ -56,7 +113,7 @@ export function measureInstall(broker: string, tarballs: Map<string, string>): I
     const modules = join(project, "node_modules");
     const packages: Record<string, number> = {};
     for (const dir of packageDirs(modules)) packages[dir.name] = bytesOf(dir.path);
-    return { broker, bytes: bytesOf(modules), packages };
+    return { broker, bytes: bytesOf(modules), packages, typeErrors: typeCheck(project, broker) };
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
