@@ -50,7 +50,11 @@ describe("streams", () => {
     expect(manifest.peerDependencies).toEqual({ "@brokerkit/stream": "workspace:^" });
     expect(manifest.peerDependenciesMeta).toEqual({ "@brokerkit/stream": { optional: true } });
     expect(manifest.devDependencies["@brokerkit/stream"]).toBe("workspace:*");
-    expect(manifest.exports["./streams"]).toEqual({ types: "./dist/streams.d.ts", import: "./dist/streams.js" });
+    expect(manifest.exports["./streams"]).toEqual({
+      import: { types: "./dist/streams.d.ts", default: "./dist/streams.js" },
+      require: { types: "./dist/streams.d.cts", default: "./dist/streams.cjs" },
+    });
+    expect(manifest.typesVersions).toEqual({ "*": { streams: ["./dist/streams.d.cts"] } });
     expect(read("src/index.ts")).toBe('export * from "./generated/index.js";\n');
     expect(read("src/streams.ts")).toBe(
       'export * from "./generated/feed/index.js";\nexport * from "./generated/orders/index.js";\n',

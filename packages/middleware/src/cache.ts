@@ -6,13 +6,14 @@
  * persists to a JSON file (cache-file.ts), so a restarted process does not download again; processes
  * sharing the file merge their answers into it.
  */
-import { createHash } from "node:crypto";
-import { type CachedAnswer, loadCacheFile, writeCacheFile } from "./cache-file.js";
+import { base64url } from "./base64.js";
+import type { CachedAnswer } from "./cache-file.js";
 import type { CacheRule } from "./config.js";
 import { ConfigError } from "./errors.js";
 import { notify } from "./notify.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
 import { redactUrl } from "./redact.js";
+import { sha256 } from "./sha256.js";
 import type { CallContext, Handler, Layer, Observer } from "./types.js";
 
 export interface CacheOptions {
@@ -107,6 +108,7 @@ export function createCache(options: CacheOptions): ResponseCache {
   }
 
   async function load(path: string): Promise<void> {
+    const { loadCacheFile } = await loadFileStore();
     const outcome = await loadCacheFile(path);
     if (outcome.kind === "missing") return;
     if (outcome.kind === "unreadable") {
@@ -166,6 +168,7 @@ export function createCache(options: CacheOptions): ResponseCache {
           isFresh(answer, at) &&
           answer.storedAt > (invalidatedAt.get(answer.route) ?? Number.NEGATIVE_INFINITY);
         try {
+          const { writeCacheFile } = await loadFileStore();
           await writeCacheFile(path, fresh, { maxEntries, keep });
         } catch (error) {
           report(`could not write the cache file: ${error instanceof Error ? error.message : String(error)}`);
@@ -312,8 +315,20 @@ function normaliseUrl(url: string): string {
 }
 
 /** A digest, so that the key (kept in memory and in the file) holds no token a URL may carry. */
-const keyOf = (identity: string, url: string) =>
-  createHash("sha256").update(identity).update("\u0000").update(url).digest("base64url");
+const keyOf = (identity: string, url: string) => base64url(sha256(`${identity}\u0000${url}`));
+
+/**
+ * The file store needs node:fs, so it is the Node-only subpath `@brokerkit/middleware/file-cache`,
+ * loaded on first use: browser and edge bundles never see it. The specifier is assembled at run time
+ * so that bundlers do not follow it; Node resolves it (ESM or CJS) through the package's own `exports`.
+ */
+let fileStore: Promise<typeof import("./file-cache.js")> | undefined;
+function loadFileStore(): Promise<typeof import("./file-cache.js")> {
+  fileStore ??= import(["@brokerkit", "middleware", "file-cache"].join("/")) as Promise<
+    typeof import("./file-cache.js")
+  >;
+  return fileStore;
+}
 
 function keptHeaders(headers: Headers): [string, string][] {
   const kept: [string, string][] = [];

@@ -55,7 +55,7 @@ export { type RoutesOptions, routes } from "./routes.js";
 export { expandUrl, operationServers, resolveServers } from "./servers.js";
 export { signing, signingPreparation } from "./signing.js";
 export { sleep } from "./sleep.js";
-export { type StickyLayer, type StickyOptions, sticky } from "./sticky.js";
+export { type StickyJar, type StickyLayer, type StickyOptions, sticky } from "./sticky.js";
 export type { BrokerStore } from "./store.js";
 export { createThrottle, type Throttle, type ThrottleOptions, type ThrottleStats, throttle } from "./throttle.js";
 export { type Bucket as SchedulerBucket, ThrottleScheduler } from "./throttle-scheduler.js";

@@ -28,7 +28,17 @@ const NOT_SENT = new Set([
   "ENETDOWN",
   "EADDRNOTAVAIL",
   "UND_ERR_CONNECT_TIMEOUT",
+  // Bun's names for the same failures.
+  "ConnectionRefused",
+  "FailedToOpenSocket",
 ]);
+
+/**
+ * The TypeError messages with which fetch reports a network failure where no system code is given:
+ * Node/undici, Chromium, Firefox, Safari, Deno, workerd. Browsers do not say whether the request left.
+ */
+const FETCH_FAILURE_MESSAGES =
+  /^(?:fetch failed|Failed to fetch|NetworkError when attempting to fetch resource\.|Load failed|error sending request|Network connection lost)/;
 
 /** TLS handshake failures: nothing was sent, and sending again would fail the same way. */
 const NOT_SENT_PERMANENT =
@@ -62,7 +72,7 @@ export function classifyNetworkFailure(error: unknown): NetworkFailure | undefin
   const carrier = erroredCause(error);
   const code = carrier?.code;
   const cause = carrier?.error ?? error;
-  const isFetchFailure = error instanceof TypeError && error.message === "fetch failed";
+  const isFetchFailure = error instanceof TypeError && FETCH_FAILURE_MESSAGES.test(error.message);
   if (!isFetchFailure && code === undefined) return undefined;
   if (!isFetchFailure && !looksLikeSystemCode(code)) return undefined;
   if (code !== undefined && NOT_SENT.has(code)) return { code, cause, delivery: "not-sent", retryable: true };
@@ -72,8 +82,10 @@ export function classifyNetworkFailure(error: unknown): NetworkFailure | undefin
   return { code, cause, delivery: "maybe-sent", retryable: true };
 }
 
+const BUN_CODES = new Set(["ConnectionRefused", "FailedToOpenSocket", "ConnectionClosed", "ECONNRESET"]);
+
 function looksLikeSystemCode(code: string | undefined): boolean {
-  return code !== undefined && /^(?:E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/.test(code);
+  return code !== undefined && (/^(?:E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/.test(code) || BUN_CODES.has(code));
 }
 
 /** Human description of a failure, for error messages. Never includes the request. */

@@ -9,6 +9,12 @@
  * unavailable server rather than a lost session: it goes up to the retry layer untouched, so a 503
  * storm costs no extra probes or replays.
  * Probes and every request this layer makes itself never follow a redirect to another origin.
+ *
+ * In a browser, scripts can neither read Set-Cookie nor send a Cookie header: the browser's own jar
+ * holds the balancer's cookies. There the layer keeps no jar (tough-cookie is not loaded), and sends
+ * the probe and every request of a service with `credentials: "include"`, so the browser stores and
+ * sends the cookies itself (the API must answer CORS with credentials allowed). Expired cookies cannot
+ * be seen, so a lost session is noticed from `lostStatuses` alone.
  */
 import type { Cookie, CookieJar } from "tough-cookie";
 import { abortable } from "./auth/abortable.js";
@@ -21,12 +27,25 @@ import { compilePattern, fillTemplate } from "./pattern.js";
 import { redactUrl } from "./redact.js";
 import type { CallContext, Handler, Layer, Observer } from "./types.js";
 
+/**
+ * A tough-cookie `CookieJar`, as the public types name it: structural, so that these declarations
+ * type-check where tough-cookie (an optional peer) is not installed.
+ */
+export interface StickyJar {
+  getCookieString(url: string): Promise<string>;
+}
+
 export interface StickyOptions {
   rule: StickyRule;
   /** API base URL; `rule.service` and `rule.probe` are relative to it. */
   baseUrl: string;
-  /** A jar to share (e.g. with a streaming connection). Default: a new in-memory tough-cookie jar. */
-  jar?: CookieJar;
+  /** A tough-cookie jar to share (e.g. with a streaming connection). Default: a new in-memory one. */
+  jar?: StickyJar;
+  /**
+   * Leave cookies to the platform's own jar (`credentials: "include"`), as a browser must. Default:
+   * true exactly where a script cannot set a Cookie header (browsers), false elsewhere.
+   */
+  platformCookies?: boolean;
   observer?: Observer;
 }
 
@@ -38,7 +57,8 @@ export interface StickyLayer extends Layer {
    * streaming connection that needs the service's cookies. Resolves at once for a URL outside any service.
    */
   ready(url: string, signal?: AbortSignal): Promise<void>;
-  jar(): Promise<CookieJar>;
+  /** The layer's tough-cookie `CookieJar`. */
+  jar(): Promise<StickyJar>;
 }
 
 interface ServiceState {
@@ -76,8 +96,22 @@ function liveAndTouched(cookies: readonly Cookie[]): boolean {
   return true;
 }
 
+/** True where fetch forbids a script's Cookie header (a browser), so only the platform's jar can hold cookies. */
+export function platformOwnsCookies(): boolean {
+  return !new Request("http://localhost/", { headers: { cookie: "probe=1" } }).headers.has("cookie");
+}
+
+/** The request sent with the browser's cookies (credentials: "include"). */
+function withBrowserCookies(request: Request): Request {
+  return request.credentials === "include" ? request : new Request(request, { credentials: "include" });
+}
+
 export function sticky(options: StickyOptions): StickyLayer {
   const { rule, observer } = options;
+  const browserCookies = options.platformCookies ?? platformOwnsCookies();
+  if (browserCookies && options.jar) {
+    throw new ConfigError("sticky: a jar cannot be used with platformCookies (the browser keeps the cookies)");
+  }
   if (!rule.service.includes("{service}")) {
     throw new ConfigError(`sticky: rule.service "${rule.service}" must capture {service}`);
   }
@@ -102,7 +136,7 @@ export function sticky(options: StickyOptions): StickyLayer {
   const services = new Map<string, ServiceState>();
   let jarPromise: Promise<CookieJar> | undefined;
   const getJar = () => {
-    jarPromise ??= options.jar ? Promise.resolve(options.jar) : createCookieJar();
+    jarPromise ??= options.jar ? Promise.resolve(options.jar as CookieJar) : createCookieJar();
     return jarPromise;
   };
   // The cookies of a URL, memoised per URL (query left out) until this layer stores a cookie or one
@@ -155,15 +189,16 @@ export function sticky(options: StickyOptions): StickyLayer {
    */
   async function readyCookieHeader(state: ServiceState, url: string): Promise<string | undefined> {
     if (!state.ready || state.pending) return undefined;
+    if (browserCookies) return "";
     const { cookies, header } = await cookiesFor(url);
     return holdsProbeCookies(state, cookies) ? header : undefined;
   }
 
   async function probe(service: string, state: ServiceState, next: Handler): Promise<void> {
-    const jar = await getJar();
+    const jar = browserCookies ? undefined : await getJar();
     const url = base + fillTemplate(rule.probe, { service });
     // A fresh request: no Authorization, no Cookie, so the balancer makes a fresh assignment.
-    const request = new Request(url, { method: "GET" });
+    const request = new Request(url, { method: "GET", ...(browserCookies ? { credentials: "include" } : {}) });
     let response: Response;
     try {
       response = await next(request, { attempt: 1, sameOriginRedirects: true });
@@ -176,7 +211,7 @@ export function sticky(options: StickyOptions): StickyLayer {
       });
     }
     await response.arrayBuffer().catch(() => undefined);
-    const stored = await storeSetCookies(jar, response, response.url || url);
+    const stored = jar ? await storeSetCookies(jar, response, response.url || url) : [];
     jarVersion++;
     observer?.({ type: "probe", service, url: redactUrl(url), status: response.status });
     if (!response.ok) {
@@ -191,6 +226,7 @@ export function sticky(options: StickyOptions): StickyLayer {
 
   async function ensureReady(service: string, next: Handler, signal: AbortSignal | undefined): Promise<void> {
     const state = stateOf(service);
+    if (!state.pending && state.ready && browserCookies) return;
     if (!state.pending && state.ready) {
       const jar = await getJar();
       if (await probeCookiesPresent(jar, state, base + fillTemplate(rule.probe, { service }))) {
@@ -248,6 +284,7 @@ export function sticky(options: StickyOptions): StickyLayer {
     composedNext = next;
     /** Sends with the jar's cookies (`fromJar` when the caller just read them) and stores any Set-Cookie. */
     const send = async (request: Request, context: CallContext, fromJar?: string) => {
+      if (browserCookies) return next(withBrowserCookies(request), context);
       const cookies = fromJar ?? (await cookiesFor(request.url)).header;
       const response = await next(withCookies(request, ownCookie(request), cookies), context);
       if (response.headers.has("set-cookie")) {
@@ -265,7 +302,7 @@ export function sticky(options: StickyOptions): StickyLayer {
     return async (request, context) => {
       // The URL, not context.operation, decides: it is what is actually sent (after route rewrites).
       const service = serviceOf(request.url);
-      if (service === undefined) return send(request, context);
+      if (service === undefined) return browserCookies ? next(request, context) : send(request, context);
       const signal = context.signal ?? request.signal;
       const fromJar = await readyCookieHeader(stateOf(service), request.url);
       if (fromJar === undefined) await ensureReady(service, next, signal);
@@ -288,7 +325,8 @@ export function sticky(options: StickyOptions): StickyLayer {
   };
 
   return Object.assign(layer, {
-    cookieHeaderFor: async (url: string) => (await getJar()).getCookieString(url),
+    // In a browser the WebSocket handshake carries the browser's cookies by itself.
+    cookieHeaderFor: async (url: string) => (browserCookies ? "" : (await getJar()).getCookieString(url)),
     ready: async (url: string, signal?: AbortSignal) => {
       const service = serviceOf(url);
       if (service === undefined) return;
@@ -296,6 +334,11 @@ export function sticky(options: StickyOptions): StickyLayer {
       await ensureReady(service, composedNext, signal);
     },
     jar: () => {
+      if (browserCookies) {
+        return Promise.reject(
+          new ConfigError("sticky: in a browser the cookies are in the browser's jar, not readable"),
+        );
+      }
       jarShared = true;
       memo.clear();
       return getJar();

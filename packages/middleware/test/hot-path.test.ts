@@ -2,6 +2,7 @@
  * The fast paths of the per-call work (fewer Request copies, memoised cookies, string-matched base
  * URLs) must behave exactly like the slow paths they stand in for.
  */
+import type { CookieJar } from "tough-cookie";
 import { afterEach, describe, expect, it } from "vitest";
 import { bearer } from "../src/auth/index.js";
 import { auth } from "../src/auth/layer.js";
@@ -122,7 +123,7 @@ describe("hot paths", () => {
     });
     const fetch = clientOf(compose(fromFetch(), [layer]));
     await fetch(`${base}/port/v1/x`);
-    await (await layer.jar()).setCookie("stream=s1; Path=/", `${base}/port`);
+    await ((await layer.jar()) as CookieJar).setCookie("stream=s1; Path=/", `${base}/port`);
     await fetch(`${base}/port/v1/x`);
     expect(server.arrivals.at(-1)?.headers.cookie).toBe("lb=n1; stream=s1");
   });

@@ -1,3 +1,4 @@
+import type { CookieJar } from "tough-cookie";
 import { afterEach, describe, expect, it } from "vitest";
 import { bearer } from "../src/auth/index.js";
 import { auth } from "../src/auth/layer.js";
@@ -142,7 +143,8 @@ describe("sticky", () => {
     await fetch(`${lb.base}/port/v1/accounts/me`, { headers: { cookie: "mine=1" } });
     const cookies = cookiesOf(lb.calls.at(-1) as Arrival);
     expect(cookies).toMatchObject({ mine: "1", session: "s-42", "lb-port": lb.assigned.get("port") });
-    const jar = await layer.jar();
+    // The layer's jar is a tough-cookie CookieJar; its public type is structural (StickyJar).
+    const jar = (await layer.jar()) as CookieJar;
     expect((await jar.getCookies(`${lb.base}/root/v1/x`)).map((c) => c.key)).toContain("session");
   });
 

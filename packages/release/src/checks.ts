@@ -65,7 +65,7 @@ export function checkStaleOutputs(packageDir: string, files: readonly string[]):
   if (!existsSync(join(packageDir, "src"))) return [];
   const problems: Problem[] = [];
   for (const file of files) {
-    const match = /^dist\/(.+?)(\.d\.ts|\.js)$/.exec(file);
+    const match = /^dist\/(.+?)(\.d\.c?ts|\.c?js)$/.exec(file);
     if (!match) continue;
     const source = `src/${match[1]}.ts`;
     if (!existsSync(join(packageDir, source)) && !existsSync(join(packageDir, `${source}x`))) {
@@ -108,8 +108,25 @@ export function checkManifest(manifest: Record<string, unknown>, expectations: E
   const exports = manifest.exports as Record<string, unknown> | undefined;
   const root = exports?.["."] as Record<string, unknown> | undefined;
   if (!root || typeof root !== "object") add('exports["."] is missing');
-  else if (Object.keys(root)[0] !== "types") add('exports["."] must list "types" first');
+  else {
+    // A dual build: `import` and `require` each with their own types, which must come first.
+    if (!("import" in root) || !("require" in root)) add('exports["."] needs both "import" and "require" conditions');
+    for (const [path, conditions] of conditionObjects(exports ?? {}, "exports")) {
+      if ("types" in conditions && Object.keys(conditions)[0] !== "types") add(`${path} must list "types" first`);
+    }
+  }
   return problems;
+}
+
+/** Every nested object of an exports map that holds conditions, with its path for messages. */
+function conditionObjects(value: Record<string, unknown>, path: string): [string, Record<string, unknown>][] {
+  const found: [string, Record<string, unknown>][] = [[path, value]];
+  for (const [key, child] of Object.entries(value)) {
+    if (child && typeof child === "object") {
+      found.push(...conditionObjects(child as Record<string, unknown>, `${path}[${JSON.stringify(key)}]`));
+    }
+  }
+  return found;
 }
 
 /**

@@ -28,12 +28,15 @@ interface AttwOutput {
   analysis?: { problems?: { kind: string; entrypoint?: string; resolutionKind?: string }[] };
 }
 
-/** ESM-only packages: CommonJS `require` and node10 resolution are out of scope (profile esm-only). */
+/**
+ * Strict: every resolution mode (node10, node16 from CJS and from ESM, bundler) must resolve every
+ * entry to types of the format Node loads. The packages are dual builds (scripts/dual-build.mjs).
+ */
 export function runAttw(tarball: string): LintResult {
   const require = createRequire(import.meta.url);
   // The CLI's exports expose only package.json; its bin is dist/index.js.
   const cli = join(dirname(require.resolve("@arethetypeswrong/cli/package.json")), "dist/index.js");
-  const result = spawnSync(process.execPath, [cli, tarball, "--format", "json", "--profile", "esm-only"], {
+  const result = spawnSync(process.execPath, [cli, tarball, "--format", "json", "--profile", "strict"], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -47,13 +50,10 @@ export function runAttw(tarball: string): LintResult {
       notes: [],
     };
   }
-  const ignored = new Set(["node10", "node16-cjs"]);
-  const problems = (parsed.analysis?.problems ?? [])
-    .filter((p) => !p.resolutionKind || !ignored.has(p.resolutionKind))
-    .map((p) => ({
-      check: "attw",
-      message: `${p.kind}${p.entrypoint ? ` at "${p.entrypoint}"` : ""}${p.resolutionKind ? ` (${p.resolutionKind})` : ""}`,
-    }));
+  const problems = (parsed.analysis?.problems ?? []).map((p) => ({
+    check: "attw",
+    message: `${p.kind}${p.entrypoint ? ` at "${p.entrypoint}"` : ""}${p.resolutionKind ? ` (${p.resolutionKind})` : ""}`,
+  }));
   return {
     problems: problems.length ? problems : [{ check: "attw", message: `attw exited ${result.status}` }],
     notes: [],

@@ -68,7 +68,12 @@ describe("checkManifest", () => {
     license: "MIT",
     engines: { node: expectations.nodeRange },
     repository: { type: "git", url: "git+https://example.invalid/x.git", directory: "packages/alpaca" },
-    exports: { ".": { types: "./dist/index.d.ts", import: "./dist/index.js" } },
+    exports: {
+      ".": {
+        import: { types: "./dist/index.d.ts", default: "./dist/index.js" },
+        require: { types: "./dist/index.d.cts", default: "./dist/index.cjs" },
+      },
+    },
     dependencies: { "@brokerkit/middleware": "^0.1.0" },
     devDependencies: { "@brokerkit/codegen": "0.1.0" },
   };
@@ -85,7 +90,7 @@ describe("checkManifest", () => {
           sideEffects: undefined,
           engines: { node: ">=18" },
           repository: undefined,
-          exports: { ".": { import: "./dist/index.js", types: "./dist/index.d.ts" } },
+          exports: { ".": { import: { default: "./dist/index.js", types: "./dist/index.d.ts" } } },
           dependencies: {
             "@brokerkit/middleware": "workspace:^",
             "@brokerkit/alor": "^0.1.0",
@@ -102,7 +107,8 @@ describe("checkManifest", () => {
       "sideEffects must be false",
       `engines.node is ">=18"; expected "${expectations.nodeRange}" (the Node versions tested)`,
       "repository needs url and directory",
-      'exports["."] must list "types" first',
+      'exports["."] needs both "import" and "require" conditions',
+      'exports["."]["import"] must list "types" first',
     ]);
   });
 });

@@ -7,7 +7,6 @@
  * its isalive answer lands in the client's cookie jar), and the Cookie header comes from that same jar.
  * While the connection lives, `keepStreamingAuthorized` re-authorises it after every token refresh.
  */
-import { randomUUID } from "node:crypto";
 import { ConfigError } from "@brokerkit/middleware";
 import type { SaxoClient } from "./generated/index.js";
 import { keepStreamingAuthorized, type StreamingAuthorizer } from "./streaming-reauthorize.js";
@@ -51,7 +50,7 @@ export async function createStreamingConnection(
   client: SaxoClient,
   options: StreamingConnectionOptions = {},
 ): Promise<StreamingConnection> {
-  const contextId = options.contextId ?? randomUUID();
+  const contextId = options.contextId ?? globalThis.crypto.randomUUID();
   if (!CONTEXT_ID.test(contextId)) {
     throw new ConfigError("createStreamingConnection: options.contextId must be 1–50 letters, digits or '-'");
   }

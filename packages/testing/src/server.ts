@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { applyCors, type CorsOptions } from "./cors.js";
 
 export interface Arrival {
   /** performance.now() at arrival, in ms, on the server's clock. */
@@ -41,6 +42,7 @@ export interface RunningServer {
 export async function startServer(handler: SimHandler): Promise<RunningServer> {
   const arrivals: Arrival[] = [];
   const server = createServer((raw, res) => {
+    if (answeredByCors.has(raw)) return;
     const at = performance.now();
     const url = new URL(raw.url ?? "/", "http://127.0.0.1");
     arrivals.push({
@@ -95,6 +97,16 @@ export async function startServer(handler: SimHandler): Promise<RunningServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Requests (preflights) that the CORS listener answered: the simulator's handler never sees them. */
+const answeredByCors = new WeakSet<IncomingMessage>();
+
+/** Opt-in CORS (cors.ts): runs before the simulator's handler on every request. */
+export function enableCors(running: RunningServer, options: CorsOptions): void {
+  running.server.prependListener("request", (raw: IncomingMessage, res: ServerResponse) => {
+    if (applyCors(raw, res, options)) answeredByCors.add(raw);
+  });
 }
 
 export function sendJson(

@@ -13,23 +13,45 @@ export const MIDDLEWARE_RANGE = "workspace:^";
 export const STREAM_RANGE = "workspace:^";
 /** The entry that holds a broker's generated stream factories. */
 export const STREAMS_ENTRY = "streams";
+/**
+ * The cookie jar of the sticky layer: an optional peer of the middleware (loaded lazily), so only
+ * packages whose manifest declares `sticky:` install it.
+ */
+export const TOUGH_COOKIE_VERSION = "6.1.0";
 /** Earlier generators added openapi-fetch as a dependency; generated code only imports the middleware. */
 export const OPENAPI_FETCH_VERSION = "0.17.0";
 /** The Node versions the release end-to-end test runs published packages on (packages/release). */
 export const NODE_RANGE = "^20.11.0 || ^22.11.0 || ^24.0.0";
 
+/** tsc emits the ESM build; scripts/dual-build.mjs writes the CommonJS copy (.cjs, .d.cts) beside it. */
+export const BUILD_SCRIPT = "tsc -p tsconfig.build.json && node ../../scripts/dual-build.mjs";
+
 type Json = Record<string, unknown>;
+
+/**
+ * One entry of the dual build: `import` gets the ESM files and `require` the CommonJS copies, each
+ * with its own declarations, so TypeScript's node16/nodenext modes see the format Node will load.
+ */
+export function dualEntry(file: string): Json {
+  return {
+    import: { types: `./dist/${file}.d.ts`, default: `./dist/${file}.js` },
+    require: { types: `./dist/${file}.d.cts`, default: `./dist/${file}.cjs` },
+  };
+}
+
+/** `moduleResolution: node10` ignores `exports`: typesVersions points its subpath imports at the CJS types. */
+export function node10Subpaths(subpaths: readonly string[]): Json {
+  return { "*": Object.fromEntries(subpaths.map((subpath) => [subpath, [`./dist/${subpath}.d.cts`]])) };
+}
 
 export function managedPackageJson(manifest: Manifest, brokerDir: string, existing: Json | undefined): Json {
   const apiNames = Object.keys(manifest.apis);
-  const exports: Json = { ".": { types: "./dist/index.d.ts", import: "./dist/index.js" } };
-  if (apiNames.length > 1) {
-    for (const api of apiNames) exports[`./${api}`] = { types: `./dist/${api}.d.ts`, import: `./dist/${api}.js` };
-  }
+  const exports: Json = { ".": dualEntry("index") };
+  const subpaths: string[] = [];
+  if (apiNames.length > 1) subpaths.push(...apiNames);
   const hasStreams = Object.keys(manifest.streams ?? {}).length > 0;
-  if (hasStreams) {
-    exports[`./${STREAMS_ENTRY}`] = { types: `./dist/${STREAMS_ENTRY}.d.ts`, import: `./dist/${STREAMS_ENTRY}.js` };
-  }
+  if (hasStreams) subpaths.push(STREAMS_ENTRY);
+  for (const subpath of subpaths) exports[`./${subpath}`] = dualEntry(subpath);
   exports["./package.json"] = "./package.json";
   const base = existing ?? {};
   const scripts = (base.scripts as Json | undefined) ?? {};
@@ -50,6 +72,8 @@ export function managedPackageJson(manifest: Manifest, brokerDir: string, existi
     delete peerDependenciesMeta["@brokerkit/stream"];
     delete devDependencies["@brokerkit/stream"];
   }
+  if (manifest.sticky) dependencies["tough-cookie"] = TOUGH_COOKIE_VERSION;
+  else if (dependencies["tough-cookie"] === TOUGH_COOKIE_VERSION) delete dependencies["tough-cookie"];
   const ordered: Json = {
     name: manifest.package,
     version: base.version ?? "0.1.0",
@@ -58,8 +82,9 @@ export function managedPackageJson(manifest: Manifest, brokerDir: string, existi
     type: "module",
     sideEffects: false,
     exports,
-    main: "./dist/index.js",
-    types: "./dist/index.d.ts",
+    main: "./dist/index.cjs",
+    types: "./dist/index.d.cts",
+    ...(subpaths.length ? { typesVersions: node10Subpaths(subpaths) } : {}),
     files: ["dist", "README.md", "LICENSE"],
     engines: { node: NODE_RANGE },
     repository: base.repository ?? {
@@ -71,7 +96,7 @@ export function managedPackageJson(manifest: Manifest, brokerDir: string, existi
       test: "vitest run",
       ...scripts,
       generate: `brokerkit generate ${brokerDir}`,
-      build: "tsc -p tsconfig.build.json",
+      build: BUILD_SCRIPT,
       typecheck: "tsc --noEmit -p tsconfig.json",
     }),
     dependencies: sortKeys({ ...dependencies, "@brokerkit/middleware": MIDDLEWARE_RANGE }),

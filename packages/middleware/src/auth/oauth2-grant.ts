@@ -3,6 +3,7 @@
  * in the body or as Basic auth, and an answer with `access_token`, `expires_in`, and optionally a
  * (rotated) `refresh_token` with `refresh_token_expires_in`.
  */
+import { utf8ToBase64 } from "../base64.js";
 import { registerSecret } from "../redact.js";
 import type { FetchLike } from "../types.js";
 import type { TokenSet } from "./token-cache.js";
@@ -32,7 +33,7 @@ export async function requestGrant(request: GrantRequest): Promise<TokenSet> {
   };
   if (request.clientAuth === "basic" && request.clientId) {
     const pair = `${encodeURIComponent(request.clientId)}:${encodeURIComponent(request.clientSecret ?? "")}`;
-    const encoded = Buffer.from(pair).toString("base64");
+    const encoded = utf8ToBase64(pair);
     registerSecret(encoded);
     headers.authorization = `Basic ${encoded}`;
   } else {

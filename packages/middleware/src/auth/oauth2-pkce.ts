@@ -3,9 +3,11 @@
  * URL for the user's browser, then exchange the returned code. Start an `oauth2` provider with
  * the result: `oauth2({ tokenUrl, clientId, initial: tokens })`.
  */
-import { createHash, randomBytes } from "node:crypto";
+
+import { base64url } from "../base64.js";
 import { ConfigError } from "../errors.js";
 import { registerSecret } from "../redact.js";
+import { randomBytes, sha256 } from "../sha256.js";
 import type { FetchLike } from "../types.js";
 import { type OAuth2Client, requestGrant } from "./oauth2-grant.js";
 import { requireAbsoluteUrl, requireOption } from "./options.js";
@@ -20,13 +22,13 @@ export interface PkcePair {
 }
 
 export function createPkcePair(): PkcePair {
-  const verifier = randomBytes(32).toString("base64url");
+  const verifier = base64url(randomBytes(32));
   registerSecret(verifier);
   return { verifier, challenge: pkceChallenge(verifier), method: "S256" };
 }
 
 export function pkceChallenge(verifier: string): string {
-  return createHash("sha256").update(verifier).digest("base64url");
+  return base64url(sha256(verifier));
 }
 
 export interface AuthorizeUrlOptions {
@@ -69,7 +71,7 @@ export function createAuthorizationRequest(
   options: Omit<AuthorizeUrlOptions, "state" | "codeChallenge">,
 ): AuthorizationRequest {
   const pair = createPkcePair();
-  const state = randomBytes(16).toString("base64url");
+  const state = base64url(randomBytes(16));
   return {
     url: buildAuthorizeUrl({ ...options, state, codeChallenge: pair.challenge }),
     state,

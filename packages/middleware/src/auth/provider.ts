@@ -2,8 +2,8 @@
  * What the auth layer needs from a credential, whatever its kind: set the headers, and after a
  * 401 say whether a fresh credential was obtained so the call may be replayed once.
  */
-import { createHash } from "node:crypto";
 import type { AuthKind } from "../config.js";
+import { sha256, toHex } from "../sha256.js";
 import type { Observer } from "../types.js";
 
 export interface CredentialProvider {
@@ -38,5 +38,5 @@ export interface CredentialProvider {
 
 /** `kind:` plus 12 hex chars of sha256: identifies a credential without revealing it. */
 export function credentialIdentity(kind: AuthKind, secretOrId: string): string {
-  return `${kind}:${createHash("sha256").update(secretOrId).digest("hex").slice(0, 12)}`;
+  return `${kind}:${toHex(sha256(secretOrId)).slice(0, 12)}`;
 }

@@ -60,7 +60,9 @@ async function sendFollowingSameOrigin(request: TokenEndpointRequest, where: str
     try {
       // The deadline also races the fetch itself: undici can lose a Request's abort signal to garbage
       // collection, and a custom fetch may ignore it; the exchange must settle either way.
-      response = await abortable(request.fetch(new Request(url, init), { signal }), signal);
+      // Called unbound: browsers and workerd reject a fetch called as a method of another object.
+      const { fetch } = request;
+      response = await abortable(fetch(new Request(url, init), { signal }), signal);
     } catch (cause) {
       throw failure(where, request.url, signal, cause, "");
     }

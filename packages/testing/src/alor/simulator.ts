@@ -11,7 +11,15 @@
  * WebSockets on the same port: `/ws` (data) and `/cws` (commands), with their fault controls as `sim.ws`.
  */
 import type { ServerResponse } from "node:http";
-import { type Arrival, dropConnection, type RunningServer, type SimRequest, startServer } from "../server.js";
+import type { CorsOptions } from "../cors.js";
+import {
+  type Arrival,
+  dropConnection,
+  enableCors,
+  type RunningServer,
+  type SimRequest,
+  startServer,
+} from "../server.js";
 import { Accounts, type AlorSimUser, DEFAULT_ALOR_USER } from "./accounts.js";
 import { commandRoutes } from "./command-routes.js";
 import { groupRoutes } from "./group-routes.js";
@@ -34,6 +42,8 @@ const ROUTES = [...marketRoutes, ...portfolioRoutes, ...commandRoutes, ...groupR
 export type AlorOperationId = "exchangeRefreshToken" | (typeof ROUTES)[number]["operationId"];
 
 export interface AlorSimulatorOptions {
+  /** Answer CORS for pages in a real browser (see cors.ts). Off by default. */
+  cors?: CorsOptions;
   /** JWT lifetime. Default 30 minutes, like ALOR's. */
   tokenLifetimeMs?: number;
   /** Requests per user admitted in any sliding window. Default 100 (ALOR's limit). */
@@ -231,6 +241,7 @@ export async function startAlorSimulator(options: AlorSimulatorOptions = {}): Pr
       : json({ message: `no ALOR route ${req.method} ${req.path}` }, 404);
     answer(res, req, undefined, reply);
   });
+  if (options.cors) enableCors(server, options.cors);
 
   const webSockets = startAlorWebSockets({ server: server.server, url: server.url, tokens, world, trading, limiter });
 

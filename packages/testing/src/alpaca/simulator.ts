@@ -7,7 +7,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { type Arrival, dropConnection, type SimRequest, sendJson, startServer } from "../server.js";
+import type { CorsOptions } from "../cors.js";
+import { type Arrival, dropConnection, enableCors, type SimRequest, sendJson, startServer } from "../server.js";
 import { AlpacaAuth, type BrokerCredentialRecord, type TradingKeyRecord } from "./auth.js";
 import { type AccountStatusChange, type BrokerAccount, brokerRoutes, type LegacyStreamMode } from "./broker-routes.js";
 import { EventLog } from "./events.js";
@@ -35,6 +36,8 @@ export const ALPACA_SIMULATOR_DEFAULTS = {
 } as const;
 
 export interface AlpacaSimulatorOptions {
+  /** Answer CORS for pages in a real browser (see cors.ts). Off by default. */
+  cors?: CorsOptions;
   /** Trading/Market Data key pairs; each gets its own trading account (and quota). */
   keys?: { keyId: string; secretKey: string }[];
   /** OAuth access tokens accepted on Trading/Market Data, all for the first key's account. */
@@ -296,6 +299,7 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions = {})
       answer(res, withHeaders(error.reply, rateHeaders), takeDrop(req, route.template));
     }
   });
+  if (options.cors) enableCors(server, options.cors);
 
   return {
     url: server.url,

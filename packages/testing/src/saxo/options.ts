@@ -1,6 +1,9 @@
 /** Options of the Saxo simulator, with defaults that match Saxo's documented behaviour. */
+import type { CorsOptions } from "../cors.js";
 
 export interface SaxoSimulatorOptions {
+  /** Answer CORS for pages in a real browser (see cors.ts). Off by default. */
+  cors?: CorsOptions | false;
   /** Simulated servers behind the load balancer, per service. Default 3. */
   backendsPerService?: number;
   /** Lifetime of the load-balancer cookies set by `/{service}/isalive`. Default 1 hour. */
@@ -74,6 +77,7 @@ export function resolveOptions(options: SaxoSimulatorOptions = {}): ResolvedSaxo
     retireV1Routes: true,
     retiredRouteStatus: 410,
     streamingHeartbeatMs: 5_000,
+    cors: false,
     ...stripUndefined(options),
   };
   for (const key of [

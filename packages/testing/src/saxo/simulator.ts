@@ -15,7 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { type Arrival, dropConnection, type SimRequest, sendJson, startServer } from "../server.js";
+import { type Arrival, dropConnection, enableCors, type SimRequest, sendJson, startServer } from "../server.js";
 import { account, closedPositions, currencies, exchanges, forClient, myClient, timeZones } from "./client-routes.js";
 import { parseCookieHeader } from "./cookies.js";
 import { createCounters, type SaxoCounters } from "./counters.js";
@@ -290,6 +290,7 @@ export async function startSaxoSimulator(options: SaxoSimulatorOptions = {}): Pr
     }
     writeReply(res, reply);
   });
+  if (options.cors) enableCors(running, options.cors);
   running.server.on("upgrade", (req, socket) => streaming.upgrade(req, socket));
   // The streaming host: same machine, another origin (cookies ignore ports, so the jar's cookies apply).
   const streamingHost = await startServer(async (req, res) =>

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+/**
+ * The CommonJS half of every published package's dual build. `tsc` emits the ESM build
+ * (dist/**\/*.js + .d.ts); this script writes a CommonJS copy next to each file (.cjs + .d.cts),
+ * so `exports` can offer `import` and `require` each a build of its own format, with types that
+ * say the truth under every TypeScript resolution mode (node10, node16 CJS/ESM, nodenext, bundler).
+ *
+ * Why a transpiled copy rather than a second `tsc`: the ESM output is already type-checked, and a
+ * second program over the generated types would double the build time. TypeScript's own
+ * `transpileModule` does the ESM → CJS rewrite (dynamic `import()` becomes a lazy `require`).
+ *
+ * Specifiers: relative `./x.js` become `./x.cjs` (and `.d.cts` refer to `.d.cts`), so each format
+ * stays within its own files. Bare and `#` specifiers are left alone: they resolve through the
+ * packages' `exports` / `imports` maps with the `require` condition, so an `imports` entry such as
+ * `"#transport": { "node": …, "default": … }` keeps choosing by condition in both builds (give the
+ * conditions nested `require` / `default` targets to point the CJS build at the `.cjs` copies).
+ *
+ * Install size: each declaration is shipped once. The full declarations are the .d.cts files;
+ * an entry's .d.ts (the `import` condition's types) is a one-line re-export of its .d.cts (ESM may
+ * import CommonJS declarations; the reverse is what TypeScript's node16 refuses), and the other
+ * .d.ts files are removed. Declarations are re-indented to two spaces, and the JavaScript of both
+ * builds loses its comments (the declarations keep their JSDoc for editors).
+ *
+ * Usage (from a package directory): node ../../scripts/dual-build.mjs [distDir]
+ */
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+
+const RELATIVE_JS = /((?:\bfrom|\bimport)\s*\(?\s*)(["'])(\.{1,2}\/[^"'\n]*?)\.js\2/g;
+
+/** `./x.js` → `./x.cjs` in import/export/require/import() specifiers. */
+export function toCjsSpecifiers(text) {
+  return text.replace(RELATIVE_JS, (_whole, lead, quote, path) => `${lead}${quote}${path}.cjs${quote}`);
+}
+
+/** One ESM module (tsc's output) as CommonJS. */
+export function esmToCjs(text, fileName) {
+  const source = toCjsSpecifiers(text).replaceAll(
+    "import.meta.url",
+    'require("node:url").pathToFileURL(__filename).href',
+  );
+  const { outputText, diagnostics } = ts.transpileModule(source, {
+    fileName,
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      allowJs: true,
+      removeComments: true,
+      verbatimModuleSyntax: false,
+    },
+  });
+  if (diagnostics?.length) {
+    const first = ts.flattenDiagnosticMessageText(diagnostics[0].messageText, "\n");
+    throw new Error(`${fileName}: cannot transpile to CommonJS: ${first}`);
+  }
+  return outputText;
+}
+
+/** The same ESM module without comments (tsc keeps them; nobody reads shipped JavaScript's prose). */
+export function stripComments(text, fileName) {
+  return ts.transpileModule(text, {
+    fileName,
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      allowJs: true,
+      removeComments: true,
+    },
+  }).outputText;
+}
+
+/** tsc indents declarations by four spaces; two carry the same structure in less room. */
+export function reindent(text) {
+  return text.replace(/^((?: {4})+)/gm, (indent) => " ".repeat(indent.length / 2));
+}
+
+/** The `import` condition's declaration files of the package's entries (absolute paths). */
+async function entryDeclarations(distDir) {
+  const manifest = JSON.parse(await readFile(join(distDir, "..", "package.json"), "utf8"));
+  const found = new Set();
+  const visit = (value, condition) => {
+    if (typeof value === "string") {
+      if (condition === "types" && value.endsWith(".d.ts")) found.add(resolve(distDir, "..", value));
+      return;
+    }
+    if (value && typeof value === "object") for (const [key, child] of Object.entries(value)) visit(child, key);
+  };
+  visit(manifest.exports, undefined);
+  return found;
+}
+
+async function* files(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(path);
+    else yield path;
+  }
+}
+
+export async function dualBuild(distDir) {
+  const entries = await entryDeclarations(distDir);
+  let count = 0;
+  for await (const path of files(distDir)) {
+    if (path.endsWith(".d.ts")) {
+      const text = await readFile(path, "utf8");
+      const stub = `export * from "./${basename(path, ".d.ts")}.cjs";\n`;
+      if (text === stub) continue; // already done (a second run over the same build)
+      if (entries.has(path) && /^export default /m.test(text)) {
+        throw new Error(`${path}: an entry with a default export cannot re-export its .d.cts; use named exports`);
+      }
+      await writeFile(path.replace(/\.d\.ts$/, ".d.cts"), reindent(toCjsSpecifiers(text)));
+      if (entries.has(path)) await writeFile(path, stub);
+      else await rm(path);
+      count++;
+    } else if (path.endsWith(".js")) {
+      const text = await readFile(path, "utf8");
+      await writeFile(path.replace(/\.js$/, ".cjs"), esmToCjs(text, path));
+      await writeFile(path, stripComments(text, path));
+      count++;
+    }
+  }
+  return count;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const distDir = resolve(process.argv[2] ?? "dist");
+  await dualBuild(distDir);
+}
