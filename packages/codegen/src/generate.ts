@@ -12,14 +12,16 @@ import { BreakingChangesError } from "./changes/breaking.js";
 import { changesetFileName, renderChangeset } from "./changes/changeset.js";
 import { documentsOf } from "./changes/documents.js";
 import { renderSnapshot, SNAPSHOT_FILE } from "./changes/snapshot.js";
-import { emitApiIndex, emitClient, emitConfig, emitRootIndex } from "./emit/client.js";
+import { emitApiIndex, emitClient, emitConfig, emitRootIndex, typeStem } from "./emit/client.js";
 import { header, type SourceStamp } from "./emit/header.js";
+import { emitOps } from "./emit/ops.js";
 import { managedPackageJson, packageJsonText, scaffoldFiles } from "./emit/package.js";
 import { emitTypes } from "./emit/types.js";
 import { CodegenError } from "./errors.js";
 import { loadManifest } from "./manifest/load.js";
 import { normalizeApi } from "./manifest/normalize.js";
 import { loadSpec } from "./spec/load.js";
+import { namedOperations } from "./spec/operation-ids.js";
 import { extractOperations } from "./spec/operations.js";
 import { planStreams } from "./stream/plan.js";
 
@@ -163,6 +165,12 @@ async function planBroker(broker: string, root: string, specDir: string, package
           }),
       );
       files.set(`${dir}/index.ts`, header(both) + emitApiIndex(api.factory));
+      const named = namedOperations(spec, extracted.entries);
+      skipped.push(...named.skipped.map((s) => `${apiName}: ${s}`));
+      files.set(
+        `${dir}/ops.ts`,
+        header([specStamp]) + emitOps(typeStem(api.factory), `${apiName} API`, named.operations),
+      );
       const documents = documentsOf(spec);
       files.set(`${dir}/${SNAPSHOT_FILE}`, renderSnapshot(specStamp.path, spec.sha256, documents));
       specs.push({ api: apiName, specPath: specStamp.path, sha256: spec.sha256, documents });

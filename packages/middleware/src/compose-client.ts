@@ -15,9 +15,11 @@ import { body } from "./body.js";
 import type { createCache, ResponseCache } from "./cache.js";
 import { compose, fromFetch, toFetch } from "./compose.js";
 import type { ApiConfig } from "./config.js";
+import { type DebugLogger, debugFromEnvironment, debugLog } from "./debug-log.js";
 import { ConfigError, MalformedResponseError } from "./errors.js";
 import type { idempotency } from "./idempotency.js";
 import { createOperationTable, matchOperations } from "./operations.js";
+import { createOps, type OpsTable } from "./ops.js";
 import { querySerializerFor } from "./query.js";
 import { redirects } from "./redirects.js";
 import { type RetryOptions, retry } from "./retry.js";
@@ -26,6 +28,7 @@ import { operationServers, resolveServers } from "./servers.js";
 import type { StickyLayer, sticky } from "./sticky.js";
 import type { BrokerStore } from "./store.js";
 import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
+import { type ThrowingClient, throwOnErrors } from "./throw-on-error.js";
 import { timeout } from "./timeout.js";
 import type { FetchLike, Layer, Observer } from "./types.js";
 
@@ -71,6 +74,16 @@ export interface BrokerClientOptions<
    * `now` (epoch ms) is the clock that decides expiry.
    */
   cache?: { file?: string; maxEntries?: number; sessionBoundaryUtc?: string; now?: () => number } | false;
+  /**
+   * Every call throws the typed error of a non-2xx answer (HttpError, RateLimitError, AuthError, as `unwrap`
+   * does) instead of resolving to `{ error }`; `data` is then never optional in the types.
+   */
+  throwOnError?: boolean;
+  /**
+   * Receives one debug line per attempt (method, path template, status, attempt, duration, throttle wait
+   * and bucket; secrets redacted), e.g. `console.error`. `BROKERKIT_DEBUG=1` logs to `console.error`.
+   */
+  logger?: DebugLogger;
 }
 
 export interface BrokerRuntime {
@@ -98,7 +111,10 @@ export interface BrokerRuntime {
   readonly cache: ResponseCache | undefined;
 }
 
-export type BrokerClient<Paths extends {}> = Client<Paths> & { readonly runtime: BrokerRuntime };
+/** The typed client: openapi-fetch's path calls (throwing ones with `throwOnError: true`) and the runtime. */
+export type BrokerClient<Paths extends {}, Throws extends boolean = false> = (Throws extends true
+  ? ThrowingClient<Paths>
+  : Client<Paths>) & { readonly runtime: BrokerRuntime };
 
 /** What a client can do beyond the core layers; generated clients pass what their manifest uses. */
 export interface ClientFeatures {
@@ -108,18 +124,21 @@ export interface ClientFeatures {
   idempotency?: typeof idempotency;
   routes?: typeof routes;
   sticky?: typeof sticky;
+  /** The operationId table of the generated `ops` facade. */
+  ops?: OpsTable;
 }
 
 const CLIENT_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 
-export function composeBrokerClient<Paths extends {}>(
+export function composeBrokerClient<Paths extends {}, Throws extends boolean = false>(
   config: ApiConfig,
   options: BrokerClientOptions,
   features: ClientFeatures,
-): BrokerClient<Paths> {
+): BrokerClient<Paths, Throws> {
   const servers = resolveServers(config, options.environment, options.servers as Record<string, string | undefined>);
   const baseUrl = servers[config.server] as string;
   const { observer } = options;
+  const logger = options.logger ?? (debugFromEnvironment() ? (line: string) => console.error(line) : undefined);
   const timeoutMs = options.timeoutMs === false ? undefined : (options.timeoutMs ?? config.timeoutMs);
   const provider = selectProvider(
     config,
@@ -175,6 +194,7 @@ export function composeBrokerClient<Paths extends {}>(
     operationServers(baseUrl, servers),
     options.retry !== false &&
       retry({ ...retryDefaults(config), ...(options.retry ?? {}), ...(observer ? { observer } : {}) }),
+    logger && debugLog(logger, `${config.broker}/${config.api}`),
     throttle?.layer,
     auth(provider, observer ? { observer } : {}),
     stickyLayer,
@@ -201,6 +221,7 @@ export function composeBrokerClient<Paths extends {}>(
     ...(options.headers ? { headers: options.headers } : {}),
   });
   wrapMalformedResponses(client as unknown as Record<string, unknown>);
+  if (options.throwOnError) throwOnErrors(client as unknown as Record<string, unknown>, CLIENT_METHODS);
   const runtime: BrokerRuntime = {
     config,
     environment: options.environment,
@@ -214,7 +235,8 @@ export function composeBrokerClient<Paths extends {}>(
     ensureSticky: (url, signal) => stickyLayer?.ready(url, signal) ?? Promise.resolve(),
     cache: responseCache,
   };
-  return Object.assign(client, { runtime });
+  const ops = features.ops && createOps(client as unknown as Record<string, unknown>, config.operations, features.ops);
+  return Object.assign(client, { runtime }, ops ? { ops } : {}) as unknown as BrokerClient<Paths, Throws>;
 }
 
 /** A config that uses a feature the client was built without is a generator bug: say which. */

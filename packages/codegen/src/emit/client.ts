@@ -57,6 +57,7 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
   return [
     `import { ${sortedImports.join(", ")} } from "@brokerkit/middleware";`,
     'import { config } from "./config.js";',
+    `import { opsTable, type ${stem}Ops } from "./ops.js";`,
     'import type { paths } from "./types.js";',
     "",
     `/** Environments declared in ${manifestPath}. */`,
@@ -66,7 +67,8 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
     `/** Credentials accepted by this API (auth schemes: ${config.auth.map((a) => `${a.name} (${a.kind})`).join(", ")}). */`,
     `export type ${stem}Credentials = ${credentialTypes.join(" | ")};`,
     `export type ${stem}ClientOptions = ${local("BrokerClientOptions")}<${stem}Environment, ${stem}ServerKey, ${stem}Credentials>;`,
-    `export type ${stem}Client = ${local("BrokerClient")}<paths>;`,
+    '/** The client: path calls (`client.GET("/path", …)`), operation calls (`client.ops.<operationId>(…)`) and `runtime`. */',
+    `export type ${stem}Client<Throws extends boolean = false> = ${local("BrokerClient")}<paths, Throws> & { readonly ops: ${stem}Ops<Throws> };`,
     "",
     "/**",
     ` * ${description}`,
@@ -74,7 +76,10 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
     " * Environments (base URL):",
     envDocs,
     " */",
-    `export function ${factory}(options: ${stem}ClientOptions): ${stem}Client {`,
+    `export function ${factory}(options: ${stem}ClientOptions & { throwOnError: true }): ${stem}Client<true>;`,
+    `export function ${factory}(options: ${stem}ClientOptions): ${stem}Client;`,
+    // The overloads above give the types; the implementation's own return type is not part of the API.
+    `export function ${factory}(options: ${stem}ClientOptions): unknown {`,
     `  return ${local("composeBrokerClient")}<paths>(config, options, ${features.literal(local)});`,
     "}",
     "",
@@ -108,16 +113,35 @@ function clientFeatures(config: ApiConfig): {
     literal: (local) => {
       const auth = kinds.map((k) => `${JSON.stringify(k)}: ${local(SCHEME_BUILDERS[k])}`).join(", ");
       const rest = optional.map(([key, name]) => (key === local(name) ? key : `${key}: ${local(name)}`));
-      return `{ ${[`auth: { ${auth} }`, ...rest].join(", ")} }`;
+      return `{ ${[`auth: { ${auth} }`, ...rest, "ops: opsTable"].join(", ")} }`;
     },
   };
 }
+
+/** The middleware's errors and `unwrap`, re-exported so that users import them from the package they installed. */
+const ERROR_EXPORTS = [
+  "AmbiguousOutcomeError",
+  "AuthError",
+  "BrokerkitError",
+  "ConfigError",
+  "HttpError",
+  "MalformedResponseError",
+  "NetworkError",
+  "RateLimitError",
+  "RedirectError",
+  "ResponseTooLargeError",
+  "TimeoutError",
+  "unwrap",
+];
 
 export function emitApiIndex(factory: string): string {
   const stem = typeStem(factory);
   return [
     `export type { ${[`${stem}Client`, `${stem}ClientOptions`, `${stem}Credentials`, `${stem}Environment`, `${stem}ServerKey`].join(", ")} } from "./client.js";`,
     `export { ${factory} } from "./client.js";`,
+    `export type { ${stem}Ops } from "./ops.js";`,
+    `export { ${ERROR_EXPORTS.join(", ")} } from "@brokerkit/middleware";`,
+    'export type { CallResult, DebugLogger, RateLimitInfo } from "@brokerkit/middleware";',
     `export { config as ${lowerFirst(stem)}Config } from "./config.js";`,
     `export type { components as ${stem}Components, operations as ${stem}Operations, paths as ${stem}Paths } from "./types.js";`,
     "",

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 import { type BrokerClient, type BrokerClientOptions, composeBrokerClient, createCache, idempotency, type RefreshExchangeCredentials, refreshExchangeScheme } from "@brokerkit/middleware";
 import { config } from "./config.js";
+import { opsTable, type AlorOps } from "./ops.js";
 import type { paths } from "./types.js";
 
 /** Environments declared in specs/alor/broker.yaml. */
@@ -11,7 +12,8 @@ export type AlorServerKey = "api" | "cws" | "oauth" | "ws";
 /** Credentials accepted by this API (auth schemes: refresh (refresh-exchange)). */
 export type AlorCredentials = RefreshExchangeCredentials;
 export type AlorClientOptions = BrokerClientOptions<AlorEnvironment, AlorServerKey, AlorCredentials>;
-export type AlorClient = BrokerClient<paths>;
+/** The client: path calls (`client.GET("/path", …)`), operation calls (`client.ops.<operationId>(…)`) and `runtime`. */
+export type AlorClient<Throws extends boolean = false> = BrokerClient<paths, Throws> & { readonly ops: AlorOps<Throws> };
 
 /**
  * Typed client for ALOR Broker's Warp HTTP API (reference data, market data, portfolios, orders).
@@ -20,6 +22,8 @@ export type AlorClient = BrokerClient<paths>;
  *   - `production`: https://api.alor.ru
  *   - `test`: https://apidev.alor.ru
  */
-export function createAlorClient(options: AlorClientOptions): AlorClient {
-  return composeBrokerClient<paths>(config, options, { auth: { "refresh-exchange": refreshExchangeScheme }, cache: createCache, idempotency });
+export function createAlorClient(options: AlorClientOptions & { throwOnError: true }): AlorClient<true>;
+export function createAlorClient(options: AlorClientOptions): AlorClient;
+export function createAlorClient(options: AlorClientOptions): unknown {
+  return composeBrokerClient<paths>(config, options, { auth: { "refresh-exchange": refreshExchangeScheme }, cache: createCache, idempotency, ops: opsTable });
 }
