@@ -111,10 +111,14 @@ export interface BrokerRuntime {
   readonly cache: ResponseCache | undefined;
 }
 
-/** The typed client: openapi-fetch's path calls (throwing ones with `throwOnError: true`) and the runtime. */
-export type BrokerClient<Paths extends {}, Throws extends boolean = false> = (Throws extends true
-  ? ThrowingClient<Paths>
-  : Client<Paths>) & { readonly runtime: BrokerRuntime };
+/**
+ * The typed client: openapi-fetch's path calls (throwing ones with `throwOnError: true`) and the runtime.
+ * The type-only `~throwOnError` comes first so that TypeScript tells a throwing client from the other one at
+ * once, instead of comparing every method (which `ReturnType<typeof createXClient>` would otherwise do).
+ */
+export type BrokerClient<Paths extends {}, Throws extends boolean = false> = {
+  readonly "~throwOnError"?: Throws;
+} & ([Throws] extends [true] ? ThrowingClient<Paths> : Client<Paths>) & { readonly runtime: BrokerRuntime };
 
 /** What a client can do beyond the core layers; generated clients pass what their manifest uses. */
 export interface ClientFeatures {

@@ -24,11 +24,9 @@ type PathsWith<Paths, M extends Method> = {
 export type Succeeded<Result> = Exclude<Result, { error: unknown }>;
 
 /** A call's result: openapi-fetch's FetchResponse, narrowed to success when the client throws on errors. */
-export type CallResponse<
-  Operation extends Record<string | number, unknown>,
-  Init,
-  Throws extends boolean,
-> = Throws extends true
+export type CallResponse<Operation extends Record<string | number, unknown>, Init, Throws extends boolean> = [
+  Throws,
+] extends [true]
   ? Succeeded<FetchResponse<Operation, Init, MediaType>>
   : FetchResponse<Operation, Init, MediaType>;
 

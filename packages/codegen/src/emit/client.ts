@@ -75,12 +75,13 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
     " *",
     " * Environments (base URL):",
     envDocs,
+    " *",
+    " * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.",
     " */",
-    `export function ${factory}(options: ${stem}ClientOptions & { throwOnError: true }): ${stem}Client<true>;`,
-    `export function ${factory}(options: ${stem}ClientOptions): ${stem}Client;`,
-    // The overloads above give the types; the implementation's own return type is not part of the API.
-    `export function ${factory}(options: ${stem}ClientOptions): unknown {`,
-    `  return ${local("composeBrokerClient")}<paths>(config, options, ${features.literal(local)});`,
+    `export function ${factory}<Options extends ${stem}ClientOptions>(`,
+    "  options: Options,",
+    `): ${stem}Client<Options extends { throwOnError: true } ? true : false> {`,
+    `  return ${local("composeBrokerClient")}<paths>(config, options, ${features.literal(local)}) as never;`,
     "}",
     "",
   ].join("\n");

@@ -21,9 +21,11 @@ export type AlorClient<Throws extends boolean = false> = BrokerClient<paths, Thr
  * Environments (base URL):
  *   - `production`: https://api.alor.ru
  *   - `test`: https://apidev.alor.ru
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createAlorClient(options: AlorClientOptions & { throwOnError: true }): AlorClient<true>;
-export function createAlorClient(options: AlorClientOptions): AlorClient;
-export function createAlorClient(options: AlorClientOptions): unknown {
-  return composeBrokerClient<paths>(config, options, { auth: { "refresh-exchange": refreshExchangeScheme }, cache: createCache, idempotency, ops: opsTable });
+export function createAlorClient<Options extends AlorClientOptions>(
+  options: Options,
+): AlorClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "refresh-exchange": refreshExchangeScheme }, cache: createCache, idempotency, ops: opsTable }) as never;
 }

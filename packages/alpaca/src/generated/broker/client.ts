@@ -24,9 +24,11 @@ export type BrokerClient<Throws extends boolean = false> = MiddlewareBrokerClien
  *   - `broker-sandbox`: https://broker-api.sandbox.alpaca.markets
  *   - `eu-live`: https://broker-api.eu.alpaca.markets
  *   - `eu-sandbox`: https://broker-api.sandbox.eu.alpaca.markets
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createBrokerClient(options: BrokerClientOptions & { throwOnError: true }): BrokerClient<true>;
-export function createBrokerClient(options: BrokerClientOptions): BrokerClient;
-export function createBrokerClient(options: BrokerClientOptions): unknown {
-  return composeBrokerClient<paths>(config, options, { auth: { "basic": basicScheme, "oauth2": oauth2Scheme }, idempotency, ops: opsTable });
+export function createBrokerClient<Options extends BrokerClientOptions>(
+  options: Options,
+): BrokerClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "basic": basicScheme, "oauth2": oauth2Scheme }, idempotency, ops: opsTable }) as never;
 }

@@ -24,9 +24,11 @@ export type MarketDataClient<Throws extends boolean = false> = BrokerClient<path
  *   - `broker-sandbox`: https://data.sandbox.alpaca.markets
  *   - `eu-live`: https://data.alpaca.markets
  *   - `eu-sandbox`: https://data.sandbox.alpaca.markets
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createMarketDataClient(options: MarketDataClientOptions & { throwOnError: true }): MarketDataClient<true>;
-export function createMarketDataClient(options: MarketDataClientOptions): MarketDataClient;
-export function createMarketDataClient(options: MarketDataClientOptions): unknown {
-  return composeBrokerClient<paths>(config, options, { auth: { "static-headers": staticHeadersScheme, "bearer": bearerScheme }, idempotency, ops: opsTable });
+export function createMarketDataClient<Options extends MarketDataClientOptions>(
+  options: Options,
+): MarketDataClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "static-headers": staticHeadersScheme, "bearer": bearerScheme }, idempotency, ops: opsTable }) as never;
 }

@@ -24,9 +24,11 @@ export type TradingClient<Throws extends boolean = false> = BrokerClient<paths, 
  *   - `broker-sandbox`: https://paper-api.alpaca.markets
  *   - `eu-live`: https://api.alpaca.markets
  *   - `eu-sandbox`: https://paper-api.alpaca.markets
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createTradingClient(options: TradingClientOptions & { throwOnError: true }): TradingClient<true>;
-export function createTradingClient(options: TradingClientOptions): TradingClient;
-export function createTradingClient(options: TradingClientOptions): unknown {
-  return composeBrokerClient<paths>(config, options, { auth: { "static-headers": staticHeadersScheme, "bearer": bearerScheme }, idempotency, ops: opsTable });
+export function createTradingClient<Options extends TradingClientOptions>(
+  options: Options,
+): TradingClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "static-headers": staticHeadersScheme, "bearer": bearerScheme }, idempotency, ops: opsTable }) as never;
 }

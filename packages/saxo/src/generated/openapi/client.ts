@@ -21,9 +21,11 @@ export type SaxoClient<Throws extends boolean = false> = BrokerClient<paths, Thr
  * Environments (base URL):
  *   - `sim`: https://gateway.saxobank.com/sim/openapi
  *   - `live`: https://gateway.saxobank.com/openapi
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createSaxoClient(options: SaxoClientOptions & { throwOnError: true }): SaxoClient<true>;
-export function createSaxoClient(options: SaxoClientOptions): SaxoClient;
-export function createSaxoClient(options: SaxoClientOptions): unknown {
-  return composeBrokerClient<paths>(config, options, { auth: { "oauth2": oauth2Scheme }, idempotency, routes, sticky, ops: opsTable });
+export function createSaxoClient<Options extends SaxoClientOptions>(
+  options: Options,
+): SaxoClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "oauth2": oauth2Scheme }, idempotency, routes, sticky, ops: opsTable }) as never;
 }
