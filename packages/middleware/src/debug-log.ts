@@ -1,6 +1,6 @@
 /**
  * The debug log: one line per attempt, e.g.
- *   brokerkit alpaca/trading GET /v2/orders/{order_id} 200 attempt=1 12ms throttle_wait=0ms bucket=ab12cd:orders
+ *   brokerkit alpaca/trading GET /v2/orders/{order_id} 200 attempt=1 12ms throttle_wait=0ms bucket=keys:ab12cd:per-account
  * It sits between retry and throttle, so it sees every attempt (a throttle refusal too) with the wait the
  * throttle imposed. Nothing secret is printed: the path is the spec's template, never the URL, and the
  * bucket and any error message pass through the middleware's redaction.
