@@ -28,6 +28,15 @@ const config: ApiConfig = {
   operations: [["GET", "/status/{code}"]],
 };
 
+/** The error a call was rejected with (typed loosely: each test checks the class first). */
+const rejection = (call: Promise<unknown>) =>
+  call.then(
+    () => {
+      throw new Error("expected the call to throw");
+    },
+    (error: unknown) => error as HttpError & { reopensAt?: number },
+  );
+
 type Get = (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 async function client(throwOnError: boolean) {
@@ -56,13 +65,13 @@ describe("unwrap", () => {
 
   it("401 → AuthError, 429 → RateLimitError with reopensAt, 500 → HttpError with body and request id", async () => {
     const call = await client(false);
-    const auth = await unwrap(call(401)).catch((e) => e);
+    const auth = await rejection(unwrap(call(401)));
     expect(auth).toBeInstanceOf(AuthError);
     expect(auth.status).toBe(401);
-    const limited = await unwrap(call(429)).catch((e) => e);
+    const limited = await rejection(unwrap(call(429)));
     expect(limited).toBeInstanceOf(RateLimitError);
     expect(limited.reopensAt).toBeGreaterThan(Date.now() + 20_000);
-    const failed = await unwrap(call(500)).catch((e) => e);
+    const failed = await rejection(unwrap(call(500)));
     expect(failed).toBeInstanceOf(HttpError);
     expect(failed).toMatchObject({ status: 500, requestId: "req-42" });
     for (const error of [auth, limited, failed]) {
@@ -77,7 +86,7 @@ describe("throwOnError", () => {
   it("resolves 2xx calls and throws the same typed errors, naming the method and path template", async () => {
     const call = await client(true);
     expect((await call(200)).data).toEqual({ ok: true });
-    const failed = await call(503).catch((e) => e);
+    const failed = await rejection(call(503));
     expect(failed).toBeInstanceOf(HttpError);
     expect(failed.message).toMatch(/^GET \/status\/\{code\}: HTTP 503 refused/);
     expect(failed.method).toBe("GET");
