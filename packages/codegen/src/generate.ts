@@ -13,9 +13,10 @@ import { BreakingChangesError } from "./changes/breaking.js";
 import { changesetFileName, renderChangeset } from "./changes/changeset.js";
 import { documentsOf } from "./changes/documents.js";
 import { renderSnapshot, SNAPSHOT_FILE } from "./changes/snapshot.js";
-import { emitApiIndex, emitClient, emitConfig, emitRootIndex } from "./emit/client.js";
+import { emitApiIndex, emitClient, emitConfig, emitRootIndex, typeStem } from "./emit/client.js";
 import type { ClientFilledRules } from "./emit/client-filled.js";
 import { header, type SourceStamp } from "./emit/header.js";
+import { emitOps } from "./emit/ops.js";
 import { managedPackageJson, packageJsonText, scaffoldFiles } from "./emit/package.js";
 import { emitTypes } from "./emit/types.js";
 import { CodegenError, CodegenErrors } from "./errors.js";
@@ -26,6 +27,7 @@ import type { Manifest } from "./manifest/types.js";
 import { smokeTestFile } from "./scaffold/smoke-test.js";
 import { managedTurboJson } from "./scaffold/turbo-inputs.js";
 import { loadSpec } from "./spec/load.js";
+import { namedOperations } from "./spec/named-operations.js";
 import { duplicateOperationIds } from "./spec/operation-ids.js";
 import { extractOperations } from "./spec/operations.js";
 import { operationParameters } from "./spec/parameters.js";
@@ -233,6 +235,12 @@ async function planBroker(
           }),
       );
       files.set(`${dir}/index.ts`, header(both) + emitApiIndex(api.factory));
+      const named = namedOperations(spec, extracted.entries);
+      skipped.push(...named.skipped.map((s) => `${apiName}: ${s}`));
+      files.set(
+        `${dir}/ops.ts`,
+        header([specStamp]) + emitOps(typeStem(api.factory), `${apiName} API`, named.operations),
+      );
       const documents = documentsOf(spec);
       files.set(`${dir}/${SNAPSHOT_FILE}`, renderSnapshot(specStamp.path, spec.sha256, documents));
       specs.push({ api: apiName, specPath: specStamp.path, sha256: spec.sha256, documents });

@@ -3,7 +3,7 @@
  * 127.0.0.1 server with the right method, path, query and body.
  */
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -108,6 +108,49 @@ export async function use(): Promise<MiniTradingSchemas["Order"] | undefined> {
     expect(post?.method).toBe("POST");
     expect(post?.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(post?.body ?? "")).toMatchObject({ symbol: "AAPL", qty: 1, side: "buy" });
+  });
+
+  it("generates ops: operation calls by operationId, flat arguments, JSDoc from the spec, typed like path calls", async () => {
+    const ops = readFileSync(join(pkg, "src/generated/trading/ops.ts"), "utf8");
+    expect(ops).toMatch(/^ {2}getOrder: \d+,$/m);
+    expect(ops).toMatch(/@deprecated[^\n]*\n[^\n]*\n {2}getOrderV1\(/);
+    const consumer = join(pkg, "src/ops-consumer.ts");
+    writeFileSync(
+      consumer,
+      `import { createMiniTradingClient, type MiniTradingSchemas } from "./index.js";
+const client = createMiniTradingClient({ environment: "paper", credentials: { keyId: "k", secretKey: "s" } });
+const throwing = createMiniTradingClient({ environment: "paper", credentials: { keyId: "k", secretKey: "s" }, throwOnError: true });
+export async function use(): Promise<MiniTradingSchemas["Order"]> {
+  const { data } = await client.ops.getOrder({ order_id: "1" });
+  const maybe: MiniTradingSchemas["Order"] | undefined = data;
+  void maybe;
+  // @ts-expect-error order_id is required
+  await client.ops.getOrder({});
+  // @ts-expect-error side must be buy or sell
+  await client.ops.createOrder({ body: { symbol: "X", qty: 1, side: "short" } });
+  // @ts-expect-error data may be missing without throwOnError
+  const sure: MiniTradingSchemas["Order"] = (await client.ops.getOrder({ order_id: "1" })).data;
+  void sure;
+  return (await throwing.ops.getOrder({ order_id: "1" })).data;
+}
+`,
+    );
+    expect(compile([consumer])).toEqual([]);
+
+    const mod = await import(pathToFileURL(join(pkg, "dist", "index.js")).href);
+    const client = mod.createMiniTradingClient({
+      environment: "paper",
+      credentials: { keyId: "k", secretKey: "s" },
+      servers: { api: api.url, auth: auth.url },
+    });
+    const list = await client.ops.listOrders({ status: "open", symbols: ["AAPL", "MSFT"] });
+    expect(list.data).toEqual([order]);
+    expect(api.seen.at(-1)).toMatchObject({ method: "GET", url: "/v2/orders?status=open&symbols=AAPL,MSFT" });
+    await client.ops.getOrder({ order_id: "a b/c" });
+    expect(api.seen.at(-1)).toMatchObject({ method: "GET", url: "/v2/orders/a%20b%2Fc" });
+    const created = await client.ops.createOrder({ body: { symbol: "AAPL", qty: 1, side: "buy" } });
+    expect(created.data).toEqual(order);
+    expect(JSON.parse(api.seen.at(-1)?.body ?? "")).toMatchObject({ symbol: "AAPL", qty: 1, side: "buy" });
   });
 
   it("honours per-operation servers: POST /session goes to the auth server", async () => {

@@ -93,7 +93,7 @@ describe("generate", () => {
   it("composes the client from only the layers and credential kinds its manifest uses", () => {
     const client = readFileSync(join(pkg, "src/generated/trading/client.ts"), "utf8");
     expect(client).toContain(
-      'composeBrokerClient<paths>(config, options, { auth: { "static-headers": staticHeadersScheme }, idempotency, routes })',
+      'composeBrokerClient<paths>(config, options, { auth: { "static-headers": staticHeadersScheme }, idempotency, routes, ops: opsTable })',
     );
     expect(client).not.toMatch(/createCache|sticky|oauth2Scheme|refreshExchangeScheme|createBrokerClient/);
   });

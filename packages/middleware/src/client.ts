@@ -2,6 +2,7 @@
  * The batteries-included client: every optional layer and every credential kind available, for
  * hand-written configs. Generated clients call `composeBrokerClient` with only what they use.
  */
+import type { Client } from "openapi-fetch";
 import {
   basicScheme,
   bearerScheme,
@@ -37,9 +38,14 @@ export const allFeatures: ClientFeatures = {
   sticky,
 };
 
+/**
+ * A client from a hand-written config. Its type is openapi-fetch's Client with the runtime, without the
+ * generated clients' `~throwOnError` marker: with the default `Paths` (`{}`) that marker makes some
+ * assertion libraries' types (vitest's `expect`) too complex for TypeScript.
+ */
 export function createBrokerClient<Paths extends {}>(
   config: ApiConfig,
   options: BrokerClientOptions,
-): BrokerClient<Paths> {
+): Client<Paths> & Pick<BrokerClient<Paths>, "runtime"> {
   return composeBrokerClient<Paths>(config, options, allFeatures);
 }

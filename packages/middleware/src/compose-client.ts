@@ -15,9 +15,11 @@ import { body } from "./body.js";
 import type { createCache, ResponseCache } from "./cache.js";
 import { compose, fromFetch, toFetch } from "./compose.js";
 import type { ApiConfig } from "./config.js";
+import { type DebugLogger, debugFromEnvironment, debugLog } from "./debug-log.js";
 import { ConfigError, MalformedResponseError } from "./errors.js";
 import type { idempotency } from "./idempotency.js";
 import { createOperationTable, matchOperations } from "./operations.js";
+import { createOps, type OpsTable } from "./ops.js";
 import { querySerializerFor } from "./query.js";
 import { redirects } from "./redirects.js";
 import { type RetryOptions, retry } from "./retry.js";
@@ -27,6 +29,7 @@ import { signing, signingPreparation } from "./signing.js";
 import type { StickyLayer, sticky } from "./sticky.js";
 import type { BrokerStore } from "./store.js";
 import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
+import { type ThrowingClient, throwOnErrors } from "./throw-on-error.js";
 import { timeout } from "./timeout.js";
 import type { FetchLike, Layer, Observer } from "./types.js";
 
@@ -72,6 +75,16 @@ export interface BrokerClientOptions<
    * `now` (epoch ms) is the clock that decides expiry.
    */
   cache?: { file?: string; maxEntries?: number; sessionBoundaryUtc?: string; now?: () => number } | false;
+  /**
+   * Every call throws the typed error of a non-2xx answer (HttpError, RateLimitError, AuthError, as `unwrap`
+   * does) instead of resolving to `{ error }`; `data` is then never optional in the types.
+   */
+  throwOnError?: boolean;
+  /**
+   * Receives one debug line per attempt (method, path template, status, attempt, duration, throttle wait
+   * and bucket; secrets redacted), e.g. `console.error`. `BROKERKIT_DEBUG=1` logs to `console.error`.
+   */
+  logger?: DebugLogger;
 }
 
 export interface BrokerRuntime {
@@ -99,7 +112,14 @@ export interface BrokerRuntime {
   readonly cache: ResponseCache | undefined;
 }
 
-export type BrokerClient<Paths extends {}> = Client<Paths> & { readonly runtime: BrokerRuntime };
+/**
+ * The typed client: openapi-fetch's path calls (throwing ones with `throwOnError: true`) and the runtime.
+ * The type-only `~throwOnError` comes first so that TypeScript tells a throwing client from the other one at
+ * once, instead of comparing every method (which `ReturnType<typeof createXClient>` would otherwise do).
+ */
+export type BrokerClient<Paths extends {}, Throws extends boolean = false> = {
+  readonly "~throwOnError"?: Throws;
+} & ([Throws] extends [true] ? ThrowingClient<Paths> : Client<Paths>) & { readonly runtime: BrokerRuntime };
 
 /** What a client can do beyond the core layers; generated clients pass what their manifest uses. */
 export interface ClientFeatures {
@@ -109,18 +129,21 @@ export interface ClientFeatures {
   idempotency?: typeof idempotency;
   routes?: typeof routes;
   sticky?: typeof sticky;
+  /** The operationId table of the generated `ops` facade. */
+  ops?: OpsTable;
 }
 
 const CLIENT_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 
-export function composeBrokerClient<Paths extends {}>(
+export function composeBrokerClient<Paths extends {}, Throws extends boolean = false>(
   config: ApiConfig,
   options: BrokerClientOptions,
   features: ClientFeatures,
-): BrokerClient<Paths> {
+): BrokerClient<Paths, Throws> {
   const servers = resolveServers(config, options.environment, options.servers as Record<string, string | undefined>);
   const baseUrl = servers[config.server] as string;
   const { observer } = options;
+  const logger = options.logger ?? (debugFromEnvironment() ? (line: string) => console.error(line) : undefined);
   const timeoutMs = options.timeoutMs === false ? undefined : (options.timeoutMs ?? config.timeoutMs);
   // Bound below, once the stack exists: a signing provider reads the server's clock through it.
   let ownStack: FetchLike | undefined;
@@ -180,6 +203,7 @@ export function composeBrokerClient<Paths extends {}>(
     provider.prepare && signingPreparation(provider),
     options.retry !== false &&
       retry({ ...retryDefaults(config), ...(options.retry ?? {}), ...(observer ? { observer } : {}) }),
+    logger && debugLog(logger, `${config.broker}/${config.api}`),
     throttle?.layer,
     auth(provider, observer ? { observer } : {}),
     stickyLayer,
@@ -209,6 +233,7 @@ export function composeBrokerClient<Paths extends {}>(
     ...(options.headers ? { headers: options.headers } : {}),
   });
   wrapMalformedResponses(client as unknown as Record<string, unknown>);
+  if (options.throwOnError) throwOnErrors(client as unknown as Record<string, unknown>, CLIENT_METHODS);
   const runtime: BrokerRuntime = {
     config,
     environment: options.environment,
@@ -222,7 +247,8 @@ export function composeBrokerClient<Paths extends {}>(
     ensureSticky: (url, signal) => stickyLayer?.ready(url, signal) ?? Promise.resolve(),
     cache: responseCache,
   };
-  return Object.assign(client, { runtime });
+  const ops = features.ops && createOps(client as unknown as Record<string, unknown>, config.operations, features.ops);
+  return Object.assign(client, { runtime }, ops ? { ops } : {}) as unknown as BrokerClient<Paths, Throws>;
 }
 
 /** A config that uses a feature the client was built without is a generator bug: say which. */

@@ -35,10 +35,13 @@ export {
 } from "./compose-client.js";
 export type * from "./config.js";
 export type * from "./credentials.js";
+export { type DebugLogger, debugFromEnvironment, debugLog } from "./debug-log.js";
 export * from "./errors.js";
 export type { MiddlewareEvent, MiddlewareEventType } from "./events.js";
 export { type IdempotencyOptions, idempotency } from "./idempotency.js";
 export { createOperationTable, matchOperations, type OperationTable } from "./operations.js";
+export { createOps, type OpsTable } from "./ops.js";
+export type { FlatArgs, NestedArgs, OpArgs, OpInit, OpResult } from "./ops-types.js";
 export { compilePattern, fillTemplate, type PathMatcher } from "./pattern.js";
 export {
   isExhausted,
@@ -66,5 +69,7 @@ export type {
   ThrottleStore,
   ThrottleStoreStats,
 } from "./throttle-store.js";
+export { type CallResponse, type Succeeded, type ThrowingClient, throwOnErrors } from "./throw-on-error.js";
 export { type TimeoutOptions, timeout } from "./timeout.js";
 export type { CallContext, FetchLike, Handler, Layer, MatchedOperation, Observer } from "./types.js";
+export { type CallResult, errorFromResponse, unwrap } from "./unwrap.js";

@@ -262,6 +262,8 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     }
     const { buckets, costs } = call;
     if (buckets.length === 0) return next(request, context);
+    // For the debug log: the buckets of this attempt (the wait is added below when there is one).
+    context.throttle = { buckets, waitMs: 0 };
     const signal = request.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
     const ticket = scheduler.tryAdmit(buckets, costs);
@@ -271,6 +273,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       return Promise.reject(pausedError(request, pause));
     }
     return waitForSlot(buckets, costs, signal, request).then((admission) => {
+      if (context.throttle) context.throttle.waitMs = admission.waitMs;
       if (observer && admission.waited !== false) {
         notify(observer, {
           type: "throttle.wait",

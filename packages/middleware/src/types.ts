@@ -31,6 +31,8 @@ export interface CallContext {
    * stream hand-offs): the redirects layer then refuses any redirect that leaves the origin.
    */
   sameOriginRedirects?: boolean;
+  /** Set by the throttle layer for each attempt: the buckets it took a slot in, and how long it waited. */
+  throttle?: { buckets: readonly { readonly label: string }[]; waitMs: number };
 }
 
 export interface MatchedOperation {

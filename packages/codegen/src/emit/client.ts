@@ -57,6 +57,7 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
   return [
     `import { ${sortedImports.join(", ")} } from "@brokerkit/middleware";`,
     'import { config } from "./config.js";',
+    `import { opsTable, type ${stem}Ops } from "./ops.js";`,
     'import type { paths } from "./types.js";',
     "",
     `/** Environments declared in ${manifestPath}. */`,
@@ -66,16 +67,21 @@ export function emitClient({ config, factory, description, manifestPath }: Clien
     `/** Credentials accepted by this API (auth schemes: ${config.auth.map((a) => `${a.name} (${a.kind})`).join(", ")}). */`,
     `export type ${stem}Credentials = ${credentialTypes.join(" | ")};`,
     `export type ${stem}ClientOptions = ${local("BrokerClientOptions")}<${stem}Environment, ${stem}ServerKey, ${stem}Credentials>;`,
-    `export type ${stem}Client = ${local("BrokerClient")}<paths>;`,
+    '/** The client: path calls (`client.GET("/path", …)`), operation calls (`client.ops.<operationId>(…)`) and `runtime`. */',
+    `export type ${stem}Client<Throws extends boolean = false> = ${local("BrokerClient")}<paths, Throws> & { readonly ops: ${stem}Ops<Throws> };`,
     "",
     "/**",
     ` * ${description}`,
     " *",
     " * Environments (base URL):",
     envDocs,
+    " *",
+    " * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.",
     " */",
-    `export function ${factory}(options: ${stem}ClientOptions): ${stem}Client {`,
-    `  return ${local("composeBrokerClient")}<paths>(config, options, ${features.literal(local)});`,
+    `export function ${factory}<Options extends ${stem}ClientOptions>(`,
+    "  options: Options,",
+    `): ${stem}Client<Options extends { throwOnError: true } ? true : false> {`,
+    `  return ${local("composeBrokerClient")}<paths>(config, options, ${features.literal(local)}) as never;`,
     "}",
     "",
   ].join("\n");
@@ -109,16 +115,35 @@ function clientFeatures(config: ApiConfig): {
     literal: (local) => {
       const auth = kinds.map((k) => `${JSON.stringify(k)}: ${local(SCHEME_BUILDERS[k])}`).join(", ");
       const rest = optional.map(([key, name]) => (key === local(name) ? key : `${key}: ${local(name)}`));
-      return `{ ${[`auth: { ${auth} }`, ...rest].join(", ")} }`;
+      return `{ ${[`auth: { ${auth} }`, ...rest, "ops: opsTable"].join(", ")} }`;
     },
   };
 }
+
+/** The middleware's errors and `unwrap`, re-exported so that users import them from the package they installed. */
+const ERROR_EXPORTS = [
+  "AmbiguousOutcomeError",
+  "AuthError",
+  "BrokerkitError",
+  "ConfigError",
+  "HttpError",
+  "MalformedResponseError",
+  "NetworkError",
+  "RateLimitError",
+  "RedirectError",
+  "ResponseTooLargeError",
+  "TimeoutError",
+  "unwrap",
+];
 
 export function emitApiIndex(factory: string): string {
   const stem = typeStem(factory);
   return [
     `export type { ${[`${stem}Client`, `${stem}ClientOptions`, `${stem}Credentials`, `${stem}Environment`, `${stem}ServerKey`].join(", ")} } from "./client.js";`,
     `export { ${factory} } from "./client.js";`,
+    `export type { ${stem}Ops } from "./ops.js";`,
+    `export { ${ERROR_EXPORTS.join(", ")} } from "@brokerkit/middleware";`,
+    'export type { CallResult, DebugLogger, RateLimitInfo } from "@brokerkit/middleware";',
     `export { config as ${lowerFirst(stem)}Config } from "./config.js";`,
     `export type { components as ${stem}Components, operations as ${stem}Operations, paths as ${stem}Paths } from "./types.js";`,
     "",

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 import { type BrokerClient, type BrokerClientOptions, composeBrokerClient, createCache, idempotency, type RefreshExchangeCredentials, refreshExchangeScheme } from "@brokerkit/middleware";
 import { config } from "./config.js";
+import { opsTable, type AlorOps } from "./ops.js";
 import type { paths } from "./types.js";
 
 /** Environments declared in specs/alor/broker.yaml. */
@@ -11,7 +12,8 @@ export type AlorServerKey = "api" | "cws" | "oauth" | "ws";
 /** Credentials accepted by this API (auth schemes: refresh (refresh-exchange)). */
 export type AlorCredentials = RefreshExchangeCredentials;
 export type AlorClientOptions = BrokerClientOptions<AlorEnvironment, AlorServerKey, AlorCredentials>;
-export type AlorClient = BrokerClient<paths>;
+/** The client: path calls (`client.GET("/path", …)`), operation calls (`client.ops.<operationId>(…)`) and `runtime`. */
+export type AlorClient<Throws extends boolean = false> = BrokerClient<paths, Throws> & { readonly ops: AlorOps<Throws> };
 
 /**
  * Typed client for ALOR Broker's Warp HTTP API (reference data, market data, portfolios, orders).
@@ -19,7 +21,11 @@ export type AlorClient = BrokerClient<paths>;
  * Environments (base URL):
  *   - `production`: https://api.alor.ru
  *   - `test`: https://apidev.alor.ru
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createAlorClient(options: AlorClientOptions): AlorClient {
-  return composeBrokerClient<paths>(config, options, { auth: { "refresh-exchange": refreshExchangeScheme }, cache: createCache, idempotency });
+export function createAlorClient<Options extends AlorClientOptions>(
+  options: Options,
+): AlorClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "refresh-exchange": refreshExchangeScheme }, cache: createCache, idempotency, ops: opsTable }) as never;
 }

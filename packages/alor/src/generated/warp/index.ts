@@ -2,6 +2,9 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export type { AlorClient, AlorClientOptions, AlorCredentials, AlorEnvironment, AlorServerKey } from "./client.js";
 export { createAlorClient } from "./client.js";
+export type { AlorOps } from "./ops.js";
+export { AmbiguousOutcomeError, AuthError, BrokerkitError, ConfigError, HttpError, MalformedResponseError, NetworkError, RateLimitError, RedirectError, ResponseTooLargeError, TimeoutError, unwrap } from "@brokerkit/middleware";
+export type { CallResult, DebugLogger, RateLimitInfo } from "@brokerkit/middleware";
 export { config as alorConfig } from "./config.js";
 export type { components as AlorComponents, operations as AlorOperations, paths as AlorPaths } from "./types.js";
 

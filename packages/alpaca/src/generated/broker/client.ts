@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 import { type BasicCredentials, basicScheme, type BrokerClient as MiddlewareBrokerClient, type BrokerClientOptions as MiddlewareBrokerClientOptions, type ClientCredentials, composeBrokerClient, idempotency, oauth2Scheme } from "@brokerkit/middleware";
 import { config } from "./config.js";
+import { opsTable, type BrokerOps } from "./ops.js";
 import type { paths } from "./types.js";
 
 /** Environments declared in specs/alpaca/broker.yaml. */
@@ -11,7 +12,8 @@ export type BrokerServerKey = "authx" | "broker" | "data" | "trading";
 /** Credentials accepted by this API (auth schemes: basic (basic), clientCredentials (oauth2)). */
 export type BrokerCredentials = BasicCredentials | ClientCredentials;
 export type BrokerClientOptions = MiddlewareBrokerClientOptions<BrokerEnvironment, BrokerServerKey, BrokerCredentials>;
-export type BrokerClient = MiddlewareBrokerClient<paths>;
+/** The client: path calls (`client.GET("/path", …)`), operation calls (`client.ops.<operationId>(…)`) and `runtime`. */
+export type BrokerClient<Throws extends boolean = false> = MiddlewareBrokerClient<paths, Throws> & { readonly ops: BrokerOps<Throws> };
 
 /**
  * Typed clients for Alpaca's Trading, Market Data and Broker APIs, with SSE event streams.
@@ -22,7 +24,11 @@ export type BrokerClient = MiddlewareBrokerClient<paths>;
  *   - `broker-sandbox`: https://broker-api.sandbox.alpaca.markets
  *   - `eu-live`: https://broker-api.eu.alpaca.markets
  *   - `eu-sandbox`: https://broker-api.sandbox.eu.alpaca.markets
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
-  return composeBrokerClient<paths>(config, options, { auth: { "basic": basicScheme, "oauth2": oauth2Scheme }, idempotency });
+export function createBrokerClient<Options extends BrokerClientOptions>(
+  options: Options,
+): BrokerClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "basic": basicScheme, "oauth2": oauth2Scheme }, idempotency, ops: opsTable }) as never;
 }

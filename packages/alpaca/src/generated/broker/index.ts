@@ -2,6 +2,9 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export type { BrokerClient, BrokerClientOptions, BrokerCredentials, BrokerEnvironment, BrokerServerKey } from "./client.js";
 export { createBrokerClient } from "./client.js";
+export type { BrokerOps } from "./ops.js";
+export { AmbiguousOutcomeError, AuthError, BrokerkitError, ConfigError, HttpError, MalformedResponseError, NetworkError, RateLimitError, RedirectError, ResponseTooLargeError, TimeoutError, unwrap } from "@brokerkit/middleware";
+export type { CallResult, DebugLogger, RateLimitInfo } from "@brokerkit/middleware";
 export { config as brokerConfig } from "./config.js";
 export type { components as BrokerComponents, operations as BrokerOperations, paths as BrokerPaths } from "./types.js";
 

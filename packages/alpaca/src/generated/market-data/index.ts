@@ -2,6 +2,9 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export type { MarketDataClient, MarketDataClientOptions, MarketDataCredentials, MarketDataEnvironment, MarketDataServerKey } from "./client.js";
 export { createMarketDataClient } from "./client.js";
+export type { MarketDataOps } from "./ops.js";
+export { AmbiguousOutcomeError, AuthError, BrokerkitError, ConfigError, HttpError, MalformedResponseError, NetworkError, RateLimitError, RedirectError, ResponseTooLargeError, TimeoutError, unwrap } from "@brokerkit/middleware";
+export type { CallResult, DebugLogger, RateLimitInfo } from "@brokerkit/middleware";
 export { config as marketDataConfig } from "./config.js";
 export type { components as MarketDataComponents, operations as MarketDataOperations, paths as MarketDataPaths } from "./types.js";
 

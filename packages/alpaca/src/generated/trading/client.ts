@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 import { type BearerCredentials, bearerScheme, type BrokerClient, type BrokerClientOptions, composeBrokerClient, idempotency, staticHeadersScheme } from "@brokerkit/middleware";
 import { config } from "./config.js";
+import { opsTable, type TradingOps } from "./ops.js";
 import type { paths } from "./types.js";
 
 /** Environments declared in specs/alpaca/broker.yaml. */
@@ -11,7 +12,8 @@ export type TradingServerKey = "authx" | "broker" | "data" | "trading";
 /** Credentials accepted by this API (auth schemes: keys (static-headers), oauth (bearer)). */
 export type TradingCredentials = { keyId: string; secretKey: string } | BearerCredentials;
 export type TradingClientOptions = BrokerClientOptions<TradingEnvironment, TradingServerKey, TradingCredentials>;
-export type TradingClient = BrokerClient<paths>;
+/** The client: path calls (`client.GET("/path", …)`), operation calls (`client.ops.<operationId>(…)`) and `runtime`. */
+export type TradingClient<Throws extends boolean = false> = BrokerClient<paths, Throws> & { readonly ops: TradingOps<Throws> };
 
 /**
  * Typed clients for Alpaca's Trading, Market Data and Broker APIs, with SSE event streams.
@@ -22,7 +24,11 @@ export type TradingClient = BrokerClient<paths>;
  *   - `broker-sandbox`: https://paper-api.alpaca.markets
  *   - `eu-live`: https://api.alpaca.markets
  *   - `eu-sandbox`: https://paper-api.alpaca.markets
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createTradingClient(options: TradingClientOptions): TradingClient {
-  return composeBrokerClient<paths>(config, options, { auth: { "static-headers": staticHeadersScheme, "bearer": bearerScheme }, idempotency });
+export function createTradingClient<Options extends TradingClientOptions>(
+  options: Options,
+): TradingClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "static-headers": staticHeadersScheme, "bearer": bearerScheme }, idempotency, ops: opsTable }) as never;
 }

@@ -2,6 +2,9 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export type { TradingClient, TradingClientOptions, TradingCredentials, TradingEnvironment, TradingServerKey } from "./client.js";
 export { createTradingClient } from "./client.js";
+export type { TradingOps } from "./ops.js";
+export { AmbiguousOutcomeError, AuthError, BrokerkitError, ConfigError, HttpError, MalformedResponseError, NetworkError, RateLimitError, RedirectError, ResponseTooLargeError, TimeoutError, unwrap } from "@brokerkit/middleware";
+export type { CallResult, DebugLogger, RateLimitInfo } from "@brokerkit/middleware";
 export { config as tradingConfig } from "./config.js";
 export type { components as TradingComponents, operations as TradingOperations, paths as TradingPaths } from "./types.js";
 

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 import { type BrokerClient, type BrokerClientOptions, composeBrokerClient, idempotency, type OAuth2Credentials, oauth2Scheme, routes, sticky } from "@brokerkit/middleware";
 import { config } from "./config.js";
+import { opsTable, type SaxoOps } from "./ops.js";
 import type { paths } from "./types.js";
 
 /** Environments declared in specs/saxo/broker.yaml. */
@@ -11,7 +12,8 @@ export type SaxoServerKey = "gateway" | "logon" | "streaming" | "streamingws";
 /** Credentials accepted by this API (auth schemes: oauth (oauth2)). */
 export type SaxoCredentials = OAuth2Credentials;
 export type SaxoClientOptions = BrokerClientOptions<SaxoEnvironment, SaxoServerKey, SaxoCredentials>;
-export type SaxoClient = BrokerClient<paths>;
+/** The client: path calls (`client.GET("/path", …)`), operation calls (`client.ops.<operationId>(…)`) and `runtime`. */
+export type SaxoClient<Throws extends boolean = false> = BrokerClient<paths, Throws> & { readonly ops: SaxoOps<Throws> };
 
 /**
  * Typed client for Saxo Bank's OpenAPI (SIM and LIVE) with sticky sessions, OAuth2 and safe order retries.
@@ -19,7 +21,11 @@ export type SaxoClient = BrokerClient<paths>;
  * Environments (base URL):
  *   - `sim`: https://gateway.saxobank.com/sim/openapi
  *   - `live`: https://gateway.saxobank.com/openapi
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createSaxoClient(options: SaxoClientOptions): SaxoClient {
-  return composeBrokerClient<paths>(config, options, { auth: { "oauth2": oauth2Scheme }, idempotency, routes, sticky });
+export function createSaxoClient<Options extends SaxoClientOptions>(
+  options: Options,
+): SaxoClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "oauth2": oauth2Scheme }, idempotency, routes, sticky, ops: opsTable }) as never;
 }

@@ -2,6 +2,9 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export type { SaxoClient, SaxoClientOptions, SaxoCredentials, SaxoEnvironment, SaxoServerKey } from "./client.js";
 export { createSaxoClient } from "./client.js";
+export type { SaxoOps } from "./ops.js";
+export { AmbiguousOutcomeError, AuthError, BrokerkitError, ConfigError, HttpError, MalformedResponseError, NetworkError, RateLimitError, RedirectError, ResponseTooLargeError, TimeoutError, unwrap } from "@brokerkit/middleware";
+export type { CallResult, DebugLogger, RateLimitInfo } from "@brokerkit/middleware";
 export { config as saxoConfig } from "./config.js";
 export type { components as SaxoComponents, operations as SaxoOperations, paths as SaxoPaths } from "./types.js";
 
