@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 import { type BrokerClient, type BrokerClientOptions, composeBrokerClient, idempotency, signatureScheme } from "@brokerkit/middleware";
 import { config } from "./config.js";
+import { opsTable, type SpotOps } from "./ops.js";
 import type { paths } from "./types.js";
 
 /** Environments declared in specs/binance/broker.yaml. */
@@ -11,7 +12,8 @@ export type SpotServerKey = "api";
 /** Credentials accepted by this API (auth schemes: hmac (signature)). */
 export type SpotCredentials = { apiKey: string; secretKey: string };
 export type SpotClientOptions = BrokerClientOptions<SpotEnvironment, SpotServerKey, SpotCredentials>;
-export type SpotClient = BrokerClient<paths>;
+/** The client: path calls (`client.GET("/path", …)`), operation calls (`client.ops.<operationId>(…)`) and `runtime`. */
+export type SpotClient<Throws extends boolean = false> = BrokerClient<paths, Throws> & { readonly ops: SpotOps<Throws> };
 
 /**
  * Typed client for Binance's Spot REST API, with signed requests and weighted per-IP limits.
@@ -19,7 +21,11 @@ export type SpotClient = BrokerClient<paths>;
  * Environments (base URL):
  *   - `live`: https://api.binance.com
  *   - `testnet`: https://testnet.binance.vision
+ *
+ * With `throwOnError: true` every call throws the typed error of a non-2xx answer and `data` is never optional.
  */
-export function createSpotClient(options: SpotClientOptions): SpotClient {
-  return composeBrokerClient<paths>(config, options, { auth: { "signature": signatureScheme }, idempotency });
+export function createSpotClient<Options extends SpotClientOptions>(
+  options: Options,
+): SpotClient<Options extends { throwOnError: true } ? true : false> {
+  return composeBrokerClient<paths>(config, options, { auth: { "signature": signatureScheme }, idempotency, ops: opsTable }) as never;
 }

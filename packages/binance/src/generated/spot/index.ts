@@ -2,6 +2,9 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export type { SpotClient, SpotClientOptions, SpotCredentials, SpotEnvironment, SpotServerKey } from "./client.js";
 export { createSpotClient } from "./client.js";
+export type { SpotOps } from "./ops.js";
+export { AmbiguousOutcomeError, AuthError, BrokerkitError, ConfigError, HttpError, MalformedResponseError, NetworkError, RateLimitError, RedirectError, ResponseTooLargeError, TimeoutError, unwrap } from "@brokerkit/middleware";
+export type { CallResult, DebugLogger, RateLimitInfo } from "@brokerkit/middleware";
 export { config as spotConfig } from "./config.js";
 export type { components as SpotComponents, operations as SpotOperations, paths as SpotPaths } from "./types.js";
 
