@@ -15,6 +15,7 @@ export interface ConnectionOptions {
   url: string;
   label: string;
   token(): Promise<string>;
+  credentialHeaders(): Promise<Headers>;
   renewToken(rejected: string): Promise<string | undefined>;
   emit(event: MiddlewareEvent): void;
   /** Every decoded item of every frame (acks are settled here first). */
@@ -103,6 +104,11 @@ export class Connection {
         registerSecret(token);
         return token;
       },
+      credentialHeaders: async () => {
+        const headers = await this.options.credentialHeaders();
+        for (const [, value] of headers) registerSecret(value);
+        return headers;
+      },
       renewToken: (rejected) => this.options.renewToken(rejected),
       newId: () => crypto.randomUUID(),
       awaitAck: (id) => this.awaitAck(id),
@@ -124,7 +130,7 @@ export class Connection {
 
   /** Opens a socket, resolving once it is open; a close before that (refused, timed out) rejects. */
   private open(url: string): Promise<Socket> {
-    const { spec, label } = this.options;
+    const { spec, label, adapter } = this.options;
     return new Promise<Socket>((resolve, reject) => {
       let socket: Socket | undefined;
       let opened = false;
@@ -165,7 +171,7 @@ export class Connection {
             this.onSocketClosed(code, reason, socket);
           },
         },
-        this.options.open,
+        adapter.handshakeHeaders ? { ...this.options.open, headers: { ...adapter.handshakeHeaders } } : this.options.open,
       ).then(
         (created) => {
           socket = created;

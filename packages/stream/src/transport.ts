@@ -36,6 +36,10 @@ let fallback: Promise<WebSocketConstructor> | undefined;
 export async function webSocketClass(): Promise<WebSocketConstructor> {
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (global) return global;
+  return wsPackage();
+}
+
+function wsPackage(): Promise<WebSocketConstructor> {
   fallback ??= import("ws").then((module) => (module.default ?? module.WebSocket) as unknown as WebSocketConstructor);
   return fallback;
 }
@@ -49,8 +53,13 @@ export interface OpenOptions {
 
 /** Opens a socket and wires its events. Never throws synchronously for network reasons: failures arrive as `close`. */
 export async function openSocket(url: string, events: SocketEvents, options: OpenOptions = {}): Promise<Socket> {
-  const WebSocketClass = options.webSocket ?? (await webSocketClass());
-  const isGlobal = WebSocketClass === (globalThis as { WebSocket?: unknown }).WebSocket;
+  let WebSocketClass = options.webSocket ?? (await webSocketClass());
+  let isGlobal = WebSocketClass === (globalThis as { WebSocket?: unknown }).WebSocket;
+  // A standard WebSocket cannot send handshake headers: on a server runtime, `ws` can.
+  if (options.headers && isGlobal && !options.webSocket) {
+    WebSocketClass = await wsPackage();
+    isGlobal = false;
+  }
   const socket =
     options.headers && !isGlobal
       ? new WebSocketClass(url, undefined, { headers: options.headers })
