@@ -11,7 +11,15 @@ export {
   findOrderByClientOrderId,
   submitOrder,
   type TradingOrder,
+  type TradingSubmitOrderOptions,
+  type TradingSubmittedOrder,
 } from "./trading/submit-order.js";
+export {
+  FINAL_ORDER_EVENTS,
+  type OrderEvent,
+  type OrderEventType,
+  type TradeUpdatesSource,
+} from "./trading/order-watch.js";
 export {
   getLegacyCalendar,
   getLegacyClock,

@@ -16,6 +16,7 @@ import { OrderBook, type SimOrder, type TradeUpdate } from "./orders.js";
 import { AccountRateLimiter } from "./rate-limit.js";
 import { alpacaError, ErrorCode, type Reply, SimHttpError } from "./reply.js";
 import { Router } from "./router.js";
+import { type AlpacaStreamControls, type AlpacaStreamOptions, startAlpacaStreams } from "./streaming/server.js";
 import type { RouteContext, SimRoute } from "./routes.js";
 import { type LegacyClockMode, tradingRoutes } from "./trading-routes.js";
 import { createUlidFactory } from "./ulid.js";
@@ -23,6 +24,8 @@ import { Watchlists } from "./watchlists.js";
 
 export type { LegacyStreamMode } from "./broker-routes.js";
 export type { SimOrder } from "./orders.js";
+export type { AlpacaStreamCounters } from "./streaming/counters.js";
+export type { AlpacaStreamControls, AlpacaStreamOptions } from "./streaming/server.js";
 export type { LegacyClockMode } from "./trading-routes.js";
 
 /** Credentials the simulator accepts when the options name none. */
@@ -52,6 +55,8 @@ export interface AlpacaSimulatorOptions {
   /** Cash of each trading account and of the seeded broker account. Default 100 000. */
   startingCash?: number;
   marketData?: Partial<MarketDataOptions>;
+  /** The WebSocket streams: connection and symbol limits, feeds of the plan, automatic data rounds. */
+  streams?: AlpacaStreamOptions;
   sse?: {
     /** Interval of `: heartbeat` comments. Default 10 000 ms. */
     heartbeatMs?: number;
@@ -99,6 +104,8 @@ export interface AlpacaSimulator {
   /** The ACTIVE customer account seeded for the first broker partner. */
   brokerAccountId: string;
   counters: AlpacaSimulatorCounters;
+  /** The WebSocket streams on the same port: URLs, counters and fault controls. */
+  streams: AlpacaStreamControls;
   arrivals: readonly Arrival[];
   requestsTo(route: string): number;
   /** Orders of an account (default: the first trading account), oldest first. */
@@ -166,8 +173,13 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions = {})
   const nextUlid = createUlidFactory();
   const tradeLog = new EventLog<TradeUpdate>(nextUlid);
   const statusLog = new EventLog<AccountStatusChange>(nextUlid);
+  // Set once the WebSocket side is up (it needs the server); order events reach its trading stream.
+  let streamTradeUpdate: (update: TradeUpdate) => void = () => {};
   const book = new OrderBook(
-    (update) => tradeLog.append(update.accountId, update.at, update),
+    (update) => {
+      tradeLog.append(update.accountId, update.at, update);
+      streamTradeUpdate(update);
+    },
     () => new Date(),
   );
 
@@ -297,8 +309,22 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions = {})
     }
   });
 
+  const streams = startAlpacaStreams(
+    {
+      server: server.server,
+      url: server.url,
+      accounts: {
+        ofKeyPair: (key, secret) => auth.accountOfKeyPair(key, secret),
+        ofOAuthToken: (token) => auth.accountOfOAuthToken(token),
+      },
+    },
+    options.streams,
+  );
+  streamTradeUpdate = streams.onTradeUpdate;
+
   return {
     url: server.url,
+    streams: streams.controls,
     credentials: {
       keyId: firstKey.keyId,
       secretKey: firstKey.secretKey,
@@ -338,6 +364,7 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions = {})
     expireTokens: () => auth.expireTokens(),
     close: async () => {
       closed = true;
+      await streams.close();
       await server.close();
     },
   };
