@@ -2,6 +2,8 @@
 export interface AlpacaStreamCounters {
   /** Sockets of the market data feeds (every feed path) and of the trading stream: open now, and since the start. */
   connections: { data: { current: number; total: number }; trading: { current: number; total: number } };
+  /** Sockets whose handshake asked for MessagePack. */
+  msgpackSockets: number;
   /** `auth` messages refused for a bad key pair or token (both streams). */
   authFailures: number;
   /** Authentications refused with 406 (the account's connection limit on the feed). */
@@ -23,6 +25,7 @@ export interface AlpacaStreamCounters {
 export function newStreamCounters(): AlpacaStreamCounters {
   return {
     connections: { data: { current: 0, total: 0 }, trading: { current: 0, total: 0 } },
+    msgpackSockets: 0,
     authFailures: 0,
     connectionLimitRefusals: 0,
     refused: 0,

@@ -85,6 +85,7 @@ export function startAlpacaStreams(
     const count = counters.connections[isTrading ? "trading" : "data"];
     count.current++;
     count.total++;
+    if (msgpack) counters.msgpackSockets++;
     open.add(connection);
     if (!isTrading) feed.attach(connection);
     socket.on("message", (frame: Buffer, isBinary: boolean) => {
