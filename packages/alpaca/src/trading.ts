@@ -7,6 +7,12 @@ export {
   type SubmittedOrder,
 } from "./shared/order-reconciliation.js";
 export {
+  FINAL_ORDER_EVENTS,
+  type OrderEvent,
+  type OrderEventType,
+  type TradeUpdatesSource,
+} from "./trading/order-watch.js";
+export {
   type CreateOrderRequest,
   findOrderByClientOrderId,
   submitOrder,
@@ -14,12 +20,6 @@ export {
   type TradingSubmitOrderOptions,
   type TradingSubmittedOrder,
 } from "./trading/submit-order.js";
-export {
-  FINAL_ORDER_EVENTS,
-  type OrderEvent,
-  type OrderEventType,
-  type TradeUpdatesSource,
-} from "./trading/order-watch.js";
 export {
   getLegacyCalendar,
   getLegacyClock,

@@ -2,9 +2,10 @@
  * JSON and MessagePack frames give the same typed messages: two accounts read the same simulated
  * feed, one over each codec (MessagePack timestamps come out as the RFC 3339 text JSON carries).
  */
-import { describe, expect, it } from "vitest";
+
 import { createStreamClient } from "@brokerkit/stream";
 import { alpacaTradingMsgpack } from "@brokerkit/stream/alpaca";
+import { describe, expect, it } from "vitest";
 import {
   type AlpacaTradingSubscriptions,
   alpacaMarketDataStream,
@@ -25,10 +26,7 @@ async function take<T>(iterator: AsyncIterator<T>, count: number): Promise<T[]> 
 describe("alpaca stream codecs", () => {
   it("market data: msgpack and JSON messages are identical", async () => {
     const sim = await simulator({
-      keys: [
-        { keyId: "PKSIMULATOR0000000001", secretKey: "simulator-secret-key-0001" },
-        SECOND,
-      ],
+      keys: [{ keyId: "PKSIMULATOR0000000001", secretKey: "simulator-secret-key-0001" }, SECOND],
     });
     const json = alpacaMarketDataStream(tradingClient(sim));
     const msgpack = alpacaMarketDataStream(tradingClient(sim, { credentials: SECOND }), { codec: "msgpack" });
@@ -57,7 +55,11 @@ describe("alpaca stream codecs", () => {
     const json = alpacaTradingStream(rest);
     // A second socket of the same account, over MessagePack: alpacaTradingStream would hand back the
     // client already open for this credential, so this one is made with the runtime directly.
-    const msgpack = createStreamClient<AlpacaTradingSubscriptions>(alpacaTradingStreamSpec, alpacaTradingMsgpack, rest.runtime);
+    const msgpack = createStreamClient<AlpacaTradingSubscriptions>(
+      alpacaTradingStreamSpec,
+      alpacaTradingMsgpack,
+      rest.runtime,
+    );
     const a = json.subscribe("tradeUpdates", {});
     const b = msgpack.subscribe("tradeUpdates", {});
     await Promise.all([a.ready, b.ready]);

@@ -21,7 +21,11 @@ describe("submitOrder on the trading stream", () => {
     );
     expect(result.confirmedBy).toBe("response");
     expect(result.events?.map((event) => event.event)).toEqual(["new", "fill"]);
-    expect(result.fate).toMatchObject({ event: "fill", qty: "3", order: { status: "filled", client_order_id: result.clientOrderId } });
+    expect(result.fate).toMatchObject({
+      event: "fill",
+      qty: "3",
+      order: { status: "filled", client_order_id: result.clientOrderId },
+    });
     expect(result.fate?.execution_id).toEqual(expect.any(String));
     expect(sim.requestsTo(LOOKUP)).toBe(0);
     // The watch ended: the stream listens to nothing any more.

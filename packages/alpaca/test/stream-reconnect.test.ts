@@ -18,7 +18,13 @@ describe("alpaca streams after a dropped socket", () => {
     const updates = stream.subscribe("tradeUpdates", {});
     await updates.ready;
 
-    const first = await submitOrder(rest, { symbol: "AAPL", qty: "1", side: "buy", type: "market", time_in_force: "day" });
+    const first = await submitOrder(rest, {
+      symbol: "AAPL",
+      qty: "1",
+      side: "buy",
+      type: "market",
+      time_in_force: "day",
+    });
     const seen: string[] = [];
     const read = async (count: number) => {
       for (let i = 0; i < count; i++) {
@@ -29,10 +35,18 @@ describe("alpaca streams after a dropped socket", () => {
     await read(2);
 
     expect(sim.streams.dropAll()).toBe(1);
-    expect(await eventually(() => sim.streams.counters.listenMessages === 2 && sim.streams.listening().length === 1)).toBe(true);
+    expect(
+      await eventually(() => sim.streams.counters.listenMessages === 2 && sim.streams.listening().length === 1),
+    ).toBe(true);
     // The server sends the first order's events again (as after a failover), then a second order's.
     expect(sim.streams.resendTradeUpdates(sim.tradingAccountId, 2)).toBe(2);
-    const second = await submitOrder(rest, { symbol: "MSFT", qty: "1", side: "buy", type: "market", time_in_force: "day" });
+    const second = await submitOrder(rest, {
+      symbol: "MSFT",
+      qty: "1",
+      side: "buy",
+      type: "market",
+      time_in_force: "day",
+    });
     await read(2);
 
     expect(seen).toEqual([
@@ -61,9 +75,7 @@ describe("alpaca streams after a dropped socket", () => {
     sim.streams.dropAll();
     expect(
       await eventually(
-        () =>
-          sim.streams.counters.connections.data.total === 2 &&
-          sim.streams.subscriptions()[0]?.quotes?.length === 2,
+        () => sim.streams.counters.connections.data.total === 2 && sim.streams.subscriptions()[0]?.quotes?.length === 2,
       ),
     ).toBe(true);
     sim.streams.tick();
@@ -83,7 +95,14 @@ describe("alpaca streams after a dropped socket", () => {
     const trades = stream.subscribe("trades", { trades: ["AAPL"] });
     await trades.ready;
     sim.streams.silence(60_000);
-    expect(await eventually(() => events.count("stream.idle") === 1 && sim.streams.subscriptions().some((s) => s.trades?.includes("AAPL")) && sim.streams.counters.connections.data.total === 2)).toBe(true);
+    expect(
+      await eventually(
+        () =>
+          events.count("stream.idle") === 1 &&
+          sim.streams.subscriptions().some((s) => s.trades?.includes("AAPL")) &&
+          sim.streams.counters.connections.data.total === 2,
+      ),
+    ).toBe(true);
     sim.streams.tick();
     expect((await trades.next()).value).toMatchObject({ T: "t", S: "AAPL" });
     await stream.close();

@@ -171,7 +171,9 @@ export class Connection {
             this.onSocketClosed(code, reason, socket);
           },
         },
-        adapter.handshakeHeaders ? { ...this.options.open, headers: { ...adapter.handshakeHeaders } } : this.options.open,
+        adapter.handshakeHeaders
+          ? { ...this.options.open, headers: { ...adapter.handshakeHeaders } }
+          : this.options.open,
       ).then(
         (created) => {
           socket = created;

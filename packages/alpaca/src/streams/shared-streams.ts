@@ -53,7 +53,8 @@ export function alpacaMarketDataStream(
   }
   const codec = feed === "v1beta1/options" ? "msgpack" : (options.codec ?? "json");
   const base = options.url ?? rest.runtime.servers[alpacaMarketDataStreamSpec.server];
-  if (!base) throw new ConfigError(`alpacaMarketDataStream: no "${alpacaMarketDataStreamSpec.server}" server; pass url`);
+  if (!base)
+    throw new ConfigError(`alpacaMarketDataStream: no "${alpacaMarketDataStreamSpec.server}" server; pass url`);
   const url = `${new URL(base).origin}/${feed}`;
   return shared(rest.runtime, url, codec, () =>
     createStreamClient<AlpacaMarketDataSubscriptions>(

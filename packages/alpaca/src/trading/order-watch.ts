@@ -70,7 +70,11 @@ export class OrderWatch {
   }
 
   /** The first event matching `accept`, waiting up to `timeoutMs`; undefined when none came in time. */
-  async next(accept: (event: OrderEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<OrderEvent | undefined> {
+  async next(
+    accept: (event: OrderEvent) => boolean,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<OrderEvent | undefined> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let wake: (() => void) | undefined;
     try {

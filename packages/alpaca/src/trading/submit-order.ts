@@ -53,7 +53,8 @@ export async function submitOrder(
   options: TradingSubmitOrderOptions = {},
 ): Promise<TradingSubmittedOrder> {
   const { tradeUpdates, awaitFate, fateTimeoutMs = 30_000, streamWaitMs = 2_000, ...rest } = options;
-  if (awaitFate && !tradeUpdates) throw new ConfigError("submitOrder: awaitFate needs tradeUpdates, an open trading stream");
+  if (awaitFate && !tradeUpdates)
+    throw new ConfigError("submitOrder: awaitFate needs tradeUpdates, an open trading stream");
   const clientOrderId = order.client_order_id || (options.generateClientOrderId ?? (() => crypto.randomUUID()))();
   const watch = tradeUpdates ? await OrderWatch.start(tradeUpdates, clientOrderId) : undefined;
   try {

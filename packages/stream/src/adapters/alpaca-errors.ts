@@ -3,7 +3,7 @@
  * connection already in use or a plan that lacks the feed. The message names the code and Alpaca's
  * short text, never the key or secret (every error is a BrokerkitError, so its JSON is redacted too).
  */
-import { StreamRequestError, type StreamErrorDetails } from "../errors.js";
+import { type StreamErrorDetails, StreamRequestError } from "../errors.js";
 
 type Details = StreamErrorDetails & { code?: number; body?: unknown };
 
@@ -34,7 +34,14 @@ export const ALPACA_STREAM_ERRORS: Readonly<Record<number, string>> = {
 };
 
 /** The typed error for Alpaca's `code`, with the stream label and what was being done. */
-export function alpacaStreamError(stream: string, doing: string, code: number | undefined, text: string | undefined, body: unknown, channel?: string): AlpacaStreamError {
+export function alpacaStreamError(
+  stream: string,
+  doing: string,
+  code: number | undefined,
+  text: string | undefined,
+  body: unknown,
+  channel?: string,
+): AlpacaStreamError {
   const known = code === undefined ? undefined : ALPACA_STREAM_ERRORS[code];
   const message = `${stream}: ${doing} was refused (${code ?? "no code"}): ${text ?? known ?? "no reason given"}`;
   const details: Details = { stream, body, ...(code === undefined ? {} : { code }), ...(channel ? { channel } : {}) };

@@ -15,8 +15,20 @@
  * only for what changes (a symbol is unsubscribed when its last subscriber leaves).
  */
 import { ConfigError } from "@brokerkit/middleware";
-import { decode as decodeMsgpack, encode as encodeMsgpack, ExtensionCodec, decodeTimestampToTimeSpec } from "@msgpack/msgpack";
-import type { Ack, ActiveSubscription, AdapterSocket, Incoming, ProtocolAdapter, SubscribeRequest } from "../adapter.js";
+import {
+  decode as decodeMsgpack,
+  decodeTimestampToTimeSpec,
+  ExtensionCodec,
+  encode as encodeMsgpack,
+} from "@msgpack/msgpack";
+import type {
+  Ack,
+  ActiveSubscription,
+  AdapterSocket,
+  Incoming,
+  ProtocolAdapter,
+  SubscribeRequest,
+} from "../adapter.js";
 import { AlpacaStreamAuthError, alpacaStreamError } from "./alpaca-errors.js";
 
 export type AlpacaCodec = "json" | "msgpack";
@@ -67,7 +79,9 @@ function parseFrame(frame: string | Uint8Array): { value?: unknown; error?: stri
     if (frame[first] === 0x5b || frame[first] === 0x7b) return { value: JSON.parse(new TextDecoder().decode(frame)) };
     return { value: decodeMsgpack(frame, { extensionCodec }) };
   } catch (error) {
-    return { error: `a frame that is neither JSON nor MessagePack (${frame.length} ${typeof frame === "string" ? "characters" : "bytes"}): ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      error: `a frame that is neither JSON nor MessagePack (${frame.length} ${typeof frame === "string" ? "characters" : "bytes"}): ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
@@ -111,7 +125,9 @@ async function keyPair(socket: AdapterSocket): Promise<{ key: string; secret: st
   if (key && secret) return { key, secret };
   const bearer = headers.get("authorization")?.replace(/^Bearer\s+/i, "");
   if (bearer) return { token: bearer };
-  throw new ConfigError(`${label(socket)}: the client has no Alpaca key pair (keyId and secretKey) to authenticate the stream with`);
+  throw new ConfigError(
+    `${label(socket)}: the client has no Alpaca key pair (keyId and secretKey) to authenticate the stream with`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -131,7 +147,11 @@ function decodeData(frame: string | Uint8Array): Incoming[] {
     const type = fields.T;
     if (type === "success") {
       // The greeting proves life; "authenticated" answers the auth request.
-      items.push(fields.msg === "connected" ? { kind: "heartbeat" } : { kind: "ack", id: CONTROL, ack: { ok: true, body: message } });
+      items.push(
+        fields.msg === "connected"
+          ? { kind: "heartbeat" }
+          : { kind: "ack", id: CONTROL, ack: { ok: true, body: message } },
+      );
     } else if (type === "subscription") {
       items.push({ kind: "ack", id: CONTROL, ack: { ok: true, body: message } });
     } else if (type === "error") {
@@ -155,7 +175,9 @@ function decodeData(frame: string | Uint8Array): Incoming[] {
 function symbolsOf(request: SubscribeRequest): string[] {
   const value = request.params[request.channel];
   if (!Array.isArray(value) || value.length === 0 || !value.every((item) => typeof item === "string" && item)) {
-    throw new ConfigError(`alpaca stream: subscribe("${request.channel}") needs params.${request.channel}, a non-empty list of symbols (or ["*"])`);
+    throw new ConfigError(
+      `alpaca stream: subscribe("${request.channel}") needs params.${request.channel}, a non-empty list of symbols (or ["*"])`,
+    );
   }
   // A wildcard covers every symbol: subscribing to others beside it would deliver messages twice.
   return value.includes("*") ? ["*"] : [...new Set(value as string[])];
@@ -169,7 +191,9 @@ function createDataAdapter(codec: AlpacaCodec): ProtocolAdapter {
     async handshake(socket) {
       const credential = await keyPair(socket);
       if ("token" in credential) {
-        throw new ConfigError(`${label(socket)}: Alpaca's market data stream takes a key pair (keyId and secretKey), not an OAuth token`);
+        throw new ConfigError(
+          `${label(socket)}: Alpaca's market data stream takes a key pair (keyId and secretKey), not an OAuth token`,
+        );
       }
       const ack = await control(socket, codec, { action: "auth", key: credential.key, secret: credential.secret });
       if (!ack.ok) throw alpacaStreamError(label(socket), "authentication", ack.code, ack.message, ack.body);
@@ -180,8 +204,8 @@ function createDataAdapter(codec: AlpacaCodec): ProtocolAdapter {
       const symbols = symbolsOf(request);
       const keys = symbols.map((symbol) => `${type}:${symbol}`);
       const counts = stateOf(socket).counts;
-      let perSymbol = counts.get(request.channel);
-      if (!perSymbol) counts.set(request.channel, (perSymbol = new Map()));
+      const perSymbol = counts.get(request.channel) ?? new Map<string, number>();
+      counts.set(request.channel, perSymbol);
       const fresh = symbols.filter((symbol) => !perSymbol.has(symbol));
       for (const symbol of symbols) perSymbol.set(symbol, (perSymbol.get(symbol) ?? 0) + 1);
       // Messages right behind the answer must find their subscriber.
@@ -190,7 +214,14 @@ function createDataAdapter(codec: AlpacaCodec): ProtocolAdapter {
         const ack = await control(socket, codec, { action: "subscribe", [request.channel]: fresh });
         if (!ack.ok) {
           release(perSymbol, symbols);
-          throw alpacaStreamError(label(socket), `subscribing to ${request.channel} ${fresh.join(",")}`, ack.code, ack.message, ack.body, request.channel);
+          throw alpacaStreamError(
+            label(socket),
+            `subscribing to ${request.channel} ${fresh.join(",")}`,
+            ack.code,
+            ack.message,
+            ack.body,
+            request.channel,
+          );
         }
       }
       return { keys, handle: symbols };
@@ -201,7 +232,15 @@ function createDataAdapter(codec: AlpacaCodec): ProtocolAdapter {
       const gone = release(perSymbol, subscription.handle as string[]);
       if (gone.length === 0) return;
       const ack = await control(socket, codec, { action: "unsubscribe", [request.channel]: gone });
-      if (!ack.ok) throw alpacaStreamError(label(socket), `unsubscribing from ${request.channel}`, ack.code, ack.message, ack.body, request.channel);
+      if (!ack.ok)
+        throw alpacaStreamError(
+          label(socket),
+          `unsubscribing from ${request.channel}`,
+          ack.code,
+          ack.message,
+          ack.body,
+          request.channel,
+        );
     },
   };
 }
@@ -241,7 +280,9 @@ function decodeTrading(frame: string | Uint8Array): Incoming[] {
   switch (fields.stream) {
     case "authorization": {
       const ok = data.status === "authorized";
-      const ack: Ack = ok ? { ok, body: value } : { ok, code: 401, message: String(data.status ?? "unauthorized"), body: value };
+      const ack: Ack = ok
+        ? { ok, body: value }
+        : { ok, code: 401, message: String(data.status ?? "unauthorized"), body: value };
       return [{ kind: "ack", id: CONTROL, ack }];
     }
     case "listening":
@@ -258,7 +299,14 @@ function createTradingAdapter(codec: AlpacaCodec): ProtocolAdapter {
     const ack = await control(socket, codec, { action: "listen", data: { streams } });
     const granted = ((ack.body as { data?: { streams?: unknown } }).data?.streams ?? []) as unknown[];
     if (streams.some((stream) => !granted.includes(stream))) {
-      throw alpacaStreamError(label(socket), `listening to ${streams.join(", ")}`, undefined, `the server listens to ${JSON.stringify(granted)} only`, ack.body, "tradeUpdates");
+      throw alpacaStreamError(
+        label(socket),
+        `listening to ${streams.join(", ")}`,
+        undefined,
+        `the server listens to ${JSON.stringify(granted)} only`,
+        ack.body,
+        "tradeUpdates",
+      );
     }
   };
   return {
@@ -267,12 +315,16 @@ function createTradingAdapter(codec: AlpacaCodec): ProtocolAdapter {
     decode: decodeTrading,
     async handshake(socket) {
       const credential = await keyPair(socket);
-      const request = "token" in credential
-        ? { action: "authenticate", data: { oauth_token: credential.token } }
-        : { action: "auth", key: credential.key, secret: credential.secret };
+      const request =
+        "token" in credential
+          ? { action: "authenticate", data: { oauth_token: credential.token } }
+          : { action: "auth", key: credential.key, secret: credential.secret };
       const ack = await control(socket, codec, request);
       if (!ack.ok) {
-        throw new AlpacaStreamAuthError(`${label(socket)}: authentication was refused (${ack.message ?? "unauthorized"})`, { stream: label(socket), body: ack.body });
+        throw new AlpacaStreamAuthError(
+          `${label(socket)}: authentication was refused (${ack.message ?? "unauthorized"})`,
+          { stream: label(socket), body: ack.body },
+        );
       }
     },
     async subscribe(socket, request): Promise<ActiveSubscription> {

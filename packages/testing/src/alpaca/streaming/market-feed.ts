@@ -77,7 +77,8 @@ export class MarketFeed {
     const state = this.states.get(connection);
     if (!state) return undefined;
     const lists: Record<string, string[]> = {};
-    for (const channel of FEED_CHANNELS[connection.path] ?? []) lists[channel] = [...(state.channels.get(channel) ?? [])];
+    for (const channel of FEED_CHANNELS[connection.path] ?? [])
+      lists[channel] = [...(state.channels.get(channel) ?? [])];
     return lists;
   }
 

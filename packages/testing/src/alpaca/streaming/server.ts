@@ -93,7 +93,11 @@ export function startAlpacaStreams(
       try {
         message = decodeFrame(frame, isBinary);
       } catch {
-        connection.send(isTrading ? { stream: "error", data: { error: "invalid syntax" } } : [{ T: "error", code: 400, msg: "invalid syntax" }]);
+        connection.send(
+          isTrading
+            ? { stream: "error", data: { error: "invalid syntax" } }
+            : [{ T: "error", code: 400, msg: "invalid syntax" }],
+        );
         return;
       }
       if (isTrading) trading.handle(connection, message);
@@ -133,7 +137,8 @@ export function startAlpacaStreams(
       [...open].map((c) => feed.subscription(c)).filter((s): s is Record<string, string[]> => s !== undefined),
     listening: () => [...open].map((c) => trading.streamsOf(c)).filter((s): s is string[] => s !== undefined),
     tick(rounds = 1) {
-      if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`tick: rounds must be a positive integer, got ${rounds}`);
+      if (!Number.isInteger(rounds) || rounds < 1)
+        throw new Error(`tick: rounds must be a positive integer, got ${rounds}`);
       for (let i = 0; i < rounds; i++) feed.tick();
     },
     dropAll() {
