@@ -3,10 +3,10 @@
  * trading stream) and MessagePack give the same items; control answers go to the one control request
  * in flight; data is routed by type and symbol, and to the type's wildcard.
  */
-import { encode, ExtData, encodeTimeSpecToTimestamp } from "@msgpack/msgpack";
+import { ExtData, encode, encodeTimeSpecToTimestamp } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
 import { alpacaData, alpacaTrading } from "../src/adapters/alpaca.js";
-import { alpacaStreamError, AlpacaConnectionLimitError, AlpacaStreamAuthError } from "../src/adapters/alpaca-errors.js";
+import { AlpacaConnectionLimitError, AlpacaStreamAuthError, alpacaStreamError } from "../src/adapters/alpaca-errors.js";
 
 const TRADE = {
   T: "t",
