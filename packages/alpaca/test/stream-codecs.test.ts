@@ -37,8 +37,9 @@ describe("alpaca stream codecs", () => {
     await Promise.all(subscriptions.flatMap((s) => [s.trades.ready, s.bars.ready]));
     sim.streams.tick(10);
 
-    const [jsonTrades, packedTrades] = await Promise.all(subscriptions.map((s) => take(s.trades, 20)));
-    const [jsonBars, packedBars] = await Promise.all(subscriptions.map((s) => take(s.bars, 6)));
+    const [jsonSide, packedSide] = subscriptions as [(typeof subscriptions)[0], (typeof subscriptions)[0]];
+    const [jsonTrades, packedTrades] = await Promise.all([take(jsonSide.trades, 20), take(packedSide.trades, 20)]);
+    const [jsonBars, packedBars] = await Promise.all([take(jsonSide.bars, 6), take(packedSide.bars, 6)]);
     expect(sim.streams.counters.msgpackSockets).toBe(1);
     expect(packedTrades).toEqual(jsonTrades);
     expect(packedBars).toEqual(jsonBars);
