@@ -87,6 +87,19 @@ describe("alpaca streams after a dropped socket", () => {
     await stream.close();
   });
 
+  it("a quiet socket that answers pings is kept", async () => {
+    const sim = await simulator();
+    const events = recorder();
+    const stream = alpacaTradingStream(tradingClient(sim), { ...FAST, idleTimeoutMs: 1_000, observer: events.observer });
+    const updates = stream.subscribe("tradeUpdates", {});
+    await updates.ready;
+    // No order, so no event: only pings and pongs cross the socket, for several idle deadlines.
+    expect(await eventually(() => sim.streams.counters.pings >= 6, 1_000)).toBe(true);
+    expect(events.count("stream.idle")).toBe(0);
+    expect(sim.streams.counters.connections.trading).toEqual({ current: 1, total: 1 });
+    await stream.close();
+  });
+
   it("a silent socket is replaced within its idle deadline", async () => {
     const sim = await simulator();
     const rest = tradingClient(sim);

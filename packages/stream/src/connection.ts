@@ -47,6 +47,7 @@ export class Connection {
   private connecting: Promise<LiveSocket> | undefined;
   private readonly acks = new Map<string, PendingAck>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private failures = 0;
@@ -170,6 +171,9 @@ export class Connection {
             }
             this.onSocketClosed(code, reason, socket);
           },
+          alive: () => {
+            if (this.socket === socket && this.live) this.armIdle();
+          },
         },
         adapter.handshakeHeaders
           ? { ...this.options.open, headers: { ...adapter.handshakeHeaders } }
@@ -218,7 +222,21 @@ export class Connection {
   /** No frame for idleTimeoutMs: the socket is presumed dead and replaced, never waited on forever. */
   private armIdle(): void {
     clearTimeout(this.idleTimer);
+    clearTimeout(this.pingTimer);
     const idleMs = this.options.spec.idleTimeoutMs;
+    // Halfway through a quiet spell, a ping asks for proof of life: a broker that sends no heartbeat
+    // (Alpaca) answers it with a pong, so a quiet but healthy socket is kept instead of replaced.
+    const socket = this.socket;
+    if (typeof socket?.ping === "function") {
+      this.pingTimer = setTimeout(() => {
+        try {
+          socket.ping?.();
+        } catch {
+          // Not open any more: the close event handles it.
+        }
+      }, idleMs / 2);
+      unref(this.pingTimer);
+    }
     this.idleTimer = setTimeout(() => {
       this.options.emit({ type: "stream.idle", stream: this.options.label, idleMs });
       this.replace(`no message for ${idleMs} ms`);
@@ -239,6 +257,7 @@ export class Connection {
 
   private dropSocket(error: Error): void {
     clearTimeout(this.idleTimer);
+    clearTimeout(this.pingTimer);
     const socket = this.socket;
     this.socket = undefined;
     this.live = undefined;

@@ -108,7 +108,13 @@ function control(socket: AdapterSocket, codec: AlpacaCodec, request: Record<stri
   const state = stateOf(socket);
   const run = state.queue.then(() => {
     const answer = socket.awaitAck(CONTROL);
-    socket.send(codec === "msgpack" ? encodeMsgpack(request) : request);
+    try {
+      socket.send(codec === "msgpack" ? encodeMsgpack(request) : request);
+    } catch (error) {
+      // Never sent (the socket is gone): its answer will not come, and its rejection is not news.
+      answer.catch(() => {});
+      throw error;
+    }
     return answer;
   });
   state.queue = run.catch(() => {});

@@ -18,6 +18,8 @@ export interface AlpacaStreamCounters {
   dataMessages: number;
   /** trade_updates events sent (re-sent ones included). */
   tradeUpdates: number;
+  /** WebSocket pings received (answered with a pong unless the socket is silent). */
+  pings: number;
   /** Sockets destroyed by dropAll(). */
   dropped: number;
 }
@@ -34,6 +36,7 @@ export function newStreamCounters(): AlpacaStreamCounters {
     listenMessages: 0,
     dataMessages: 0,
     tradeUpdates: 0,
+    pings: 0,
     dropped: 0,
   };
 }

@@ -103,6 +103,7 @@ export function startAlpacaStreams(
       if (isTrading) trading.handle(connection, message);
       else feed.handle(connection, message);
     });
+    socket.on("ping", () => counters.pings++);
     socket.on("error", () => {});
     const done = new Promise<void>((resolve) =>
       socket.once("close", () => {
