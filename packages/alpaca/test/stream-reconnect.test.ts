@@ -90,7 +90,11 @@ describe("alpaca streams after a dropped socket", () => {
   it("a quiet socket that answers pings is kept", async () => {
     const sim = await simulator();
     const events = recorder();
-    const stream = alpacaTradingStream(tradingClient(sim), { ...FAST, idleTimeoutMs: 1_000, observer: events.observer });
+    const stream = alpacaTradingStream(tradingClient(sim), {
+      ...FAST,
+      idleTimeoutMs: 1_000,
+      observer: events.observer,
+    });
     const updates = stream.subscribe("tradeUpdates", {});
     await updates.ready;
     // No order, so no event: only pings and pongs cross the socket, for several idle deadlines.

@@ -78,6 +78,11 @@ export interface ProtocolAdapter {
   url?(base: string): string;
   /** Frames are binary (Saxo) or text (JSON). Default text. */
   readonly binary?: boolean;
+  /**
+   * The broker sends no heartbeat but answers WebSocket pings: halfway through a quiet spell the runtime
+   * pings (where the transport can, i.e. `ws`) and a pong counts as life, so a quiet healthy socket is kept.
+   */
+  readonly pingWhenQuiet?: boolean;
   /** Headers of the opening handshake (e.g. a codec choice; never a secret, which may be logged). */
   readonly handshakeHeaders?: Readonly<Record<string, string>>;
   /** Runs after the socket opens and before anything is sent on it (e.g. an auth message). */

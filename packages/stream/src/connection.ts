@@ -227,7 +227,7 @@ export class Connection {
     // Halfway through a quiet spell, a ping asks for proof of life: a broker that sends no heartbeat
     // (Alpaca) answers it with a pong, so a quiet but healthy socket is kept instead of replaced.
     const socket = this.socket;
-    if (typeof socket?.ping === "function") {
+    if (this.options.adapter.pingWhenQuiet && typeof socket?.ping === "function") {
       this.pingTimer = setTimeout(() => {
         try {
           socket.ping?.();

@@ -192,6 +192,8 @@ function symbolsOf(request: SubscribeRequest): string[] {
 function createDataAdapter(codec: AlpacaCodec): ProtocolAdapter {
   return {
     name: codec === "msgpack" ? "alpaca-data-msgpack" : "alpaca-data",
+    // No heartbeat message on Alpaca's streams, but the servers answer pings.
+    pingWhenQuiet: true,
     ...(codec === "msgpack" ? { handshakeHeaders: { "Content-Type": "application/msgpack" } } : {}),
     decode: decodeData,
     async handshake(socket) {
@@ -317,6 +319,7 @@ function createTradingAdapter(codec: AlpacaCodec): ProtocolAdapter {
   };
   return {
     name: codec === "msgpack" ? "alpaca-trading-msgpack" : "alpaca-trading",
+    pingWhenQuiet: true,
     ...(codec === "msgpack" ? { handshakeHeaders: { "Content-Type": "application/msgpack" } } : {}),
     decode: decodeTrading,
     async handshake(socket) {
