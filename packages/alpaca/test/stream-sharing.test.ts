@@ -4,7 +4,7 @@
  * abort unsubscribes at the server.
  */
 import { describe, expect, it } from "vitest";
-import { alpacaMarketDataStream, alpacaTradingStream } from "../src/streams.js";
+import { AlpacaSymbolLimitError, alpacaMarketDataStream, alpacaTradingStream } from "../src/streams.js";
 import { eventually, simulator, tradingClient } from "./support.js";
 
 describe("alpaca market data stream sharing", () => {
@@ -47,6 +47,19 @@ describe("alpaca market data stream sharing", () => {
     await two.unsubscribe();
     expect(sim.streams.subscriptions()[0]?.trades).toEqual([]);
     expect(sim.streams.counters.unsubscribeMessages).toBe(2);
+    await stream.close();
+  });
+
+  it("a subscribe racing a refused one on the same symbol makes its own request", async () => {
+    const sim = await simulator({ streams: { symbolLimit: 1 } });
+    const stream = alpacaMarketDataStream(tradingClient(sim));
+    const refused = stream.subscribe("trades", { trades: ["AAPL", "MSFT"] });
+    const accepted = stream.subscribe("trades", { trades: ["AAPL"] });
+    await expect(refused.ready).rejects.toBeInstanceOf(AlpacaSymbolLimitError);
+    await accepted.ready;
+    expect(sim.streams.subscriptions()[0]?.trades).toEqual(["AAPL"]);
+    sim.streams.tick();
+    expect((await accepted.next()).value).toMatchObject({ T: "t", S: "AAPL" });
     await stream.close();
   });
 

@@ -86,7 +86,7 @@ function parseFrame(frame: string | Uint8Array): { value?: unknown; error?: stri
 }
 
 interface SocketState {
-  /** Control requests run one at a time: their answers carry no id. */
+  /** Steps (auth, subscribe, unsubscribe) run one at a time: control answers carry no id. */
   queue: Promise<unknown>;
   /** Subscribers per channel and symbol on this socket. */
   counts: Map<string, Map<string, number>>;
@@ -103,22 +103,29 @@ function stateOf(socket: AdapterSocket): SocketState {
   return state;
 }
 
-/** Sends one control request after the ones before it were answered, and resolves with its answer. */
-function control(socket: AdapterSocket, codec: AlpacaCodec, request: Record<string, unknown>): Promise<Ack> {
+/**
+ * Runs `step` after every earlier step on this socket finished. A step reads and changes the socket's
+ * subscription counts and sends at most a request or two, so each one sees the counts as the server
+ * has them, and the next control answer is always its own.
+ */
+function exclusive<T>(socket: AdapterSocket, step: () => Promise<T>): Promise<T> {
   const state = stateOf(socket);
-  const run = state.queue.then(() => {
-    const answer = socket.awaitAck(CONTROL);
-    try {
-      socket.send(codec === "msgpack" ? encodeMsgpack(request) : request);
-    } catch (error) {
-      // Never sent (the socket is gone): its answer will not come, and its rejection is not news.
-      answer.catch(() => {});
-      throw error;
-    }
-    return answer;
-  });
+  const run = state.queue.then(step);
   state.queue = run.catch(() => {});
   return run;
+}
+
+/** Sends one control request and resolves with the next control answer (call it inside `exclusive`). */
+function control(socket: AdapterSocket, codec: AlpacaCodec, request: Record<string, unknown>): Promise<Ack> {
+  const answer = socket.awaitAck(CONTROL);
+  try {
+    socket.send(codec === "msgpack" ? encodeMsgpack(request) : request);
+  } catch (error) {
+    // Never sent (the socket is gone): its answer will not come, and its rejection is not news.
+    answer.catch(() => {});
+    return Promise.reject(error);
+  }
+  return answer;
 }
 
 const label = (socket: AdapterSocket) => `${socket.spec.broker} ${socket.spec.name}`;
@@ -203,7 +210,9 @@ function createDataAdapter(codec: AlpacaCodec): ProtocolAdapter {
           `${label(socket)}: Alpaca's market data stream takes a key pair (keyId and secretKey), not an OAuth token`,
         );
       }
-      const ack = await control(socket, codec, { action: "auth", key: credential.key, secret: credential.secret });
+      const ack = await exclusive(socket, () =>
+        control(socket, codec, { action: "auth", key: credential.key, secret: credential.secret }),
+      );
       if (!ack.ok) throw alpacaStreamError(label(socket), "authentication", ack.code, ack.message, ack.body);
     },
     async subscribe(socket, request): Promise<ActiveSubscription> {
@@ -211,44 +220,54 @@ function createDataAdapter(codec: AlpacaCodec): ProtocolAdapter {
       if (!type) throw new ConfigError(`${label(socket)}: no message type is known for channel "${request.channel}"`);
       const symbols = symbolsOf(request);
       const keys = symbols.map((symbol) => `${type}:${symbol}`);
-      const counts = stateOf(socket).counts;
-      const perSymbol = counts.get(request.channel) ?? new Map<string, number>();
-      counts.set(request.channel, perSymbol);
-      const fresh = symbols.filter((symbol) => !perSymbol.has(symbol));
-      for (const symbol of symbols) perSymbol.set(symbol, (perSymbol.get(symbol) ?? 0) + 1);
-      // Messages right behind the answer must find their subscriber.
-      request.route?.(keys);
-      if (fresh.length > 0) {
-        const ack = await control(socket, codec, { action: "subscribe", [request.channel]: fresh });
-        if (!ack.ok) {
-          release(perSymbol, symbols);
+      return exclusive(socket, async () => {
+        const counts = stateOf(socket).counts;
+        const perSymbol = counts.get(request.channel) ?? new Map<string, number>();
+        counts.set(request.channel, perSymbol);
+        const fresh = symbols.filter((symbol) => !perSymbol.has(symbol));
+        for (const symbol of symbols) perSymbol.set(symbol, (perSymbol.get(symbol) ?? 0) + 1);
+        // Messages right behind the answer must find their subscriber.
+        request.route?.(keys);
+        if (fresh.length > 0) {
+          let ack: Ack;
+          try {
+            ack = await control(socket, codec, { action: "subscribe", [request.channel]: fresh });
+          } catch (error) {
+            release(perSymbol, symbols);
+            throw error;
+          }
+          if (!ack.ok) {
+            release(perSymbol, symbols);
+            throw alpacaStreamError(
+              label(socket),
+              `subscribing to ${request.channel} ${fresh.join(",")}`,
+              ack.code,
+              ack.message,
+              ack.body,
+              request.channel,
+            );
+          }
+        }
+        return { keys, handle: symbols };
+      });
+    },
+    unsubscribe(socket, subscription, request) {
+      return exclusive(socket, async () => {
+        const perSymbol = stateOf(socket).counts.get(request.channel);
+        if (!perSymbol) return;
+        const gone = release(perSymbol, subscription.handle as string[]);
+        if (gone.length === 0) return;
+        const ack = await control(socket, codec, { action: "unsubscribe", [request.channel]: gone });
+        if (!ack.ok)
           throw alpacaStreamError(
             label(socket),
-            `subscribing to ${request.channel} ${fresh.join(",")}`,
+            `unsubscribing from ${request.channel}`,
             ack.code,
             ack.message,
             ack.body,
             request.channel,
           );
-        }
-      }
-      return { keys, handle: symbols };
-    },
-    async unsubscribe(socket, subscription, request) {
-      const perSymbol = stateOf(socket).counts.get(request.channel);
-      if (!perSymbol) return;
-      const gone = release(perSymbol, subscription.handle as string[]);
-      if (gone.length === 0) return;
-      const ack = await control(socket, codec, { action: "unsubscribe", [request.channel]: gone });
-      if (!ack.ok)
-        throw alpacaStreamError(
-          label(socket),
-          `unsubscribing from ${request.channel}`,
-          ack.code,
-          ack.message,
-          ack.body,
-          request.channel,
-        );
+      });
     },
   };
 }
@@ -328,7 +347,7 @@ function createTradingAdapter(codec: AlpacaCodec): ProtocolAdapter {
         "token" in credential
           ? { action: "authenticate", data: { oauth_token: credential.token } }
           : { action: "auth", key: credential.key, secret: credential.secret };
-      const ack = await control(socket, codec, request);
+      const ack = await exclusive(socket, () => control(socket, codec, request));
       if (!ack.ok) {
         throw new AlpacaStreamAuthError(
           `${label(socket)}: authentication was refused (${ack.message ?? "unauthorized"})`,
@@ -336,28 +355,32 @@ function createTradingAdapter(codec: AlpacaCodec): ProtocolAdapter {
         );
       }
     },
-    async subscribe(socket, request): Promise<ActiveSubscription> {
-      const counts = stateOf(socket).counts;
-      const listeners = counts.get(TRADE_UPDATES) ?? new Map<string, number>();
-      counts.set(TRADE_UPDATES, listeners);
-      const first = !listeners.has(TRADE_UPDATES);
-      listeners.set(TRADE_UPDATES, (listeners.get(TRADE_UPDATES) ?? 0) + 1);
-      request.route?.([TRADE_UPDATES]);
-      if (first) {
-        try {
-          await listen(socket, [TRADE_UPDATES]);
-        } catch (error) {
-          release(listeners, [TRADE_UPDATES]);
-          throw error;
+    subscribe(socket, request): Promise<ActiveSubscription> {
+      return exclusive(socket, async () => {
+        const counts = stateOf(socket).counts;
+        const listeners = counts.get(TRADE_UPDATES) ?? new Map<string, number>();
+        counts.set(TRADE_UPDATES, listeners);
+        const first = !listeners.has(TRADE_UPDATES);
+        listeners.set(TRADE_UPDATES, (listeners.get(TRADE_UPDATES) ?? 0) + 1);
+        request.route?.([TRADE_UPDATES]);
+        if (first) {
+          try {
+            await listen(socket, [TRADE_UPDATES]);
+          } catch (error) {
+            release(listeners, [TRADE_UPDATES]);
+            throw error;
+          }
         }
-      }
-      return { keys: [TRADE_UPDATES], handle: [TRADE_UPDATES] };
+        return { keys: [TRADE_UPDATES], handle: [TRADE_UPDATES] };
+      });
     },
-    async unsubscribe(socket) {
-      const listeners = stateOf(socket).counts.get(TRADE_UPDATES);
-      if (!listeners || release(listeners, [TRADE_UPDATES]).length === 0) return;
-      // `listen` names the whole set wanted: an empty one stops the updates.
-      await listen(socket, []);
+    unsubscribe(socket) {
+      return exclusive(socket, async () => {
+        const listeners = stateOf(socket).counts.get(TRADE_UPDATES);
+        if (!listeners || release(listeners, [TRADE_UPDATES]).length === 0) return;
+        // `listen` names the whole set wanted: an empty one stops the updates.
+        await listen(socket, []);
+      });
     },
   };
 }
