@@ -7,10 +7,18 @@ export {
   type SubmittedOrder,
 } from "./shared/order-reconciliation.js";
 export {
+  FINAL_ORDER_EVENTS,
+  type OrderEvent,
+  type OrderEventType,
+  type TradeUpdatesSource,
+} from "./trading/order-watch.js";
+export {
   type CreateOrderRequest,
   findOrderByClientOrderId,
   submitOrder,
   type TradingOrder,
+  type TradingSubmitOrderOptions,
+  type TradingSubmittedOrder,
 } from "./trading/submit-order.js";
 export {
   getLegacyCalendar,

@@ -29,7 +29,18 @@ export const serversOf = (sim: AlpacaSimulator) => ({
   data: sim.url,
   broker: sim.url,
   authx: sim.url,
+  dataStream: sim.streams.dataUrl,
+  tradingStream: sim.streams.tradingUrl,
 });
+
+/** Polls `condition` every 10 ms, at most `tries` times; true once it holds. */
+export async function eventually(condition: () => boolean, tries = 300): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return condition();
+}
 
 export interface Recorder {
   events: MiddlewareEvent[];

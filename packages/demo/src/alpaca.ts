@@ -2,21 +2,31 @@
  * Alpaca demo: a short session of the three generated clients against the local Alpaca simulator: read
  * the account and the (retired) v2 clock, page through bars, follow trade events while an order is placed
  * (its answer lost on purpose, then reconciled by client_order_id), replaced and filled, with the event
- * stream cut once on the way; then what the middleware did.
+ * stream cut once on the way; then stream quotes over the market data WebSocket and watch an order's
+ * new → fill events on the trading WebSocket; then what the middleware did.
  */
 import { createBrokerClient, streamTradeEvents, type TradeEvent } from "@brokerkit/alpaca/broker";
 import { createMarketDataClient, paginateStockBars } from "@brokerkit/alpaca/market-data";
+import { alpacaMarketDataStream, alpacaTradingStream } from "@brokerkit/alpaca/streams";
 import { createTradingClient, getLegacyClock, submitOrder } from "@brokerkit/alpaca/trading";
 import { startAlpacaSimulator } from "@brokerkit/testing/alpaca/index";
 import { createReport } from "./report.js";
 
 const FOLLOW_MS = 2_500;
 const report = createReport("Alpaca");
-const sim = await startAlpacaSimulator({ sse: { heartbeatMs: 500 } });
+// The simulator's market data feed sends a round of trades, quotes and bars every 100 ms.
+const sim = await startAlpacaSimulator({ sse: { heartbeatMs: 500 }, streams: { tickMs: 100 } });
 
 try {
   // One simulator plays every Alpaca host of the manifest.
-  const servers = { trading: sim.url, data: sim.url, broker: sim.url, authx: sim.url };
+  const servers = {
+    trading: sim.url,
+    data: sim.url,
+    broker: sim.url,
+    authx: sim.url,
+    dataStream: sim.streams.dataUrl,
+    tradingStream: sim.streams.tradingUrl,
+  };
   const keys = { keyId: sim.credentials.keyId, secretKey: sim.credentials.secretKey };
   const trading = createTradingClient({ environment: "paper", servers, credentials: keys, observer: report.observer });
   const marketData = createMarketDataClient({
@@ -116,6 +126,38 @@ try {
   report.info(
     `${seen.length} events, ${stream.reconnects} reconnection(s), ${new Set(ids).size === ids.length ? "none repeated" : "REPEATED"}, ` +
       `${sim.counters.sseForcedDisconnects} forced disconnect(s) at the simulator`,
+  );
+
+  report.step("Stream AAPL and MSFT quotes, place an order, and watch its events on the trading stream (WebSockets)");
+  const streamEvents = new Map<string, number>();
+  const streamObserver = (event: { type: string }) => {
+    streamEvents.set(event.type, (streamEvents.get(event.type) ?? 0) + 1);
+  };
+  const marketStream = alpacaMarketDataStream(trading, { observer: streamObserver });
+  const tradingStream = alpacaTradingStream(trading, { observer: streamObserver });
+  try {
+    const quotes = marketStream.subscribe("quotes", { quotes: ["AAPL", "MSFT"] });
+    let shown = 0;
+    for await (const quote of quotes) {
+      report.info(`  quote ${quote.S}: bid ${quote.bp} × ${quote.bs} / ask ${quote.ap} × ${quote.as}`);
+      if (++shown === 4) break;
+    }
+    const filled = await submitOrder(
+      trading,
+      { symbol: "MSFT", qty: "1", side: "buy", type: "market", time_in_force: "day" },
+      { tradeUpdates: tradingStream, awaitFate: true },
+    );
+    report.info(
+      `order ${filled.clientOrderId} events on the trading stream: ${filled.events?.map((e) => e.event).join(" → ")}; ` +
+        `filled ${filled.fate?.qty} @ ${filled.fate?.price}, no polling (${filled.lookups} lookups)`,
+    );
+  } finally {
+    await Promise.all([marketStream.close(), tradingStream.close()]);
+  }
+  const { data: dataSockets, trading: tradingSockets } = sim.streams.counters.connections;
+  report.info(
+    `sockets opened: ${dataSockets.total} market data, ${tradingSockets.total} trading; stream events: ` +
+      [...streamEvents].map(([type, n]) => `${type} ${n}`).join(", "),
   );
   report.summary();
 } finally {

@@ -12,6 +12,11 @@ export interface AdapterSocket {
   /** The current access token of the stream's credential (refreshed single-flight with REST). */
   token(): Promise<string>;
   /**
+   * The headers the stream's credential puts on a REST request (e.g. a key pair's two headers), for
+   * protocols that authenticate with more than a bearer token. Every value is registered for redaction.
+   */
+  credentialHeaders(): Promise<Headers>;
+  /**
    * After the broker refused `rejected` (expired): a newer token, refreshed once for REST and streams
    * alike, or undefined when the credential cannot give one.
    */
@@ -97,6 +102,13 @@ export interface ProtocolAdapter {
    * runtime then does not make them again); false or absent means every subscription is made again.
    */
   resumed?(): boolean;
+  /**
+   * The broker sends no heartbeat but answers WebSocket pings: halfway through a quiet spell the runtime
+   * pings (where the transport can, i.e. `ws`) and a pong counts as life, so a quiet healthy socket is kept.
+   */
+  readonly pingWhenQuiet?: boolean;
+  /** Headers of the opening handshake (e.g. a codec choice; never a secret, which may be logged). */
+  readonly handshakeHeaders?: Readonly<Record<string, string>>;
   /** Runs after the socket opens and before anything is sent on it (e.g. an auth message). */
   handshake?(socket: AdapterSocket): Promise<void>;
   /** Makes one subscription at the server and resolves once it is acknowledged. */

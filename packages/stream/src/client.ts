@@ -126,10 +126,13 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
   const limits = streamLimits(spec);
   const identity = runtime.credentials.identity;
 
-  const token = async (): Promise<string> => {
+  const credentialHeaders = async (): Promise<Headers> => {
     const headers = new Headers();
     await runtime.credentials.apply(headers);
-    const value = headers.get("authorization") ?? "";
+    return headers;
+  };
+  const token = async (): Promise<string> => {
+    const value = (await credentialHeaders()).get("authorization") ?? "";
     return value.replace(/^Bearer\s+/i, "");
   };
 
@@ -147,6 +150,7 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     url,
     label,
     token,
+    credentialHeaders,
     renewToken: renew,
     emit,
     onIncoming: route,

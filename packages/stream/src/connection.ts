@@ -15,6 +15,7 @@ export interface ConnectionOptions {
   url: string;
   label: string;
   token(): Promise<string>;
+  credentialHeaders(): Promise<Headers>;
   renewToken(rejected: string): Promise<string | undefined>;
   emit(event: MiddlewareEvent): void;
   /** Every decoded item of every frame (acks are settled here first). */
@@ -46,7 +47,7 @@ export class Connection {
   private connecting: Promise<LiveSocket> | undefined;
   private readonly acks = new Map<string, PendingAck>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Frames received, for the idle deadline (see armIdle). */
+  /** Frames received (and pongs, for adapters that ping), for the idle deadline (see armIdle). */
   private frames = 0;
   /** The frame count at the last idle check, and since when (ms) it has not moved. */
   private framesChecked = 0;
@@ -115,6 +116,11 @@ export class Connection {
         registerSecret(token);
         return token;
       },
+      credentialHeaders: async () => {
+        const headers = await this.options.credentialHeaders();
+        for (const [, value] of headers) registerSecret(value);
+        return headers;
+      },
       renewToken: (rejected) => this.options.renewToken(rejected),
       newId: () => crypto.randomUUID(),
       awaitAck: (id) => this.awaitAck(id),
@@ -141,8 +147,11 @@ export class Connection {
   }
 
   /** Opens a socket, resolving once it is open; a close before that (refused, timed out) rejects. */
-  private open(url: string, headers?: Record<string, string>): Promise<Socket> {
-    const { spec, label } = this.options;
+  private open(url: string, prepared?: Record<string, string>): Promise<Socket> {
+    const { spec, label, adapter } = this.options;
+    // Handshake headers: the adapter's fixed ones (a codec choice) and those prepared for this connect.
+    const headers =
+      adapter.handshakeHeaders || prepared ? { ...adapter.handshakeHeaders, ...prepared } : undefined;
     return new Promise<Socket>((resolve, reject) => {
       let socket: Socket | undefined;
       let opened = false;
@@ -181,6 +190,9 @@ export class Connection {
               return;
             }
             this.onSocketClosed(code, reason, socket);
+          },
+          alive: () => {
+            if (this.socket === socket) this.frames++;
           },
         },
         headers ? { ...this.options.open, headers: { ...this.options.open?.headers, ...headers } } : this.options.open,
@@ -235,6 +247,10 @@ export class Connection {
   private armIdle(): void {
     clearTimeout(this.idleTimer);
     const idleMs = this.options.spec.idleTimeoutMs;
+    // Halfway through a quiet spell, a ping asks for proof of life: a broker that sends no heartbeat
+    // (Alpaca) answers it with a pong, so a quiet but healthy socket is kept instead of replaced.
+    const pingWhenQuiet = this.options.adapter.pingWhenQuiet === true;
+    let pinged = false;
     this.framesChecked = this.frames;
     this.quietSince = Date.now();
     const check = () => {
@@ -242,10 +258,18 @@ export class Connection {
       if (this.frames !== this.framesChecked) {
         this.framesChecked = this.frames;
         this.quietSince = now;
+        pinged = false;
       } else if (now - this.quietSince >= idleMs) {
         this.options.emit({ type: "stream.idle", stream: this.options.label, idleMs });
         this.replace(`no message for ${idleMs} ms`);
         return;
+      } else if (pingWhenQuiet && !pinged && now - this.quietSince >= idleMs / 2) {
+        pinged = true;
+        try {
+          this.socket?.ping?.();
+        } catch {
+          // Not open any more: the close event handles it.
+        }
       }
       this.idleTimer = setTimeout(check, Math.max(1, Math.ceil(idleMs / 8)));
       unref(this.idleTimer);

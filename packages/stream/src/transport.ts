@@ -8,6 +8,8 @@ export interface Socket {
   close(code?: number, reason?: string): void;
   /** Bytes queued but not yet sent, where the implementation reports it. */
   readonly bufferedAmount: number;
+  /** Sends a WebSocket ping, where the implementation can (`ws`; a browser WebSocket cannot). */
+  ping?(): void;
 }
 
 export interface SocketEvents {
@@ -15,6 +17,8 @@ export interface SocketEvents {
   message(data: string | Uint8Array): void;
   /** The socket closed (cleanly or not); `error` when it failed. */
   close(code: number, reason: string, error?: unknown): void;
+  /** A pong, or the server's ping, arrived: the connection is alive though no message came. */
+  alive?(): void;
 }
 
 type WebSocketLike = {
@@ -38,6 +42,10 @@ let fallback: Promise<WebSocketConstructor> | undefined;
 export async function webSocketClass(): Promise<WebSocketConstructor> {
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (global) return global;
+  return wsPackage();
+}
+
+function wsPackage(): Promise<WebSocketConstructor> {
   fallback ??= import("ws").then((module) => (module.default ?? module.WebSocket) as unknown as WebSocketConstructor);
   return fallback;
 }
@@ -51,8 +59,13 @@ export interface OpenOptions {
 
 /** Opens a socket and wires its events. Never throws synchronously for network reasons: failures arrive as `close`. */
 export async function openSocket(url: string, events: SocketEvents, options: OpenOptions = {}): Promise<Socket> {
-  const WebSocketClass = options.webSocket ?? (await webSocketClass());
-  const isGlobal = WebSocketClass === (globalThis as { WebSocket?: unknown }).WebSocket;
+  let WebSocketClass = options.webSocket ?? (await webSocketClass());
+  let isGlobal = WebSocketClass === (globalThis as { WebSocket?: unknown }).WebSocket;
+  // A standard WebSocket cannot send handshake headers: on a server runtime, `ws` can.
+  if (options.headers && isGlobal && !options.webSocket) {
+    WebSocketClass = await wsPackage();
+    isGlobal = false;
+  }
   const socket =
     options.headers && !isGlobal
       ? new WebSocketClass(url, undefined, { headers: options.headers })
@@ -81,5 +94,11 @@ export async function openSocket(url: string, events: SocketEvents, options: Ope
     failure = (event as { error?: unknown }).error ?? event;
   };
   socket.onclose = (event) => events.close(event.code, event.reason, failure);
+  // `ws` surfaces pings and pongs (a browser WebSocket answers pings itself and shows neither).
+  const node = socket as unknown as { on?: (event: string, listener: () => void) => void };
+  if (typeof node.on === "function") {
+    node.on("pong", () => events.alive?.());
+    node.on("ping", () => events.alive?.());
+  }
   return socket;
 }

@@ -47,6 +47,11 @@ export interface OrderChannel<Order, Body> {
   create(body: Body, signal: AbortSignal | undefined): Promise<CallResult<Order>>;
   /** The order with this client_order_id, undefined when the API proves there is none; throws when it cannot tell. */
   find(clientOrderId: string, signal: AbortSignal | undefined): Promise<Order | undefined>;
+  /**
+   * Where an open event stream follows the order: the order once an event of it arrives, or undefined
+   * when none came in time. Asked before `find` when the outcome is unknown, and instead of its delay.
+   */
+  fromStream?(clientOrderId: string, signal: AbortSignal | undefined): Promise<Order | undefined>;
 }
 
 export interface SubmitOrderOptions {
@@ -65,8 +70,11 @@ export interface SubmitOrderOptions {
 export interface SubmittedOrder<Order> {
   order: Order;
   clientOrderId: string;
-  /** `response`: the create call answered; `lookup`: its outcome was unknown and the lookup found the order. */
-  confirmedBy: "response" | "lookup";
+  /**
+   * `response`: the create call answered; `lookup`: its outcome was unknown and the lookup found the order;
+   * `stream`: its outcome was unknown and an event of the order arrived on the trading stream.
+   */
+  confirmedBy: "response" | "lookup" | "stream";
   /** POSTs sent by this call. */
   submissions: number;
   /** Lookups by client_order_id made by this call. */
@@ -129,11 +137,18 @@ export async function submitWithReconciliation<Order, Body extends OrderRequestF
       );
     }
 
-    if (outcome.kind === "unknown") await sleep(lookupDelayMs, signal);
-    lookups++;
     let found: Order | undefined;
+    let confirmedBy: "lookup" | "stream" = "lookup";
+    if (outcome.kind === "unknown" && channel.fromStream) {
+      // The stream saw the order: it exists, and no lookup is needed.
+      found = await channel.fromStream(clientOrderId, signal);
+      if (found !== undefined) confirmedBy = "stream";
+    } else if (outcome.kind === "unknown") await sleep(lookupDelayMs, signal);
     try {
-      found = await channel.find(clientOrderId, signal);
+      if (found === undefined) {
+        lookups++;
+        found = await channel.find(clientOrderId, signal);
+      }
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw ambiguous(
@@ -151,7 +166,7 @@ export async function submitWithReconciliation<Order, Body extends OrderRequestF
           { clientOrderId, existingOrder: found, cause: outcome.error },
         );
       }
-      return { order: found, clientOrderId, confirmedBy: "lookup", submissions: submission, lookups };
+      return { order: found, clientOrderId, confirmedBy, submissions: submission, lookups };
     }
     // Nothing under this key: a 422 was a real rejection.
     if (outcome.kind === "key-maybe-taken") throw outcome.error;

@@ -47,4 +47,18 @@ export const STREAM_PROTOCOLS: Readonly<Record<string, StreamProtocol>> = {
     messageWrapper: "SaxoUpdate",
     needsAddress: true,
   },
+  "alpaca-data": {
+    adapter: "alpacaData",
+    module: "@brokerkit/stream/alpaca",
+    kinds: ["subscription"],
+    filledFields: ["action"],
+    constFields: ["action"],
+  },
+  "alpaca-trading": {
+    adapter: "alpacaTrading",
+    module: "@brokerkit/stream/alpaca",
+    kinds: ["subscription"],
+    filledFields: ["action", "data"],
+    constFields: ["action"],
+  },
 };

@@ -78,6 +78,16 @@ export class AlpacaAuth {
     };
   }
 
+  /** The trading account of a stream's `auth` message (key pair), or undefined when it does not check out. */
+  accountOfKeyPair(keyId: unknown, secretKey: unknown): string | undefined {
+    return this.keys.find((k) => k.keyId === keyId && k.secretKey === secretKey)?.accountId;
+  }
+
+  /** The trading account of an OAuth access token, or undefined. */
+  accountOfOAuthToken(token: unknown): string | undefined {
+    return typeof token === "string" ? this.oauthTokens.get(token) : undefined;
+  }
+
   /** Makes every issued client-credentials token expire now, so the next broker call gets a 401. */
   expireTokens(): void {
     for (const token of this.tokens.values()) token.expiresAt = 0;

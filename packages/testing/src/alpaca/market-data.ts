@@ -265,7 +265,7 @@ function article(i: number, includeContent: boolean): Record<string, unknown> {
 }
 
 /** Deterministic prices around the asset's reference price (or a per-symbol base for unknown symbols). */
-function price(symbol: string, index: number): number {
+export function price(symbol: string, index: number): number {
   const base = findAsset(symbol)?.price ?? 20 + (seed(symbol) % 480);
   return round2(base * (1 + 0.01 * Math.sin(index / 3 + (seed(symbol) % 7))));
 }
@@ -277,7 +277,7 @@ function seed(symbol: string): number {
 /** Index of "now" in the generated series, so latest data moves with time. */
 const latestIndex = () => Math.floor(Date.now() / 60_000);
 
-const round2 = (value: number) => Math.round(value * 100) / 100;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
 const iso = (time: number) => new Date(time).toISOString().replace(".000Z", "Z");
 
 function bySymbol<T>(symbols: string[], make: (symbol: string) => T): Record<string, T> {

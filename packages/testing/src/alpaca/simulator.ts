@@ -18,12 +18,15 @@ import { AccountRateLimiter } from "./rate-limit.js";
 import { alpacaError, ErrorCode, type Reply, SimHttpError } from "./reply.js";
 import { Router } from "./router.js";
 import type { RouteContext, SimRoute } from "./routes.js";
+import { type AlpacaStreamControls, type AlpacaStreamOptions, startAlpacaStreams } from "./streaming/server.js";
 import { type LegacyClockMode, tradingRoutes } from "./trading-routes.js";
 import { createUlidFactory } from "./ulid.js";
 import { Watchlists } from "./watchlists.js";
 
 export type { LegacyStreamMode } from "./broker-routes.js";
 export type { SimOrder } from "./orders.js";
+export type { AlpacaStreamCounters } from "./streaming/counters.js";
+export type { AlpacaStreamControls, AlpacaStreamOptions } from "./streaming/server.js";
 export type { LegacyClockMode } from "./trading-routes.js";
 
 /** Credentials the simulator accepts when the options name none. */
@@ -55,6 +58,8 @@ export interface AlpacaSimulatorOptions {
   /** Cash of each trading account and of the seeded broker account. Default 100 000. */
   startingCash?: number;
   marketData?: Partial<MarketDataOptions>;
+  /** The WebSocket streams: connection and symbol limits, feeds of the plan, automatic data rounds. */
+  streams?: AlpacaStreamOptions;
   sse?: {
     /** Interval of `: heartbeat` comments. Default 10 000 ms. */
     heartbeatMs?: number;
@@ -102,6 +107,8 @@ export interface AlpacaSimulator {
   /** The ACTIVE customer account seeded for the first broker partner. */
   brokerAccountId: string;
   counters: AlpacaSimulatorCounters;
+  /** The WebSocket streams on the same port: URLs, counters and fault controls. */
+  streams: AlpacaStreamControls;
   arrivals: readonly Arrival[];
   requestsTo(route: string): number;
   /** Orders of an account (default: the first trading account), oldest first. */
@@ -169,8 +176,13 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions = {})
   const nextUlid = createUlidFactory();
   const tradeLog = new EventLog<TradeUpdate>(nextUlid);
   const statusLog = new EventLog<AccountStatusChange>(nextUlid);
+  // Set once the WebSocket side is up (it needs the server); order events reach its trading stream.
+  let streamTradeUpdate: (update: TradeUpdate) => void = () => {};
   const book = new OrderBook(
-    (update) => tradeLog.append(update.accountId, update.at, update),
+    (update) => {
+      tradeLog.append(update.accountId, update.at, update);
+      streamTradeUpdate(update);
+    },
     () => new Date(),
   );
 
@@ -301,8 +313,22 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions = {})
   });
   if (options.cors) enableCors(server, options.cors);
 
+  const streams = startAlpacaStreams(
+    {
+      server: server.server,
+      url: server.url,
+      accounts: {
+        ofKeyPair: (key, secret) => auth.accountOfKeyPair(key, secret),
+        ofOAuthToken: (token) => auth.accountOfOAuthToken(token),
+      },
+    },
+    options.streams,
+  );
+  streamTradeUpdate = streams.onTradeUpdate;
+
   return {
     url: server.url,
+    streams: streams.controls,
     credentials: {
       keyId: firstKey.keyId,
       secretKey: firstKey.secretKey,
@@ -342,6 +368,7 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions = {})
     expireTokens: () => auth.expireTokens(),
     close: async () => {
       closed = true;
+      await streams.close();
       await server.close();
     },
   };
