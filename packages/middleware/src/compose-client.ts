@@ -28,6 +28,8 @@ import type { BrokerStore } from "./store.js";
 import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
 import { timeout } from "./timeout.js";
 import type { FetchLike, Layer, Observer } from "./types.js";
+// undici's Dispatcher on Node, the runtime's fetch elsewhere (package.json `imports`).
+import { defaultFetch } from "#default-fetch";
 
 export interface BrokerClientOptions<
   Env extends string = string,
@@ -39,7 +41,7 @@ export interface BrokerClientOptions<
   credentials: Credentials;
   /** Override base URLs by server key, e.g. `{ api: "http://127.0.0.1:4010" }` for a simulator. */
   servers?: Partial<Record<ServerKey, string>>;
-  /** Transport; defaults to the global fetch. */
+  /** Transport; defaults to an undici 7 transport on Node and to the global fetch elsewhere. */
   fetch?: FetchLike;
   /** Receives middleware events (throttle waits, retries, token refreshes, probes, deprecations). */
   observer?: Observer;
@@ -120,13 +122,14 @@ export function composeBrokerClient<Paths extends {}>(
   const servers = resolveServers(config, options.environment, options.servers as Record<string, string | undefined>);
   const baseUrl = servers[config.server] as string;
   const { observer } = options;
+  const transport = options.fetch ?? defaultFetch();
   const timeoutMs = options.timeoutMs === false ? undefined : (options.timeoutMs ?? config.timeoutMs);
   const provider = selectProvider(
     config,
     options.credentials,
     {
       servers,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      fetch: transport,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...((options.tokenStore ?? options.store?.tokens)
         ? { tokenStore: options.tokenStore ?? options.store?.tokens }
@@ -186,7 +189,7 @@ export function composeBrokerClient<Paths extends {}>(
     redirects({ credentialHeaders: provider.headerNames }),
   ];
   const handler = compose(
-    fromFetch(options.fetch ?? globalThis.fetch),
+    fromFetch(transport),
     layers.filter((layer): layer is Layer => typeof layer === "function"),
   );
   // Throttle buckets are per credential, and the throttle runs before auth: seed the identity.

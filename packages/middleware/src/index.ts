@@ -25,6 +25,7 @@ export {
 } from "./cache.js";
 export { allFeatures, createBrokerClient } from "./client.js";
 export { compose, fromFetch, toFetch } from "./compose.js";
+export { defaultFetch } from "#default-fetch";
 export {
   type BrokerClient,
   type BrokerClientOptions,

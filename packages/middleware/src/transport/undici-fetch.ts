@@ -1,20 +1,25 @@
 /**
- * A fetch-compatible transport over undici's `Dispatcher.request` (the candidate opt-in transport the
- * overhead suite measures). It keeps the fetch semantics the brokerkit stack relies on:
+ * The default transport on Node (package.json `imports`: `#default-fetch`, condition `node`): a
+ * fetch-compatible function over undici 7's `Dispatcher.request`. It keeps the fetch semantics the
+ * brokerkit stack relies on (the bench checks each against global fetch):
  * - abort: the request's signal aborts the send and a body still being read, with the signal's reason;
  * - streaming bodies both ways (request bodies are streamed, responses arrive as a ReadableStream);
  * - cookies: every Set-Cookie line survives (`headers.getSetCookie()`); like fetch, no jar of its own;
  * - redirects: `manual` returns the 3xx as is, `error` rejects, `follow` follows up to 20 hops the way
  *   fetch does (303, and 301/302 after POST, become GET; credentials are dropped on a cross-origin hop);
  * - gzip/deflate/br answers are decoded, like fetch, when the caller asked for them with Accept-Encoding.
+ * - a chunked body cut short is an error, also on a `Connection: close` answer (Node 20's own fetch,
+ *   on undici 6, takes it for a whole one).
  * It skips what costs fetch most: the WHATWG Request re-validation per call and the per-call
  * AbortSignal plumbing.
  */
 import { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { Agent, type Dispatcher } from "undici";
+import type { FetchLike } from "../types.js";
 
-export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+/** What fetch accepts, which is wider than what the stack passes (a Request). */
+export type UndiciFetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
 export interface UndiciFetchOptions {
   /** Default: a keep-alive Agent of its own. */
@@ -26,7 +31,15 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const CROSS_ORIGIN_DROPPED = ["authorization", "cookie", "proxy-authorization"];
 
-export function createUndiciFetch(options: UndiciFetchOptions = {}): FetchLike {
+let shared: FetchLike | undefined;
+
+/** The transport clients use when `fetch:` is not given: one keep-alive Agent for the process. */
+export function defaultFetch(): FetchLike {
+  shared ??= createUndiciFetch();
+  return shared;
+}
+
+export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
 
   async function send(
