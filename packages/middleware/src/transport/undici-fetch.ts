@@ -17,6 +17,7 @@ import { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { Agent, type Dispatcher } from "undici";
 import type { FetchLike } from "../types.js";
+import { type BufferableResponse, bufferBody } from "./buffer-body.js";
 
 /** What fetch accepts, which is wider than what the stack passes (a Request). */
 export type UndiciFetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
@@ -141,8 +142,10 @@ function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal
  * fetch most of its time. `body` is a ReadableStream that pulls from the Node stream only when read,
  * so checking it (`response.body === null`) costs little and does not take the fast path away.
  */
-class NodeBodyResponse extends Response {
+class NodeBodyResponse extends Response implements BufferableResponse {
   #source: Readable | null;
+  /** The whole body, once the body layer had it read ([bufferBody]). */
+  #buffered: Buffer | undefined;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
   /** Set once the body is read as a stream (or after clone()): reads then go through the stream. */
   #viaStream = false;
@@ -153,7 +156,40 @@ class NodeBodyResponse extends Response {
     this.#source = source;
   }
 
+  async [bufferBody](maxBytes: number): Promise<boolean> {
+    if (this.#used || this.#viaStream || this.#stream?.locked) {
+      throw new TypeError("Body is unusable: Body has already been read");
+    }
+    const source = this.#source;
+    if (!source || this.#buffered) return true;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of source) {
+      total += (chunk as Buffer).byteLength;
+      if (total > maxBytes) {
+        source.destroy();
+        return false;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    this.#buffered = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+    return true;
+  }
+
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    if (this.#stream === undefined && this.#buffered) {
+      const bytes = new Uint8Array(this.#buffered);
+      this.#stream = new ReadableStream<Uint8Array<ArrayBuffer>>(
+        {
+          pull: (controller) => {
+            this.#viaStream = true;
+            controller.enqueue(bytes);
+            controller.close();
+          },
+        },
+        { highWaterMark: 0 },
+      );
+    }
     if (this.#stream === undefined) {
       const source = this.#source;
       let chunks: AsyncIterator<Buffer> | undefined;
@@ -186,6 +222,7 @@ class NodeBodyResponse extends Response {
     if (this.#used || this.#stream?.locked) throw new TypeError("Body is unusable: Body has already been read");
     this.#used = true;
     if (this.#viaStream && this.#stream) return Buffer.from(await new Response(this.#stream).arrayBuffer());
+    if (this.#buffered) return this.#buffered;
     const source = this.#source;
     if (!source) return Buffer.alloc(0);
     const chunks: Buffer[] = [];
