@@ -110,19 +110,19 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(data.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.append(name, value);
-  }
   let body: Readable | null = NULL_BODY.has(data.statusCode) ? null : data.body;
   if (body === null) data.body.resume();
-  const decoder = body && decoderFor(headers.get("content-encoding"));
-  if (body && decoder) {
-    body = body.pipe(decoder);
-    headers.delete("content-encoding");
-    headers.delete("content-length");
+  const decoder = body && decoderFor(headerValue(data.headers["content-encoding"]) ?? null);
+  if (body && decoder) body = body.pipe(decoder);
+  // Name/value pairs straight into the Response: one header list instead of a Headers object copied into it.
+  const headers: [string, string][] = [];
+  for (const name in data.headers) {
+    const value = data.headers[name];
+    if (value === undefined) continue;
+    // A decoded body no longer has the length or encoding the server declared.
+    if (decoder && (name === "content-encoding" || name === "content-length")) continue;
+    if (Array.isArray(value)) for (const item of value) headers.push([name, item]);
+    else headers.push([name, value]);
   }
   if (body && !signal.aborted) {
     // Aborting after the headers ends a body still being read, with the signal's reason.
@@ -131,9 +131,8 @@ function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal
     signal.addEventListener("abort", onAbort, { once: true });
     stream.once("close", () => signal.removeEventListener("abort", onAbort));
   }
-  const response = new NodeBodyResponse(body, { status: data.statusCode, statusText: data.statusText, headers });
-  Object.defineProperty(response, "url", { value: url.href });
-  return response;
+  const init = { status: data.statusCode, statusText: data.statusText, headers };
+  return new NodeBodyResponse(body, init, url.href);
 }
 
 /**
@@ -151,9 +150,16 @@ class NodeBodyResponse extends Response implements BufferableResponse {
   #viaStream = false;
   #used = false;
 
-  constructor(source: Readable | null, init: ResponseInit) {
+  readonly #url: string;
+
+  constructor(source: Readable | null, init: ResponseInit, url: string) {
     super(null, init);
     this.#source = source;
+    this.#url = url;
+  }
+
+  override get url(): string {
+    return this.#url;
   }
 
   async [bufferBody](maxBytes: number): Promise<boolean> {
