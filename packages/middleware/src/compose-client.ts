@@ -13,7 +13,7 @@ import { selectProvider } from "./auth/select.js";
 import type { TokenStore } from "./auth/token-cache.js";
 import { body } from "./body.js";
 import type { createCache, ResponseCache } from "./cache.js";
-import { compose, fromFetch, toFetch } from "./compose.js";
+import { compose, disposable, fromFetch, toFetch } from "./compose.js";
 import type { ApiConfig } from "./config.js";
 import { ConfigError, MalformedResponseError } from "./errors.js";
 import type { idempotency } from "./idempotency.js";
@@ -197,13 +197,24 @@ export function composeBrokerClient<Paths extends {}>(
   const ownFetch = toFetch(handler, () => ({ identity: provider.identity, sameOriginRedirects: true }));
 
   const querySerializer = querySerializerFor(config.commaSeparatedQuery ?? []);
+  // The Requests openapi-fetch makes for a typed call are held by nobody else when no openapi-fetch
+  // middleware can see them: they are marked disposable, so the auth layer sets credentials on them
+  // in place instead of copying each one (see `disposable` in compose.ts).
+  const calls = { ownRequests: false, middleware: false };
+  class CallRequest extends Request {
+    constructor(input: RequestInfo | URL, init?: RequestInit) {
+      super(input, init);
+      if (calls.ownRequests) disposable(this);
+    }
+  }
   const client = createClient<Paths>({
     baseUrl,
     fetch: stackFetch,
+    Request: CallRequest,
     ...(querySerializer ? { querySerializer } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });
-  wrapMalformedResponses(client as unknown as Record<string, unknown>);
+  wrapMalformedResponses(client as unknown as Record<string, unknown>, calls);
   const runtime: BrokerRuntime = {
     config,
     environment: options.environment,
@@ -238,13 +249,34 @@ function retryDefaults(config: ApiConfig): RetryOptions {
   };
 }
 
-/** openapi-fetch throws a bare SyntaxError on an unparsable 2xx body; name the call instead. */
-function wrapMalformedResponses(client: Record<string, unknown>): void {
+/**
+ * openapi-fetch throws a bare SyntaxError on an unparsable 2xx body; name the call instead. The same
+ * wrappers tell CallRequest which Requests only the stack will see: those of a typed call while no
+ * openapi-fetch middleware (`use`, or a call's `middleware` option) is there to see them.
+ */
+function wrapMalformedResponses(
+  client: Record<string, unknown>,
+  calls: { ownRequests: boolean; middleware: boolean },
+): void {
+  const use = client.use as (...middleware: unknown[]) => void;
+  client.use = (...middleware: unknown[]) => {
+    calls.middleware = true;
+    use(...middleware);
+  };
   for (const method of CLIENT_METHODS) {
     const original = client[method] as (path: string, ...rest: unknown[]) => Promise<unknown>;
     client[method] = async (path: string, ...rest: unknown[]) => {
       try {
-        return await original(path, ...rest);
+        // openapi-fetch builds the call's Request synchronously, before its first await.
+        const options = rest[0] as { middleware?: unknown[] } | undefined;
+        calls.ownRequests = !calls.middleware && !options?.middleware?.length;
+        let pending: Promise<unknown>;
+        try {
+          pending = original(path, ...rest);
+        } finally {
+          calls.ownRequests = false;
+        }
+        return await pending;
       } catch (error) {
         if (error instanceof SyntaxError) {
           throw new MalformedResponseError(
