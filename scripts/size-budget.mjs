@@ -68,7 +68,9 @@ if (entries.length === 0) {
   process.exit(2);
 }
 const over = [];
-console.log(`Entry sizes (esbuild minify, ESM, platform neutral; ${LAZY.join(", ")} lazy; target ${BUDGETS.budgetKb} kB gzip)\n`);
+console.log(
+  `Entry sizes (esbuild minify, ESM, platform neutral; ${LAZY.join(", ")} lazy; target ${BUDGETS.budgetKb} kB gzip)\n`,
+);
 console.log(`${pad("entry", 34)}${pad("min kB", 9)}${pad("gzip kB", 9)}${pad("budget kB", 11)}`);
 const overTarget = [];
 for (const entry of entries) {
@@ -84,7 +86,9 @@ for (const entry of entries) {
   if (!fits) over.push(`${entry}: ${kb(size.gzipBytes)} kB gzip, budget ${kb(budget)} kB`);
   if (size.gzipBytes > BUDGETS.budgetKb * 1000) overTarget.push(entry);
   const verdict = !fits ? "OVER BUDGET" : budget > BUDGETS.budgetKb * 1000 ? "ok (ceiling; target 16)" : "ok";
-  console.log(`${pad(entry, 34)}${pad(kb(size.minBytes), 9)}${pad(kb(size.gzipBytes), 9)}${pad(kb(budget), 11)}${verdict}`);
+  console.log(
+    `${pad(entry, 34)}${pad(kb(size.minBytes), 9)}${pad(kb(size.gzipBytes), 9)}${pad(kb(budget), 11)}${verdict}`,
+  );
 }
 
 if (!process.argv.includes("--no-layers")) {
@@ -92,11 +96,14 @@ if (!process.argv.includes("--no-layers")) {
   const { measureLayers } = await import(pathToFileURL(layers).href);
   const budget = await measureLayers(BENCH_DIR, () => {});
   console.log(`\nWhat each middleware layer adds on top of the core (${kb(budget.core.gzipBytes)} kB gzip)\n`);
-  for (const part of budget.parts) console.log(`${pad(part.name, 72)}${pad(kb(part.minBytes), 7)}${kb(part.gzipBytes)}`);
+  for (const part of budget.parts)
+    console.log(`${pad(part.name, 72)}${pad(kb(part.minBytes), 7)}${kb(part.gzipBytes)}`);
 }
 
 if (over.length > 0) {
-  console.error(`\nsize-budget: ${over.length} entr${over.length === 1 ? "y is" : "ies are"} over budget (scripts/size-budget.json):`);
+  console.error(
+    `\nsize-budget: ${over.length} entr${over.length === 1 ? "y is" : "ies are"} over budget (scripts/size-budget.json):`,
+  );
   for (const line of over) console.error(`  ${line}`);
   process.exit(1);
 }

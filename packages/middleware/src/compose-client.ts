@@ -6,6 +6,8 @@
  * manifest uses. `createBrokerClient` (client.ts) passes all of them.
  */
 import createClient, { type Client } from "openapi-fetch";
+// undici's Dispatcher on Node, the runtime's fetch elsewhere (package.json `imports`).
+import { defaultFetch } from "#default-fetch";
 import { auth } from "./auth/layer.js";
 import type { CredentialProvider } from "./auth/provider.js";
 import type { AuthSchemes } from "./auth/schemes.js";
@@ -28,8 +30,6 @@ import type { BrokerStore } from "./store.js";
 import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
 import { timeout } from "./timeout.js";
 import type { FetchLike, Layer, Observer } from "./types.js";
-// undici's Dispatcher on Node, the runtime's fetch elsewhere (package.json `imports`).
-import { defaultFetch } from "#default-fetch";
 
 export interface BrokerClientOptions<
   Env extends string = string,

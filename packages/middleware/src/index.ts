@@ -1,3 +1,4 @@
+export { defaultFetch } from "#default-fetch";
 export * from "./auth/index.js";
 export {
   type AuthSchemes,
@@ -25,7 +26,6 @@ export {
 } from "./cache.js";
 export { allFeatures, createBrokerClient } from "./client.js";
 export { compose, fromFetch, toFetch } from "./compose.js";
-export { defaultFetch } from "#default-fetch";
 export {
   type BrokerClient,
   type BrokerClientOptions,

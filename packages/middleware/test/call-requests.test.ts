@@ -62,7 +62,9 @@ describe("requests of typed calls", () => {
   it("stay without credentials where a middleware passed with the call sees them", async () => {
     const { client } = await setup();
     const seen: (string | null)[] = [];
-    const middleware = { onResponse: ({ request }: { request: Request }) => void seen.push(request.headers.get("authorization")) };
+    const middleware = {
+      onResponse: ({ request }: { request: Request }) => void seen.push(request.headers.get("authorization")),
+    };
     await client.GET("/data", { middleware: [middleware] });
     expect(seen).toEqual([null]);
   });

@@ -5,6 +5,7 @@
  * ratio is taken within a round before the median is taken.
  */
 
+import { defaultFetch } from "@brokerkit/middleware";
 import { fetch as undiciFetch } from "undici";
 import { type LoadResult, runCount, runLoad } from "../../lib/load.js";
 import { collectGarbage, quick } from "../../lib/options.js";
@@ -13,7 +14,6 @@ import { median, round } from "../../lib/stats.js";
 import type { ResultTable, Suite, TargetCheck } from "../../lib/suite.js";
 import { startBenchServer } from "../../server/start.js";
 import { checkSemantics, type FetchLike, type SemanticsCheck } from "../../transport/semantics.js";
-import { defaultFetch } from "@brokerkit/middleware";
 import { type Call, OVERHEAD_CLIENTS } from "./clients.js";
 
 const CONCURRENCIES = [1, 64] as const;
@@ -98,7 +98,12 @@ export const overheadSuite: Suite = {
 };
 
 /** Median over the rounds of `name`'s req/s over the fastest of `others` in the same round. */
-function ratioToBest(figures: ClientFigures[], name: string, others: string[], concurrency: number): number | undefined {
+function ratioToBest(
+  figures: ClientFigures[],
+  name: string,
+  others: string[],
+  concurrency: number,
+): number | undefined {
   const mine = figures.find((f) => f.name === name)?.byConcurrency[concurrency]?.rounds;
   if (!mine) return undefined;
   const theirs = others.map((other) => figures.find((f) => f.name === other)?.byConcurrency[concurrency]?.rounds ?? []);
@@ -137,7 +142,7 @@ function report(figures: ClientFigures[], semantics: Record<string, SemanticsChe
     notes: [
       "× fetch: requests per second relative to raw global fetch in the same round, median over the rounds.",
       "CPU µs/req: process.cpuUsage() of the client process only (the server runs in another process), per request.",
-      "The brokerkit rows run every layer: operation matching, idempotency, routes, per-operation servers, retry, throttle (limits raised to 1,000,000/s), auth (cached token), sticky (cookies established), timeout and redirects, over the default transport (on Node: @brokerkit/middleware's undici transport); \"over global fetch\" passes `fetch: globalThis.fetch`.",
+      'The brokerkit rows run every layer: operation matching, idempotency, routes, per-operation servers, retry, throttle (limits raised to 1,000,000/s), auth (cached token), sticky (cookies established), timeout and redirects, over the default transport (on Node: @brokerkit/middleware\'s undici transport); "over global fetch" passes `fetch: globalThis.fetch`.',
       "@alpacahq/alpaca-trade-api: reached through its fetchApi hook (it has no base-URL option), which rewrites the host and calls global fetch; its rate limiter is raised far above the load like brokerkit's, retries stay on.",
       "alor-api: pointed at the bench server through its endpoint options; it uses axios over node:http, not fetch.",
     ],
