@@ -129,7 +129,8 @@ export function composeBrokerClient<Paths extends {}>(
     options.credentials,
     {
       servers,
-      fetch: transport,
+      // Token requests keep the runtime's fetch unless told otherwise: they are rare, and not worth a second path.
+      ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...((options.tokenStore ?? options.store?.tokens)
         ? { tokenStore: options.tokenStore ?? options.store?.tokens }

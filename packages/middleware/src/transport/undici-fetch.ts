@@ -79,7 +79,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
       const data = await send(url, method, headers, body, signal);
       const location = REDIRECTS.has(data.statusCode) ? headerValue(data.headers.location) : undefined;
       if (location === undefined || redirect === "manual") return toResponse(data, url, signal);
-      data.body.resume();
+      data.body.on("error", ignore).resume();
       if (redirect === "error") throw new TypeError(`fetch failed: redirect from ${url.origin} refused`);
       if (hop >= MAX_REDIRECTS) throw new TypeError("fetch failed: too many redirects");
       const target = new URL(location, url);
@@ -105,15 +105,24 @@ function onlySignalOrRedirect(init: RequestInit | undefined): boolean {
   return true;
 }
 
+function ignore(): void {}
+
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
 function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal): Response {
+  // Whoever reads a body sees its errors; a body nobody reads (cancelled, aborted, dropped) must not
+  // turn its error into an uncaught exception, as a destroyed undici body emits one.
+  data.body.on("error", ignore);
   let body: Readable | null = NULL_BODY.has(data.statusCode) ? null : data.body;
   if (body === null) data.body.resume();
   const decoder = body && decoderFor(headerValue(data.headers["content-encoding"]) ?? null);
-  if (body && decoder) body = body.pipe(decoder);
+  if (body && decoder) {
+    // pipe() does not pass a source error on: the decoded body must end with it, not wait forever.
+    data.body.once("error", (error) => decoder.destroy(error));
+    body = body.pipe(decoder).on("error", ignore);
+  }
   // Name/value pairs straight into the Response: one header list instead of a Headers object copied into it.
   const headers: [string, string][] = [];
   for (const name in data.headers) {
@@ -168,18 +177,33 @@ class NodeBodyResponse extends Response implements BufferableResponse {
     }
     const source = this.#source;
     if (!source || this.#buffered) return true;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of source) {
-      total += (chunk as Buffer).byteLength;
-      if (total > maxBytes) {
-        source.destroy();
-        return false;
-      }
-      chunks.push(chunk as Buffer);
-    }
-    this.#buffered = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
-    return true;
+    // Stream events rather than an async iterator: no promise per chunk.
+    return new Promise<boolean>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let settled = false;
+      const settle = (whole: boolean, error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        source.off("data", onData);
+        if (error !== undefined) return reject(error);
+        if (whole) this.#buffered = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+        resolve(whole);
+      };
+      const onData = (chunk: Buffer) => {
+        total += chunk.byteLength;
+        if (total <= maxBytes) chunks.push(chunk);
+        else {
+          settle(false);
+          source.destroy();
+        }
+      };
+      source.on("data", onData);
+      source.once("end", () => settle(true));
+      source.once("error", (error) => settle(false, error));
+      // Closed without an end or an error of its own: the body was cut.
+      source.once("close", () => settle(false, new TypeError("terminated: the response body ended early")));
+    });
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
