@@ -9,7 +9,7 @@ import { type RunningServer, sendJson, startServer } from "../../testing/src/ser
 import { body } from "../src/body.js";
 import { compose, fromFetch } from "../src/compose.js";
 import { NetworkError } from "../src/errors.js";
-import { redirects } from "../src/redirects.js";
+import { RedirectError, redirects } from "../src/redirects.js";
 import { createUndiciFetch, defaultFetch } from "../src/transport/undici-fetch.js";
 
 const running: (RunningServer | FaultProxy)[] = [];
@@ -58,5 +58,17 @@ describe("default transport on Node", () => {
     const proxy = await proxiedUpstream();
     const handler = compose(fromFetch(createUndiciFetch()), [body(), redirects()]);
     await expect(handler(new Request(`${proxy.url}/cut`), { attempt: 1 })).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it("follows a redirect loop to its RedirectError, the bodies it drops raising nothing", async () => {
+    // A cancelled undici body emits an error; unheard, vitest would report it as an unhandled error.
+    const server = await startServer((_req, res) => {
+      res.writeHead(302, { location: "/loop", "content-type": "text/plain" });
+      res.end("moved ".repeat(200));
+    });
+    running.push(server);
+    const handler = compose(fromFetch(createUndiciFetch()), [body(), redirects({ max: 3 })]);
+    await expect(handler(new Request(`${server.url}/loop`), { attempt: 1 })).rejects.toBeInstanceOf(RedirectError);
+    expect(server.arrivals).toHaveLength(4);
   });
 });
