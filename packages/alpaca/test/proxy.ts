@@ -15,6 +15,8 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+const HOP_HEADERS = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive"]);
+
 export async function startProxy(
   target: string,
   decide: (method: string, path: string) => ProxyDecision = () => "forward",
@@ -37,7 +39,8 @@ export async function startProxy(
       }
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === "string" && name !== "host" && name !== "connection") headers.set(name, value);
+        // Framing headers describe this hop: fetch frames the forwarded body itself (and refuses them).
+        if (typeof value === "string" && !HOP_HEADERS.has(name)) headers.set(name, value);
       }
       const answer = await fetch(target + (req.url ?? "/"), {
         method: req.method ?? "GET",

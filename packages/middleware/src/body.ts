@@ -10,8 +10,10 @@
  * It sits right above the redirects layer and below the timeout layer, whose deadline thereby covers
  * the whole body.
  */
+import { markBuffered } from "./compose.js";
 import { ConfigError, NetworkError, ResponseTooLargeError, TimeoutError } from "./errors.js";
 import { redactUrl } from "./redact.js";
+import { type BufferableResponse, bufferBody, isBufferable } from "./transport/buffer-body.js";
 import type { CallContext, Handler, Layer } from "./types.js";
 
 export interface BodyOptions {
@@ -37,13 +39,51 @@ export function body(options: BodyOptions = {}): Layer {
   return (next: Handler): Handler =>
     async (request: Request, context: CallContext): Promise<Response> => {
       const response = await next(request, context);
+      const stream = context.operation?.flags?.stream;
+      // The default Node transport reads the body into the same response: no stream, no second Response.
+      if (!stream && isBufferable(response)) {
+        await bufferInPlace(response, request, context, maxBytes);
+        return markBuffered(response);
+      }
       if (response.body === null) return response;
-      if (context.operation?.flags?.stream) {
+      if (stream) {
         return idleMs === false ? response : withIdleDeadline(response, request, idleMs);
       }
       const buffered = await readWhole(response, request, context, maxBytes);
-      return rebuilt(response, buffered);
+      return markBuffered(rebuilt(response, buffered));
     };
+}
+
+/** readWhole for a response that buffers itself: the same limits and the same errors. */
+async function bufferInPlace(
+  response: BufferableResponse,
+  request: Request,
+  context: CallContext,
+  maxBytes: number,
+): Promise<void> {
+  const declared = declaredLength(response);
+  if (declared !== undefined && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(response, request, context, maxBytes, `declares ${declared} bytes`);
+  }
+  let whole: boolean;
+  try {
+    whole = await response[bufferBody](maxBytes);
+  } catch (error) {
+    throw readFailure(error, response, request, context);
+  }
+  if (!whole) throw tooLarge(response, request, context, maxBytes, `exceeded it while being read`);
+}
+
+/** A failed body read: the attempt's abort reason when it was aborted, else a NetworkError. */
+function readFailure(error: unknown, response: Response, request: Request, context: CallContext): unknown {
+  // An abort (the deadline, the caller) keeps its own reason: the timeout layer above names it.
+  const signal = context.signal ?? request.signal;
+  if (signal.aborted) return signal.reason;
+  return new NetworkError(
+    `${request.method} ${redactUrl(request.url)}: the connection failed while reading the ${response.status} response body`,
+    { method: request.method, url: request.url, cause: error },
+  );
 }
 
 /** The whole body, or a typed error: too large, a read failure, or the attempt's abort reason. */
@@ -74,13 +114,7 @@ async function readWhole(
     }
   } catch (error) {
     if (error instanceof ResponseTooLargeError) throw error;
-    // An abort (the deadline, the caller) keeps its own reason: the timeout layer above names it.
-    const signal = context.signal ?? request.signal;
-    if (signal.aborted) throw signal.reason;
-    throw new NetworkError(
-      `${request.method} ${redactUrl(request.url)}: the connection failed while reading the ${response.status} response body`,
-      { method: request.method, url: request.url, cause: error },
-    );
+    throw readFailure(error, response, request, context);
   } finally {
     reader.releaseLock();
   }

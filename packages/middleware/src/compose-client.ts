@@ -6,6 +6,8 @@
  * manifest uses. `createBrokerClient` (client.ts) passes all of them.
  */
 import createClient, { type Client } from "openapi-fetch";
+// undici's Dispatcher on Node, the runtime's fetch elsewhere (package.json `imports`).
+import { defaultFetch } from "#default-fetch";
 import { auth } from "./auth/layer.js";
 import type { CredentialProvider } from "./auth/provider.js";
 import type { AuthSchemes } from "./auth/schemes.js";
@@ -13,7 +15,7 @@ import { selectProvider } from "./auth/select.js";
 import type { TokenStore } from "./auth/token-cache.js";
 import { body } from "./body.js";
 import type { createCache, ResponseCache } from "./cache.js";
-import { compose, fromFetch, toFetch } from "./compose.js";
+import { compose, disposable, fromFetch, toFetch } from "./compose.js";
 import type { ApiConfig } from "./config.js";
 import { type DebugLogger, debugFromEnvironment, debugLog } from "./debug-log.js";
 import { ConfigError, MalformedResponseError } from "./errors.js";
@@ -43,7 +45,7 @@ export interface BrokerClientOptions<
   credentials: Credentials;
   /** Override base URLs by server key, e.g. `{ api: "http://127.0.0.1:4010" }` for a simulator. */
   servers?: Partial<Record<ServerKey, string>>;
-  /** Transport; defaults to the global fetch. */
+  /** Transport; defaults to an undici 7 transport on Node and to the global fetch elsewhere. */
   fetch?: FetchLike;
   /** Receives middleware events (throttle waits, retries, token refreshes, probes, deprecations). */
   observer?: Observer;
@@ -144,6 +146,7 @@ export function composeBrokerClient<Paths extends {}, Throws extends boolean = f
   const baseUrl = servers[config.server] as string;
   const { observer } = options;
   const logger = options.logger ?? (debugFromEnvironment() ? (line: string) => console.error(line) : undefined);
+  const transport = options.fetch ?? defaultFetch();
   const timeoutMs = options.timeoutMs === false ? undefined : (options.timeoutMs ?? config.timeoutMs);
   // Bound below, once the stack exists: a signing provider reads the server's clock through it.
   let ownStack: FetchLike | undefined;
@@ -153,6 +156,7 @@ export function composeBrokerClient<Paths extends {}, Throws extends boolean = f
     {
       servers,
       stackFetch: (input, init) => (ownStack as FetchLike)(input, init),
+      // Token requests keep the runtime's fetch unless told otherwise: they are rare, and not worth a second path.
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...((options.tokenStore ?? options.store?.tokens)
@@ -217,7 +221,7 @@ export function composeBrokerClient<Paths extends {}, Throws extends boolean = f
     redirects({ credentialHeaders: provider.headerNames }),
   ];
   const handler = compose(
-    fromFetch(options.fetch ?? globalThis.fetch),
+    fromFetch(transport),
     layers.filter((layer): layer is Layer => typeof layer === "function"),
   );
   // Throttle buckets are per credential, and the throttle runs before auth: seed the identity.
@@ -226,13 +230,24 @@ export function composeBrokerClient<Paths extends {}, Throws extends boolean = f
   ownStack = ownFetch;
 
   const querySerializer = querySerializerFor(config.commaSeparatedQuery ?? []);
+  // The Requests openapi-fetch makes for a typed call are held by nobody else when no openapi-fetch
+  // middleware can see them: they are marked disposable, so the auth layer sets credentials on them
+  // in place instead of copying each one (see `disposable` in compose.ts).
+  const calls = { ownRequests: false, middleware: false };
+  class CallRequest extends Request {
+    constructor(input: RequestInfo | URL, init?: RequestInit) {
+      super(input, init);
+      if (calls.ownRequests) disposable(this);
+    }
+  }
   const client = createClient<Paths>({
     baseUrl,
     fetch: stackFetch,
+    Request: CallRequest,
     ...(querySerializer ? { querySerializer } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });
-  wrapMalformedResponses(client as unknown as Record<string, unknown>);
+  wrapMalformedResponses(client as unknown as Record<string, unknown>, calls);
   if (options.throwOnError) throwOnErrors(client as unknown as Record<string, unknown>, CLIENT_METHODS);
   const runtime: BrokerRuntime = {
     config,
@@ -269,13 +284,34 @@ function retryDefaults(config: ApiConfig): RetryOptions {
   };
 }
 
-/** openapi-fetch throws a bare SyntaxError on an unparsable 2xx body; name the call instead. */
-function wrapMalformedResponses(client: Record<string, unknown>): void {
+/**
+ * openapi-fetch throws a bare SyntaxError on an unparsable 2xx body; name the call instead. The same
+ * wrappers tell CallRequest which Requests only the stack will see: those of a typed call while no
+ * openapi-fetch middleware (`use`, or a call's `middleware` option) is there to see them.
+ */
+function wrapMalformedResponses(
+  client: Record<string, unknown>,
+  calls: { ownRequests: boolean; middleware: boolean },
+): void {
+  const use = client.use as (...middleware: unknown[]) => void;
+  client.use = (...middleware: unknown[]) => {
+    calls.middleware = true;
+    use(...middleware);
+  };
   for (const method of CLIENT_METHODS) {
     const original = client[method] as (path: string, ...rest: unknown[]) => Promise<unknown>;
     client[method] = async (path: string, ...rest: unknown[]) => {
       try {
-        return await original(path, ...rest);
+        // openapi-fetch builds the call's Request synchronously, before its first await.
+        const options = rest[0] as { middleware?: unknown[] } | undefined;
+        calls.ownRequests = !calls.middleware && !options?.middleware?.length;
+        let pending: Promise<unknown>;
+        try {
+          pending = original(path, ...rest);
+        } finally {
+          calls.ownRequests = false;
+        }
+        return await pending;
       } catch (error) {
         if (error instanceof SyntaxError) {
           throw new MalformedResponseError(

@@ -45,6 +45,21 @@ export function isDisposable(request: Request): boolean {
 }
 
 /**
+ * Responses whose body the stack has read whole (the body layer): no deadline can cut them any more,
+ * so the timeout layer releases its deadline at once instead of waiting for the caller's read.
+ */
+const buffered = new WeakSet<Response>();
+
+export function markBuffered(response: Response): Response {
+  buffered.add(response);
+  return response;
+}
+
+export function isBuffered(response: Response): boolean {
+  return buffered.has(response);
+}
+
+/**
  * Builds a handler from layers, outermost first: compose(fetch, [a, b]) runs a(b(fetch)).
  */
 export function compose(inner: Handler, layers: readonly Layer[]): Handler {

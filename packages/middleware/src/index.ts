@@ -1,3 +1,4 @@
+export { defaultFetch } from "#default-fetch";
 export * from "./auth/index.js";
 export {
   type AuthSchemes,

@@ -312,7 +312,8 @@ export function sticky(options: StickyOptions): StickyLayer {
       const spare = replayable ? (request.body === null ? request : request.clone()) : undefined;
       const generation = stateOf(service).generation;
       const response = await send(request, context, fromJar);
-      if (!(await sessionLost(response))) return response;
+      // Most answers are no lost-session status: decided without another await.
+      if (!lostStatuses.has(response.status) || !(await sessionLost(response))) return response;
       markLost(service, generation);
       if (!spare) return response;
       await response.body?.cancel();

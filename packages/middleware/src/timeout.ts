@@ -5,6 +5,7 @@
  * layer's idle deadline guards it from there). What the server answers never switches the deadline
  * off: a mislabelled `text/event-stream` answer to a plain operation is still bounded.
  */
+import { isBuffered } from "./compose.js";
 import { ConfigError, TimeoutError } from "./errors.js";
 import { redactUrl } from "./redact.js";
 import type { CallContext, Handler, Layer } from "./types.js";
@@ -68,7 +69,7 @@ export function timeout(options: TimeoutOptions): Layer {
       if (context.operation?.flags?.stream) {
         // The deadline covered the wait for headers; from here only the caller may end the stream.
         clearTimeout(timer);
-      } else if (response.body === null || response.headers.get("content-length") === "0") {
+      } else if (isBuffered(response) || response.body === null || response.headers.get("content-length") === "0") {
         release();
       } else {
         releaseWhenBodyRead(response, release);

@@ -4,7 +4,8 @@
  * and the three redirect modes. Each check runs against the bench server with both fetches; a check
  * passes when both give the same observable outcome.
  */
-import type { FetchLike } from "./undici-fetch.js";
+/** What the probes call: fetch's own shape (URLs as strings too). */
+export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
 export interface SemanticsCheck {
   check: string;

@@ -6,7 +6,7 @@
  * again), so static credentials and GETs cost one copy: the one that carries the credentials, which
  * the caller's Request never does.
  */
-import { disposable } from "../compose.js";
+import { disposable, isDisposable } from "../compose.js";
 import type { Layer, Observer } from "../types.js";
 import type { CredentialProvider } from "./provider.js";
 
@@ -21,8 +21,9 @@ export function auth(provider: CredentialProvider, options: AuthLayerOptions = {
   // The copy does not follow the caller's signal (`signal: null`): following costs a listener, a new
   // AbortSignal and a finalizer entry per copy, most of this layer's cost. The attempt's signal travels
   // in `context.signal` instead, which every layer below and the fetch adapter read first.
+  // A disposable request (one nobody outside the stack holds) takes the credentials in place: no copy.
   const withCredentials = async (request: Request, signal: AbortSignal) => {
-    const sent = new Request(request, { signal: null });
+    const sent = isDisposable(request) ? request : new Request(request, { signal: null });
     await provider.apply(sent.headers, signal);
     return disposable(sent);
   };

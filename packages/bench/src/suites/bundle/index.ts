@@ -14,9 +14,8 @@ import { measureLayers } from "./layers.js";
 import { bundle, type Size } from "./measure.js";
 
 const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../..");
-const TARGET_GZIP_KB = 8;
-/** Issue 3's target for the whole middleware plus openapi-fetch, tough-cookie excluded. */
-const MIDDLEWARE_TARGET_GZIP_KB = 6;
+/** Issue 20's budget per broker entry (CI enforces it through scripts/size-budget.mjs). */
+const TARGET_GZIP_KB = 16;
 
 interface Entry {
   name: string;
@@ -78,18 +77,7 @@ export const bundleSuite: Suite = {
     }
     const layers = await measureLayers(BENCH_DIR, (name) => progress(`bundling the core + ${name}`));
     progressDone();
-    const whole = results.find((r) => r.entry.name === "@brokerkit/middleware (all)");
-    const wholeSize = whole?.without ?? whole?.with;
-    const middlewareTarget: TargetCheck = {
-      target: `@brokerkit/middleware, everything, with openapi-fetch (tough-cookie lazy) ≤ ${MIDDLEWARE_TARGET_GZIP_KB} kB gzip`,
-      measured: wholeSize
-        ? `${kb(wholeSize.gzipBytes)} kB; the layers issue 3 requires alone: ${kb(layers.required.gzipBytes)} kB`
-        : "not measured",
-      met: wholeSize !== undefined && wholeSize.gzipBytes <= MIDDLEWARE_TARGET_GZIP_KB * 1000,
-      note: `openapi-fetch with the compose core and the error classes is ${kb(layers.core.gzipBytes)} kB; the throttle alone adds ${kb(layers.parts[0]?.gzipBytes ?? 0)} kB (table "What each middleware layer adds").`,
-    };
     const targets: TargetCheck[] = [
-      middlewareTarget,
       ...results
         .filter((r) => r.entry.kind === "broker")
         .map((r) => {

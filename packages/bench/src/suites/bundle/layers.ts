@@ -2,8 +2,8 @@
  * What each middleware layer costs in a bundle: its size on top of a core that every client carries
  * (openapi-fetch's createClient, the onion's compose/fromFetch/toFetch and the error classes). Each
  * row bundles the core plus that layer's export and subtracts the core alone, so shared helpers are
- * charged to every layer that pulls them in. This is the budget behind the middleware target
- * (≤ 6 kB gzip for the whole middleware plus openapi-fetch, tough-cookie excluded).
+ * charged to every layer that pulls them in: what each layer costs an entry of its 16 kB gzip budget
+ * (scripts/size-budget.mjs prints the same table in CI).
  */
 import { bundle, type Size } from "./measure.js";
 

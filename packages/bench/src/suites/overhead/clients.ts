@@ -4,14 +4,13 @@
  */
 import { Alpaca } from "@alpacahq/alpaca-trade-api/rest";
 import type { AlorPaths } from "@brokerkit/alor";
-import { type BrokerClient, createBrokerClient, type FetchLike } from "@brokerkit/middleware";
+import { type BrokerClient, createBrokerClient, defaultFetch, type FetchLike } from "@brokerkit/middleware";
 import type { SaxoPaths } from "@brokerkit/saxo";
 import { AlorApi } from "alor-api";
 import createClient from "openapi-fetch";
 import { Agent, fetch as undiciFetch, request as undiciRequest } from "undici";
 import { alorBenchConfig, alorServers, cachedSaxoCredentials, saxoBenchConfig, saxoServers } from "../../configs.js";
 import type { BenchServer } from "../../server/start.js";
-import { createUndiciFetch } from "../../transport/undici-fetch.js";
 
 export type Call = () => Promise<unknown>;
 
@@ -125,14 +124,15 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
     },
   },
   {
+    // The transport brokerkit clients use by default on Node (@brokerkit/middleware's `defaultFetch`).
     name: "openapi-fetch + undici transport",
     async start(server) {
-      const client = createClient<SaxoPaths>({ baseUrl: `${server.url}/sim/openapi`, fetch: createUndiciFetch() });
+      const client = createClient<SaxoPaths>({ baseUrl: `${server.url}/sim/openapi`, fetch: defaultFetch() });
       return async () => (await client.GET("/port/v1/users/me")).data;
     },
   },
   {
-    name: "brokerkit Saxo + undici transport",
-    start: (server) => saxoStack(server, createUndiciFetch() as FetchLike),
+    name: "brokerkit Saxo over global fetch",
+    start: (server) => saxoStack(server, globalThis.fetch as FetchLike),
   },
 ];

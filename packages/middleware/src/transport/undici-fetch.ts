@@ -1,20 +1,26 @@
 /**
- * A fetch-compatible transport over undici's `Dispatcher.request` (the candidate opt-in transport the
- * overhead suite measures). It keeps the fetch semantics the brokerkit stack relies on:
+ * The default transport on Node (package.json `imports`: `#default-fetch`, condition `node`): a
+ * fetch-compatible function over undici 7's `Dispatcher.request`. It keeps the fetch semantics the
+ * brokerkit stack relies on (the bench checks each against global fetch):
  * - abort: the request's signal aborts the send and a body still being read, with the signal's reason;
  * - streaming bodies both ways (request bodies are streamed, responses arrive as a ReadableStream);
  * - cookies: every Set-Cookie line survives (`headers.getSetCookie()`); like fetch, no jar of its own;
  * - redirects: `manual` returns the 3xx as is, `error` rejects, `follow` follows up to 20 hops the way
  *   fetch does (303, and 301/302 after POST, become GET; credentials are dropped on a cross-origin hop);
  * - gzip/deflate/br answers are decoded, like fetch, when the caller asked for them with Accept-Encoding.
+ * - a chunked body cut short is an error, also on a `Connection: close` answer (Node 20's own fetch,
+ *   on undici 6, takes it for a whole one).
  * It skips what costs fetch most: the WHATWG Request re-validation per call and the per-call
  * AbortSignal plumbing.
  */
 import { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { Agent, type Dispatcher } from "undici";
+import type { FetchLike } from "../types.js";
+import { type BufferableResponse, bufferBody } from "./buffer-body.js";
 
-export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+/** What fetch accepts, which is wider than what the stack passes (a Request). */
+export type UndiciFetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
 export interface UndiciFetchOptions {
   /** Default: a keep-alive Agent of its own. */
@@ -26,7 +32,15 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const CROSS_ORIGIN_DROPPED = ["authorization", "cookie", "proxy-authorization"];
 
-export function createUndiciFetch(options: UndiciFetchOptions = {}): FetchLike {
+let shared: FetchLike | undefined;
+
+/** The transport clients use when `fetch:` is not given: one keep-alive Agent for the process. */
+export function defaultFetch(): FetchLike {
+  shared ??= createUndiciFetch();
+  return shared;
+}
+
+export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
 
   async function send(
@@ -65,7 +79,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): FetchLike {
       const data = await send(url, method, headers, body, signal);
       const location = REDIRECTS.has(data.statusCode) ? headerValue(data.headers.location) : undefined;
       if (location === undefined || redirect === "manual") return toResponse(data, url, signal);
-      data.body.resume();
+      data.body.on("error", ignore).resume();
       if (redirect === "error") throw new TypeError(`fetch failed: redirect from ${url.origin} refused`);
       if (hop >= MAX_REDIRECTS) throw new TypeError("fetch failed: too many redirects");
       const target = new URL(location, url);
@@ -91,24 +105,33 @@ function onlySignalOrRedirect(init: RequestInit | undefined): boolean {
   return true;
 }
 
+function ignore(): void {}
+
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
 function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(data.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.append(name, value);
-  }
+  // Whoever reads a body sees its errors; a body nobody reads (cancelled, aborted, dropped) must not
+  // turn its error into an uncaught exception, as a destroyed undici body emits one.
+  data.body.on("error", ignore);
   let body: Readable | null = NULL_BODY.has(data.statusCode) ? null : data.body;
   if (body === null) data.body.resume();
-  const decoder = body && decoderFor(headers.get("content-encoding"));
+  const decoder = body && decoderFor(headerValue(data.headers["content-encoding"]) ?? null);
   if (body && decoder) {
-    body = body.pipe(decoder);
-    headers.delete("content-encoding");
-    headers.delete("content-length");
+    // pipe() does not pass a source error on: the decoded body must end with it, not wait forever.
+    data.body.once("error", (error) => decoder.destroy(error));
+    body = body.pipe(decoder).on("error", ignore);
+  }
+  // Name/value pairs straight into the Response: one header list instead of a Headers object copied into it.
+  const headers: [string, string][] = [];
+  for (const name in data.headers) {
+    const value = data.headers[name];
+    if (value === undefined) continue;
+    // A decoded body no longer has the length or encoding the server declared.
+    if (decoder && (name === "content-encoding" || name === "content-length")) continue;
+    if (Array.isArray(value)) for (const item of value) headers.push([name, item]);
+    else headers.push([name, value]);
   }
   if (body && !signal.aborted) {
     // Aborting after the headers ends a body still being read, with the signal's reason.
@@ -117,9 +140,8 @@ function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal
     signal.addEventListener("abort", onAbort, { once: true });
     stream.once("close", () => signal.removeEventListener("abort", onAbort));
   }
-  const response = new NodeBodyResponse(body, { status: data.statusCode, statusText: data.statusText, headers });
-  Object.defineProperty(response, "url", { value: url.href });
-  return response;
+  const init = { status: data.statusCode, statusText: data.statusText, headers };
+  return new NodeBodyResponse(body, init, url.href);
 }
 
 /**
@@ -128,19 +150,76 @@ function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal
  * fetch most of its time. `body` is a ReadableStream that pulls from the Node stream only when read,
  * so checking it (`response.body === null`) costs little and does not take the fast path away.
  */
-class NodeBodyResponse extends Response {
+class NodeBodyResponse extends Response implements BufferableResponse {
   #source: Readable | null;
+  /** The whole body, once the body layer had it read ([bufferBody]). */
+  #buffered: Buffer | undefined;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
   /** Set once the body is read as a stream (or after clone()): reads then go through the stream. */
   #viaStream = false;
   #used = false;
 
-  constructor(source: Readable | null, init: ResponseInit) {
+  readonly #url: string;
+
+  constructor(source: Readable | null, init: ResponseInit, url: string) {
     super(null, init);
     this.#source = source;
+    this.#url = url;
+  }
+
+  override get url(): string {
+    return this.#url;
+  }
+
+  async [bufferBody](maxBytes: number): Promise<boolean> {
+    if (this.#used || this.#viaStream || this.#stream?.locked) {
+      throw new TypeError("Body is unusable: Body has already been read");
+    }
+    const source = this.#source;
+    if (!source || this.#buffered) return true;
+    // Stream events rather than an async iterator: no promise per chunk.
+    return new Promise<boolean>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let settled = false;
+      const settle = (whole: boolean, error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        source.off("data", onData);
+        if (error !== undefined) return reject(error);
+        if (whole) this.#buffered = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+        resolve(whole);
+      };
+      const onData = (chunk: Buffer) => {
+        total += chunk.byteLength;
+        if (total <= maxBytes) chunks.push(chunk);
+        else {
+          settle(false);
+          source.destroy();
+        }
+      };
+      source.on("data", onData);
+      source.once("end", () => settle(true));
+      source.once("error", (error) => settle(false, error));
+      // Closed without an end or an error of its own: the body was cut.
+      source.once("close", () => settle(false, new TypeError("terminated: the response body ended early")));
+    });
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    if (this.#stream === undefined && this.#buffered) {
+      const bytes = new Uint8Array(this.#buffered);
+      this.#stream = new ReadableStream<Uint8Array<ArrayBuffer>>(
+        {
+          pull: (controller) => {
+            this.#viaStream = true;
+            controller.enqueue(bytes);
+            controller.close();
+          },
+        },
+        { highWaterMark: 0 },
+      );
+    }
     if (this.#stream === undefined) {
       const source = this.#source;
       let chunks: AsyncIterator<Buffer> | undefined;
@@ -173,6 +252,7 @@ class NodeBodyResponse extends Response {
     if (this.#used || this.#stream?.locked) throw new TypeError("Body is unusable: Body has already been read");
     this.#used = true;
     if (this.#viaStream && this.#stream) return Buffer.from(await new Response(this.#stream).arrayBuffer());
+    if (this.#buffered) return this.#buffered;
     const source = this.#source;
     if (!source) return Buffer.alloc(0);
     const chunks: Buffer[] = [];
