@@ -78,7 +78,7 @@ export function reindent(text) {
   return text.replace(/^((?: {4})+)/gm, (indent) => " ".repeat(indent.length / 2));
 }
 
-/** The `import` condition's declaration files of the package's entries (absolute paths). */
+/** The `import` condition's declaration files of the package's entries and `imports` targets (absolute paths). */
 async function entryDeclarations(distDir) {
   const manifest = JSON.parse(await readFile(join(distDir, "..", "package.json"), "utf8"));
   const found = new Set();
@@ -90,6 +90,8 @@ async function entryDeclarations(distDir) {
     if (value && typeof value === "object") for (const [key, child] of Object.entries(value)) visit(child, key);
   };
   visit(manifest.exports, undefined);
+  // `#…` imports (e.g. the middleware's `#default-fetch`) are resolved by TypeScript from source too.
+  visit(manifest.imports, undefined);
   return found;
 }
 

@@ -10,7 +10,7 @@ import { body } from "../src/body.js";
 import { compose, fromFetch } from "../src/compose.js";
 import { NetworkError } from "../src/errors.js";
 import { RedirectError, redirects } from "../src/redirects.js";
-import { createUndiciFetch, defaultFetch } from "../src/transport/undici-fetch.js";
+import { createUndiciFetch, defaultFetch, undiciAvailable } from "../src/transport/undici-fetch.js";
 
 const running: (RunningServer | FaultProxy)[] = [];
 afterEach(async () => {
@@ -32,8 +32,15 @@ async function proxiedUpstream(): Promise<FaultProxy> {
 }
 
 describe("default transport on Node", () => {
-  it("is one shared undici transport", () => {
+  it("is one shared transport, undici's where undici is installed (it is here)", async () => {
     expect(defaultFetch()).toBe(defaultFetch());
+    expect(await undiciAvailable()).toBe(true);
+  });
+
+  it("is what a client gets by default: the cut body is a NetworkError there too", async () => {
+    const proxy = await proxiedUpstream();
+    const handler = compose(fromFetch(defaultFetch()), [body(), redirects()]);
+    await expect(handler(new Request(`${proxy.url}/cut`), { attempt: 1 })).rejects.toBeInstanceOf(NetworkError);
   });
 
   it("rejects a chunked body cut short on a Connection: close answer, every time", async () => {

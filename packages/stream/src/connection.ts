@@ -150,8 +150,7 @@ export class Connection {
   private open(url: string, prepared?: Record<string, string>): Promise<Socket> {
     const { spec, label, adapter } = this.options;
     // Handshake headers: the adapter's fixed ones (a codec choice) and those prepared for this connect.
-    const headers =
-      adapter.handshakeHeaders || prepared ? { ...adapter.handshakeHeaders, ...prepared } : undefined;
+    const headers = adapter.handshakeHeaders || prepared ? { ...adapter.handshakeHeaders, ...prepared } : undefined;
     return new Promise<Socket>((resolve, reject) => {
       let socket: Socket | undefined;
       let opened = false;

@@ -12,10 +12,13 @@
  *   on undici 6, takes it for a whole one).
  * It skips what costs fetch most: the WHATWG Request re-validation per call and the per-call
  * AbortSignal plumbing.
+ *
+ * undici is an optional peer dependency (1.8 MB installed, more than a whole broker package): it is
+ * loaded on the first call, and where it is not installed the default transport is the global fetch.
  */
 import { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { Agent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import type { FetchLike } from "../types.js";
 import { type BufferableResponse, bufferBody } from "./buffer-body.js";
 
@@ -33,15 +36,45 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const CROSS_ORIGIN_DROPPED = ["authorization", "cookie", "proxy-authorization"];
 
 let shared: FetchLike | undefined;
+let undici: Promise<typeof import("undici") | undefined> | undefined;
 
-/** The transport clients use when `fetch:` is not given: one keep-alive Agent for the process. */
+/** undici, once per process; undefined when it is not installed. */
+function loadUndici(): Promise<typeof import("undici") | undefined> {
+  undici ??= import("undici").then(
+    (module) => module,
+    () => undefined,
+  );
+  return undici;
+}
+
+/**
+ * The transport clients use when `fetch:` is not given: one keep-alive Agent for the process when
+ * undici is installed, else the global fetch (chosen on the first call, then fixed).
+ */
 export function defaultFetch(): FetchLike {
-  shared ??= createUndiciFetch();
+  if (shared) return shared;
+  let chosen: FetchLike | undefined;
+  const choose = async (): Promise<FetchLike> => {
+    const module = await loadUndici();
+    chosen ??= module ? createUndiciFetch() : (input, init) => globalThis.fetch(input, init);
+    return chosen;
+  };
+  shared = async (input, init) => (chosen ?? (await choose()))(input, init);
   return shared;
 }
 
+/** Whether the default transport on this runtime is undici's (it is installed). */
+export async function undiciAvailable(): Promise<boolean> {
+  return (await loadUndici()) !== undefined;
+}
+
 export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch {
-  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
+  let dispatcher: Dispatcher | undefined = options.dispatcher;
+  const ownAgent = async (): Promise<Dispatcher> => {
+    const module = await loadUndici();
+    if (!module) throw new Error("createUndiciFetch needs the undici package (npm install undici@7)");
+    return new module.Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
+  };
 
   async function send(
     url: URL,
@@ -50,6 +83,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     body: Uint8Array | ReadableStream | null,
     signal: AbortSignal,
   ) {
+    dispatcher ??= await ownAgent();
     const data = await dispatcher.request({
       origin: url.origin,
       path: url.pathname + url.search,
