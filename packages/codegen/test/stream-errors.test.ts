@@ -172,7 +172,7 @@ describe("manifest streams errors", () => {
       'specs/bad/broker.yaml:28:13: streams.feed.server: server key "api" is https://api.ministream.example in environment live: a stream needs a ws:// or wss:// URL',
       'specs/bad/broker.yaml:28:13: streams.feed.server: server key "api" is https://paper.ministream.example in environment paper: a stream needs a ws:// or wss:// URL',
       'specs/bad/broker.yaml:29:11: streams.feed.auth: unknown auth scheme "keys" (defined: token)',
-      'specs/bad/broker.yaml:27:15: streams.feed.protocol: unknown protocol "alor-stream" (adapters of @brokerkit/stream: alor-ws, alor-cws, alpaca-data, alpaca-trading, saxo)',
+      'specs/bad/broker.yaml:27:15: streams.feed.protocol: unknown protocol "alor-stream" (adapters of @brokerkit/stream: alor-ws, alor-cws, saxo, alpaca-data, alpaca-trading)',
       "specs/bad/broker.yaml:41:59: streams.feed.channels.fills.buffer.conflateKey: conflateKey applies only to the conflate policy (this buffer is error)",
     ]);
   });

@@ -38,7 +38,7 @@ describe("turbo inputs follow the specs' references", () => {
     );
     const [stale] = await generate({ root: ws.root, check: true });
     // Every file stamped with the spec's hash, and the types.
-    const regenerated = ["client.ts", "config.ts", "index.ts", "spec.snapshot.json", "types.ts"].map(
+    const regenerated = ["client.ts", "config.ts", "index.ts", "ops.ts", "spec.snapshot.json", "types.ts"].map(
       (f) => `src/generated/trading/${f}`,
     );
     expect(stale?.stale).toEqual(regenerated.map((f) => `${f} (differs)`));

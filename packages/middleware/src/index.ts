@@ -1,4 +1,11 @@
-export { defaultFetch } from "#default-fetch";
+import { defaultFetch as runtimeDefaultFetch } from "#default-fetch";
+import type { FetchLike } from "./types.js";
+
+/**
+ * The transport a client uses when `fetch:` is not given: undici's on Node where undici is installed,
+ * else the global fetch. Declared here so no `#default-fetch` specifier reaches the published types.
+ */
+export const defaultFetch: () => FetchLike = runtimeDefaultFetch;
 export * from "./auth/index.js";
 export {
   type AuthSchemes,

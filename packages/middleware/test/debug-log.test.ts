@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type RunningServer, sendJson, startServer } from "../../testing/src/server.js";
 import { createBrokerClient } from "../src/client.js";
 import type { ApiConfig } from "../src/config.js";
+import { NetworkError } from "../src/errors.js";
 
 const servers: RunningServer[] = [];
 afterEach(async () => {
@@ -114,10 +115,11 @@ describe("debug log", () => {
       },
     );
     const get = (client as unknown as { GET: (p: string, i: unknown) => Promise<unknown> }).GET;
-    await expect(get("/orders/{id}", { params: { path: { id: "x" } } })).rejects.toThrow();
+    // The caller sees a NetworkError; the line names what the transport threw (undici: an Error with a code).
+    await expect(get("/orders/{id}", { params: { path: { id: "x" } } })).rejects.toBeInstanceOf(NetworkError);
     expect(lines).toEqual([
       expect.stringMatching(
-        /^brokerkit demo\/rest GET \/orders\/\{id\} (?:NetworkError|TypeError)\(ECONNREFUSED\) attempt=1 \d+ms throttle_wait=0ms bucket=-$/,
+        /^brokerkit demo\/rest GET \/orders\/\{id\} (?:NetworkError|TypeError|Error)\(ECONNREFUSED\) attempt=1 \d+ms throttle_wait=0ms bucket=-$/,
       ),
     ]);
   });
