@@ -13,11 +13,11 @@ import { type AlpacaMarketDataSubscriptions, alpacaMarketDataStreamSpec } from "
 import { createStreamClient, type StreamSpec } from "@brokerkit/stream";
 import { alpacaDataMsgpack } from "@brokerkit/stream/alpaca";
 import { streaming } from "@alpacahq/alpaca-trade-api";
-import { decode, encode } from "@msgpack/msgpack";
+import { encode } from "@msgpack/msgpack";
 import { WebSocket } from "ws";
 import type { FeedServer } from "../stream/feed.js";
 import { clock } from "../stream/quote.js";
-import { quote, rfc3339Timestamps, sentAtMs, type WireQuote } from "./quote.js";
+import { quote, rfc3339Decoder, sentAtMs, type WireQuote } from "./quote.js";
 
 export interface Run {
   elapsedMs: number;
@@ -88,7 +88,7 @@ const recordWire = (result: Recorder, q: WireQuote) =>
   result.record(q.S, q.bx, q.bp, q.bs, q.ax, q.ap, q.as, q.c, q.z, q.t);
 
 const rawWs: AlpacaContender = {
-  name: "ws alone (msgpack decode per frame)",
+  name: "ws alone (one msgpack Decoder)",
   async run(feed, count, rate, measureLatency, perFrame = 1) {
     await feed.setNext({ count, rate, perFrame });
     const socket = new WebSocket(feedUrl(feed), {
@@ -97,10 +97,7 @@ const rawWs: AlpacaContender = {
     });
     const result = recorder(count, measureLatency);
     socket.on("message", (raw: Buffer) => {
-      const messages = decode(raw, { extensionCodec: rfc3339Timestamps }) as (
-        | WireQuote
-        | { T: string; msg?: string }
-      )[];
+      const messages = rfc3339Decoder.decode(raw) as (WireQuote | { T: string; msg?: string })[];
       for (const message of messages) {
         if (message.T === "q") recordWire(result, message as WireQuote);
         else if (message.T === "success" && (message as { msg?: string }).msg === "connected") {
@@ -193,7 +190,7 @@ export function parseFloor(count: number, perFrame = 1): Promise<Run> {
   }
   const result = recorder(count, false);
   for (const frame of frames) {
-    for (const q of decode(frame, { extensionCodec: rfc3339Timestamps }) as WireQuote[]) recordWire(result, q);
+    for (const q of rfc3339Decoder.decode(frame) as WireQuote[]) recordWire(result, q);
   }
   return result.done;
 }

@@ -110,7 +110,7 @@ export const alpacaStreamSuite: Suite = {
     const floorRate = median(floor);
     const floorRatio = median(floor.map((value, i) => value / ((cpuThroughput.get(raw) ?? [])[i] ?? Number.NaN)));
     rows.push([
-      "floor: msgpack decode + reading the fields, no socket",
+      "floor: one msgpack Decoder + reading the fields, no socket",
       Math.round(floorRate),
       round(floorRatio),
       "",

@@ -4,7 +4,13 @@
  * (timeOrigin + now) with 10 ns steps and a last digit of 1, so its RFC 3339 text always has nine
  * fractional digits: brokerkit's `t` and the SDK's `timestampRaw` are then the same text.
  */
-import { decodeTimestampToTimeSpec, ExtData, ExtensionCodec, encodeTimeSpecToTimestamp } from "@msgpack/msgpack";
+import {
+  Decoder,
+  decodeTimestampToTimeSpec,
+  ExtData,
+  ExtensionCodec,
+  encodeTimeSpecToTimestamp,
+} from "@msgpack/msgpack";
 import { clock } from "../stream/quote.js";
 
 /** A quote's fields under Alpaca's wire names, `t` as RFC 3339 text (brokerkit's and ws alone's shape). */
@@ -56,6 +62,9 @@ rfc3339Timestamps.register({
     return `${new Date(sec * 1000).toISOString().slice(0, 19)}${fraction}Z`;
   },
 });
+
+/** One decoder for ws alone and the parse floor: `decode()` would build a new one per frame, a cost no floor should carry. */
+export const rfc3339Decoder = new Decoder({ extensionCodec: rfc3339Timestamps });
 
 /** Milliseconds on the shared clock of an RFC 3339 time with nine fractional digits (for latency only). */
 export function sentAtMs(t: string): number {
