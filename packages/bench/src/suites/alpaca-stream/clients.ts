@@ -15,6 +15,7 @@ import { alpacaDataMsgpack } from "@brokerkit/stream/alpaca";
 import { streaming } from "@alpacahq/alpaca-trade-api";
 import { encode } from "@msgpack/msgpack";
 import { WebSocket } from "ws";
+import { collectGarbage } from "../../lib/options.js";
 import type { FeedServer } from "../stream/feed.js";
 import { clock } from "../stream/quote.js";
 import { quote, rfc3339Decoder, sentAtMs, type WireQuote } from "./quote.js";
@@ -188,6 +189,8 @@ export function parseFloor(count: number, perFrame = 1): Promise<Run> {
     for (let j = i; j < Math.min(i + perFrame, count); j++) messages.push(quote(j));
     frames.push(encode(messages));
   }
+  // The garbage of making the frames is not the decoder's to collect.
+  collectGarbage();
   const result = recorder(count, false);
   for (const frame of frames) {
     for (const q of rfc3339Decoder.decode(frame) as WireQuote[]) recordWire(result, q);
