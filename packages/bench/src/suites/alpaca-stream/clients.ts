@@ -8,11 +8,12 @@
  * Each run opens a fresh connection, receives `count` quotes and measures first to last (wall time and
  * this process's CPU time), and (optionally) each quote's latency: receive time − its `t`.
  */
-import { createTradingClient } from "@brokerkit/alpaca/trading";
+
+import { streaming } from "@alpacahq/alpaca-trade-api";
 import { type AlpacaMarketDataSubscriptions, alpacaMarketDataStreamSpec } from "@brokerkit/alpaca/streams";
+import { createTradingClient } from "@brokerkit/alpaca/trading";
 import { createStreamClient, type StreamSpec } from "@brokerkit/stream";
 import { alpacaDataMsgpack } from "@brokerkit/stream/alpaca";
-import { streaming } from "@alpacahq/alpaca-trade-api";
 import { encode } from "@msgpack/msgpack";
 import { WebSocket } from "ws";
 import { collectGarbage } from "../../lib/options.js";
