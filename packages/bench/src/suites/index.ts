@@ -1,5 +1,6 @@
 /** Every suite, in the order `pnpm bench` runs them. */
 import type { Suite } from "../lib/suite.js";
+import { alpacaStreamSuite } from "./alpaca-stream/index.js";
 import { bundleSuite } from "./bundle/index.js";
 import { generationSuite } from "./generation/index.js";
 import { overheadSuite } from "./overhead/index.js";
@@ -14,6 +15,7 @@ export const SUITES: readonly Suite[] = [
   throttleSuite,
   singleFlightSuite,
   streamSuite,
+  alpacaStreamSuite,
   saxoFramesSuite,
   bundleSuite,
   generationSuite,

@@ -7,12 +7,13 @@ export interface FeedServer {
   httpUrl: string;
   wsUrl: string;
   /** What the next subscription (or `subscriptions` ones, round-robin) receives. `rate` 0: as fast as the socket drains. */
-  setNext(feed: { count: number; rate: number; subscriptions?: number }): Promise<void>;
+  setNext(feed: { count: number; rate: number; subscriptions?: number; perFrame?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startFeedServer(): Promise<FeedServer> {
-  const child = fork(fileURLToPath(new URL("./feed-server.js", import.meta.url)), [], {
+/** `script`: the feed server module to fork (default: the ALOR feed, feed-server.ts); it must answer the same IPC. */
+export async function startFeedServer(script = new URL("./feed-server.js", import.meta.url)): Promise<FeedServer> {
+  const child = fork(fileURLToPath(script), [], {
     execArgv: [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
