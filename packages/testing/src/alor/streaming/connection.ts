@@ -4,7 +4,8 @@
  * and an abrupt end (the TCP socket destroyed without a close frame).
  */
 import type { IncomingMessage } from "node:http";
-import { WebSocket } from "ws";
+import type { WebSocket } from "ws";
+import { SimulatedSocket } from "../../simulated-socket.js";
 
 export type WsPath = "/ws" | "/cws";
 
@@ -15,48 +16,23 @@ export interface WsAnswer {
   orderNumber?: string;
 }
 
-export class WsConnection {
-  private silentUntil = 0;
-
+export class WsConnection extends SimulatedSocket {
   constructor(
     readonly id: number,
     readonly path: WsPath,
-    readonly socket: WebSocket,
+    socket: WebSocket,
     /** The upgrade request (commands reuse it as the request of the REST handlers they run). */
     readonly request: IncomingMessage,
   ) {
-    // Pongs are ours to send (autoPong is off) so that a silent socket answers no ping either.
-    socket.on("ping", (data) => {
-      if (!this.silent) socket.pong(data);
-    });
-  }
-
-  get open(): boolean {
-    return this.socket.readyState === WebSocket.OPEN;
-  }
-
-  get silent(): boolean {
-    return performance.now() < this.silentUntil;
-  }
-
-  /** Sends nothing for `ms` from now. */
-  silence(ms: number): void {
-    this.silentUntil = Math.max(this.silentUntil, performance.now() + ms);
+    super(socket);
   }
 
   /** Sends one JSON frame; false when the socket is silent or closed (the frame is dropped). */
   send(frame: object): boolean {
-    if (this.silent || !this.open) return false;
-    this.socket.send(JSON.stringify(frame));
-    return true;
+    return this.sendFrame(JSON.stringify(frame));
   }
 
   answer(requestGuid: string | null, answer: WsAnswer): boolean {
     return this.send({ requestGuid, ...answer });
-  }
-
-  /** Destroys the TCP socket without a close frame, as a network failure would. */
-  destroy(): void {
-    this.socket.terminate();
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * An accepted WebSocket of a simulator, with the fault controls every broker's stream shares: a silent
+ * period (nothing is sent, not even a pong, yet the socket stays open and requests are still handled)
+ * and an abrupt end (the TCP socket destroyed without a close frame). Brokers add their framing.
+ */
+import { WebSocket } from "ws";
+
+export class SimulatedSocket {
+  private silentUntil = 0;
+
+  constructor(readonly socket: WebSocket) {
+    // Pongs are ours to send (autoPong is off) so that a silent socket answers no ping either.
+    socket.on("ping", (data) => {
+      if (!this.silent) socket.pong(data);
+    });
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  get silent(): boolean {
+    return performance.now() < this.silentUntil;
+  }
+
+  /** Sends nothing for `ms` from now. */
+  silence(ms: number): void {
+    this.silentUntil = Math.max(this.silentUntil, performance.now() + ms);
+  }
+
+  /** Destroys the TCP socket without a close frame, as a network failure would. */
+  destroy(): void {
+    this.socket.terminate();
+  }
+
+  /** Sends one encoded frame; false when the socket is silent or closed (the frame is dropped). */
+  protected sendFrame(frame: string | Uint8Array): boolean {
+    if (this.silent || !this.open) return false;
+    this.socket.send(frame);
+    return true;
+  }
+}
