@@ -24,6 +24,7 @@ describe("emitOps", () => {
     op({ id: "placeThing", index: 4, method: "POST", headers: ["X-REQID"] }),
     op({ id: "clash", index: 5, shape: "nested" }),
     op({ id: "get-legacy", index: 6, deprecated: true }),
+    op({ id: "listThings", index: 7, summary: "List things" }),
   ]);
 
   it("writes one table entry per operation, by shape", () => {
@@ -44,11 +45,15 @@ describe("emitOps", () => {
         "   *",
         "   * `GET /things/{id}`",
         "   */",
-        '  getThing(...args: OpArgs<FlatArgs<operations["getThing"]>>): OpResult<operations["getThing"], Throws>;',
+        '  getThing(...args: Args<"getThing">): Result<"getThing", Throws>;',
       ].join("\n"),
     );
-    expect(text).toContain('  clash(...args: OpArgs<NestedArgs<operations["clash"]>>)');
+    expect(text).toContain('  clash(...args: NestedArgsOf<"clash">)');
+    expect(text).toContain("type Args<Id extends keyof operations> = OpArgs<FlatArgs<operations[Id]>>;");
+    expect(text).toContain("type NestedArgsOf<Id extends keyof operations> = OpArgs<NestedArgs<operations[Id]>>;");
     expect(text).toMatch(/@deprecated[^\n]*\n {3}\*\/\n {2}"get-legacy"\(/);
+    // A summary alone fits one line, with the route.
+    expect(text).toContain('  /** List things (`GET /things/{id}`) */\n  listThings(...args: Args<"listThings">)');
     expect(text.match(/\*\//g)?.length).toBe(text.match(/\/\*\*/g)?.length);
   });
 });

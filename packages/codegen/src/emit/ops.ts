@@ -18,17 +18,34 @@ export function emitOps(stem: string, apiTitle: string, operations: readonly Nam
           : String(op.index);
     return `  ${key(op.id)}: ${value},`;
   });
+  // Short aliases keep each method one short line (the declarations ship to every install) and read
+  // well on hover: `getAccount(...args: Args<"getAccount">): Result<"getAccount", false>`.
   const methods = operations.flatMap((op) => {
-    const operation = `operations[${JSON.stringify(op.id)}]`;
-    const args = `${op.shape === "flat" ? "FlatArgs" : "NestedArgs"}<${operation}>`;
-    return [...jsDoc(op), `  ${key(op.id)}(...args: OpArgs<${args}>): OpResult<${operation}, Throws>;`];
+    const id = JSON.stringify(op.id);
+    const args = op.shape === "flat" ? `Args<${id}>` : `NestedArgsOf<${id}>`;
+    return [...jsDoc(op), `  ${key(op.id)}(...args: ${args}): Result<${id}, Throws>;`];
   });
-  const uses = new Set(["OpArgs", "OpResult", "OpsTable"]);
-  for (const op of operations) uses.add(op.shape === "flat" ? "FlatArgs" : "NestedArgs");
+  const uses = new Set(["OpsTable"]);
+  const aliases: string[] = [];
+  if (operations.length) {
+    uses.add("OpArgs").add("OpResult");
+    if (operations.some((op) => op.shape === "flat")) {
+      uses.add("FlatArgs");
+      aliases.push("type Args<Id extends keyof operations> = OpArgs<FlatArgs<operations[Id]>>;");
+    }
+    if (operations.some((op) => op.shape === "nested")) {
+      uses.add("NestedArgs");
+      aliases.push("type NestedArgsOf<Id extends keyof operations> = OpArgs<NestedArgs<operations[Id]>>;");
+    }
+    aliases.push(
+      "type Result<Id extends keyof operations, Throws extends boolean> = OpResult<operations[Id], Throws>;",
+    );
+  }
   return [
     `import type { ${[...uses].sort().join(", ")} } from "@brokerkit/middleware";`,
     ...(operations.length ? ['import type { operations } from "./types.js";'] : []),
     "",
+    ...(aliases.length ? [...aliases, ""] : []),
     "/** operationId → the operation's index in `config.operations` (and its header parameters, or 0 for `{ params, body }`). */",
     `export const opsTable: OpsTable = {`,
     ...entries,
@@ -48,6 +65,11 @@ export function emitOps(stem: string, apiTitle: string, operations: readonly Nam
 }
 
 function jsDoc(op: NamedOperation): string[] {
+  const route = `\`${op.method} ${op.template.replace(/\*\//g, "*\\/")}\``;
+  const summary = op.summary?.trim().replace(/\*\//g, "*\\/");
+  // The common case on one line: the summary and the route, as an editor shows them on hover.
+  if (summary && !summary.includes("\n") && !op.description && !op.deprecated)
+    return [`  /** ${summary} (${route}) */`];
   const text = (value: string) =>
     value
       .trim()
@@ -59,7 +81,7 @@ function jsDoc(op: NamedOperation): string[] {
     ...(op.summary && op.description ? ["   *"] : []),
     ...(op.description ? text(op.description) : []),
     ...(op.summary || op.description ? ["   *"] : []),
-    `   * \`${op.method} ${op.template.replace(/\*\//g, "*\\/")}\``,
+    `   * ${route}`,
     ...(op.deprecated ? ["   * @deprecated The spec marks this operation deprecated."] : []),
   ];
   return ["  /**", ...lines, "   */"];

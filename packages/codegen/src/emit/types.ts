@@ -5,6 +5,7 @@ import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import type { LoadedDocuments, LoadedSpec } from "../spec/load.js";
 import { openapiTsError } from "../spec/openapi-ts-errors.js";
 import { applyClientFilled, type ClientFilledRules, hasClientFilled } from "./client-filled.js";
+import { tidyJsDoc, trimTypes } from "./trim-types.js";
 
 export interface TypeOptions {
   /**
@@ -52,7 +53,7 @@ export async function openapiTypes(
         return undefined;
       },
     });
-    return astToString(ast);
+    return tidyJsDoc(astToString(trimTypes(ast)));
   } catch (error) {
     throw openapiTsError({
       error,

@@ -64,27 +64,27 @@ export interface components {
             opcode: "delete:stopLimit";
         };
         DeleteStopLimitOrderReply: components["schemas"]["CommandReply"];
-        /** @description Fields every command carries besides its opcode and order fields. */
+        /** Fields every command carries besides its opcode and order fields. */
         CommandRequest: {
-            /** @description Unique id the client gives the command (a UUID). ALOR executes a guid once and answers a repeat with the first outcome. */
+            /** Unique id the client gives the command (a UUID). ALOR executes a guid once and answers a repeat with the first outcome. */
             guid: string;
             /**
-             * @description ALOR's switch for the guid check above (on unless sent false). brokerkit always sends true, since re-sending an unanswered command is safe only with it.
+             * ALOR's switch for the guid check above (on unless sent false). brokerkit always sends true, since re-sending an unanswered command is safe only with it.
              * @constant
              */
             checkDuplicates: true;
         };
         OrderToChange: {
-            /** @description Number of the order to replace (its number changes: the reply gives the new one). */
+            /** Number of the order to replace (its number changes: the reply gives the new one). */
             orderId: string;
         };
         OrderToCancel: {
-            /** @description Number of the order to cancel. */
+            /** Number of the order to cancel. */
             orderId: string;
             exchange: components["schemas"]["Exchange"];
             user: components["schemas"]["PortfolioRef"];
         };
-        /** @description New parameters of a stop-limit order (the create fields, without icebergVariance). */
+        /** New parameters of a stop-limit order (the create fields, without icebergVariance). */
         StopLimitOrderChange: {
             side: components["schemas"]["Side"];
             condition: components["schemas"]["StopCondition"];
@@ -94,7 +94,7 @@ export interface components {
              * @description Expiry, Unix seconds (UTC).
              */
             stopEndUnixTime?: number;
-            /** @description Price of the limit order placed when the stop fires. */
+            /** Price of the limit order placed when the stop fires. */
             price: number;
             /**
              * Format: int32
@@ -115,38 +115,33 @@ export interface components {
             activate?: boolean;
         };
         CommandReply: {
-            /** @description The guid of the command answered. */
+            /** The guid of the command answered. */
             requestGuid: string;
             /**
              * Format: int32
              * @description 200 when the command was executed; 400 when refused (the message says why); 401 when the socket's JWT expired.
              */
             httpCode: number;
-            /** @description What happened, e.g. that an order was created, changed or cancelled, or why not. */
+            /** What happened, e.g. that an order was created, changed or cancelled, or why not. */
             message: string;
-            /** @description Number of the order created, or of the order that replaced the changed one. */
+            /** Number of the order created, or of the order that replaced the changed one. */
             orderNumber?: string;
         };
-        /** @enum {string} */
         Side: "buy" | "sell";
-        /**
-         * @description MOEX (Moscow Exchange) or SPBX (SPB Exchange).
-         * @enum {string}
-         */
+        /** MOEX (Moscow Exchange) or SPBX (SPB Exchange). */
         Exchange: "MOEX" | "SPBX";
         InstrumentRef: {
             symbol: string;
             exchange: components["schemas"]["Exchange"];
-            /** @description Board; defaults to the instrument's primary board. */
+            /** Board; defaults to the instrument's primary board. */
             instrumentGroup?: string;
         };
         PortfolioRef: {
             portfolio: string;
         };
         /**
-         * @description How long the order may wait for execution.
+         * How long the order may wait for execution.
          * @default oneday
-         * @enum {string}
          */
         TimeInForce: "oneday" | "immediateorcancel" | "fillorkill" | "attheclose" | "goodtillcancelled" | "bookorcancel";
         MarketOrderRequest: {
@@ -161,7 +156,7 @@ export interface components {
             user: components["schemas"]["PortfolioRef"];
             timeInForce?: components["schemas"]["TimeInForce"];
             /**
-             * @description Accept an uncovered position (needed for derivatives and for any conditional order).
+             * Accept an uncovered position (needed for derivatives and for any conditional order).
              * @default false
              */
             allowMargin?: boolean;
@@ -191,10 +186,7 @@ export interface components {
              */
             icebergVariance?: number;
         };
-        /**
-         * @description Trigger when the market price is more/less (or equal) than `triggerPrice`.
-         * @enum {string}
-         */
+        /** Trigger when the market price is more/less (or equal) than `triggerPrice`. */
         StopCondition: "more" | "less" | "moreorequal" | "lessorequal";
         StopOrderRequest: {
             side: components["schemas"]["Side"];
@@ -218,7 +210,7 @@ export interface components {
             protectingSeconds?: number;
             comment?: string;
             /**
-             * @description false creates an inactive stop (for TriggerBracketOrders groups).
+             * false creates an inactive stop (for TriggerBracketOrders groups).
              * @default true
              */
             activate?: boolean;
@@ -229,7 +221,7 @@ export interface components {
             triggerPrice: number;
             /** Format: int64 */
             stopEndUnixTime?: number;
-            /** @description Price of the limit order placed when the stop fires. */
+            /** Price of the limit order placed when the stop fires. */
             price: number;
             /** Format: int32 */
             quantity: number;

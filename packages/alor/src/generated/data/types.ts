@@ -7,9 +7,9 @@ export interface components {
         QuotesRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "QuotesSubscribe";
-            /** @description Ticker, e.g. SBER. */
+            /** Ticker, e.g. SBER. */
             code: string;
-            /** @description Board (e.g. TQBR); default the instrument's primary board. */
+            /** Board (e.g. TQBR); default the instrument's primary board. */
             instrumentGroup?: string;
             frequency?: components["schemas"]["Frequency"];
         };
@@ -20,9 +20,9 @@ export interface components {
         OrderBookRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "OrderBookGetAndSubscribe";
-            /** @description Ticker, e.g. SBER. */
+            /** Ticker, e.g. SBER. */
             code: string;
-            /** @description Board (e.g. TQBR); default the instrument's primary board. */
+            /** Board (e.g. TQBR); default the instrument's primary board. */
             instrumentGroup?: string;
             /**
              * Format: int32
@@ -39,11 +39,11 @@ export interface components {
         BarsRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "BarsGetAndSubscribe";
-            /** @description Ticker, e.g. SBER. */
+            /** Ticker, e.g. SBER. */
             code: string;
-            /** @description Board (e.g. TQBR); default the instrument's primary board. */
+            /** Board (e.g. TQBR); default the instrument's primary board. */
             instrumentGroup?: string;
-            /** @description Candle length, in seconds (e.g. "60", "3600") or D, W, M, Y for a day, week, month, year. */
+            /** Candle length, in seconds (e.g. "60", "3600") or D, W, M, Y for a day, week, month, year. */
             tf: string;
             /**
              * Format: int64
@@ -52,7 +52,7 @@ export interface components {
             from: number;
             skipHistory?: components["schemas"]["SkipHistory"];
             /**
-             * @description Adjust past candles for splits and consolidations.
+             * Adjust past candles for splits and consolidations.
              * @default true
              */
             splitAdjust?: boolean;
@@ -65,16 +65,16 @@ export interface components {
         AllTradesRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "AllTradesGetAndSubscribe";
-            /** @description Ticker, e.g. SBER. */
+            /** Ticker, e.g. SBER. */
             code: string;
-            /** @description Board (e.g. TQBR); default the instrument's primary board. */
+            /** Board (e.g. TQBR); default the instrument's primary board. */
             instrumentGroup?: string;
             /**
              * Format: int32
              * @description Send the last N trades before the live ones.
              */
             depth?: number;
-            /** @description Also send virtual (indicative) trades. */
+            /** Also send virtual (indicative) trades. */
             includeVirtualTrades?: boolean;
         };
         AllTradesMessage: {
@@ -84,9 +84,9 @@ export interface components {
         InstrumentsRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "InstrumentsGetAndSubscribeV2";
-            /** @description Ticker, e.g. SBER. */
+            /** Ticker, e.g. SBER. */
             code: string;
-            /** @description Board (e.g. TQBR); default the instrument's primary board. */
+            /** Board (e.g. TQBR); default the instrument's primary board. */
             instrumentGroup?: string;
         };
         InstrumentsMessage: {
@@ -96,7 +96,7 @@ export interface components {
         PositionsRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "PositionsGetAndSubscribeV2";
-            /** @description Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
+            /** Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
             portfolio: string;
             skipHistory?: components["schemas"]["SkipHistory"];
         };
@@ -107,7 +107,7 @@ export interface components {
         SummariesRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "SummariesGetAndSubscribeV2";
-            /** @description Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
+            /** Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
             portfolio: string;
             skipHistory?: components["schemas"]["SkipHistory"];
         };
@@ -118,7 +118,7 @@ export interface components {
         RisksRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "RisksGetAndSubscribe";
-            /** @description Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
+            /** Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
             portfolio: string;
             skipHistory?: components["schemas"]["SkipHistory"];
         };
@@ -129,7 +129,7 @@ export interface components {
         SpectraRisksRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "SpectraRisksGetAndSubscribe";
-            /** @description Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
+            /** Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
             portfolio: string;
             skipHistory?: components["schemas"]["SkipHistory"];
         };
@@ -140,7 +140,7 @@ export interface components {
         TradesRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "TradesGetAndSubscribeV2";
-            /** @description Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
+            /** Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
             portfolio: string;
             skipHistory?: components["schemas"]["SkipHistory"];
         };
@@ -151,9 +151,9 @@ export interface components {
         OrdersRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "OrdersGetAndSubscribeV2";
-            /** @description Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
+            /** Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
             portfolio: string;
-            /** @description Replay only orders in these states (filters the history sent first, not the live changes). */
+            /** Replay only orders in these states (filters the history sent first, not the live changes). */
             orderStatuses?: components["schemas"]["OrderStatus"][];
             skipHistory?: components["schemas"]["SkipHistory"];
         };
@@ -164,9 +164,9 @@ export interface components {
         StopOrdersRequest: components["schemas"]["SubscriptionRequest"] & {
             /** @constant */
             opcode: "StopOrdersGetAndSubscribeV2";
-            /** @description Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
+            /** Portfolio id, e.g. D39004 (see the JWT's portfolios claim). */
             portfolio: string;
-            /** @description Replay only orders in these states (filters the history sent first, not the live changes). */
+            /** Replay only orders in these states (filters the history sent first, not the live changes). */
             orderStatuses?: components["schemas"]["OrderStatus"][];
             skipHistory?: components["schemas"]["SkipHistory"];
         };
@@ -174,20 +174,19 @@ export interface components {
             data: components["schemas"]["StopOrder"] | components["schemas"]["StopOrderSlim"] | components["schemas"]["StopOrderHeavy"];
             guid: components["schemas"]["SubscriptionGuid"];
         };
-        /** @description Fields every subscribe request carries besides its opcode and parameters. */
+        /** Fields every subscribe request carries besides its opcode and parameters. */
         SubscriptionRequest: {
             guid: components["schemas"]["SubscriptionGuid"];
-            /** @description The JWT, the same as for the HTTP API. */
+            /** The JWT, the same as for the HTTP API. */
             token: string;
             exchange: components["schemas"]["Exchange"];
             format?: components["schemas"]["Format"];
         };
-        /** @description Unique id the client gives a subscription (a UUID); every message of the subscription carries it. */
+        /** Unique id the client gives a subscription (a UUID); every message of the subscription carries it. */
         SubscriptionGuid: string;
         /**
-         * @description Field names of `data`. Simple is what the HTTP API answers; Slim uses short names; Heavy camelCase ones.
+         * Field names of `data`. Simple is what the HTTP API answers; Slim uses short names; Heavy camelCase ones.
          * @default Simple
-         * @enum {string}
          */
         Format: "Simple" | "Slim" | "Heavy";
         /**
@@ -198,12 +197,12 @@ export interface components {
          */
         Frequency: number;
         /**
-         * @description true sends only changes from now on; false (default) sends the current state or today's history first.
+         * true sends only changes from now on; false (default) sends the current state or today's history first.
          * @default false
          */
         SkipHistory: boolean;
         Confirmation: {
-            /** @description The guid of the request answered. */
+            /** The guid of the request answered. */
             requestGuid: string;
             /**
              * Format: int32
@@ -212,12 +211,12 @@ export interface components {
             httpCode: number;
             message: string;
         };
-        /** @description A quote in the Slim format. */
+        /** A quote in the Slim format. */
         QuoteSlim: {
-            /** @description `symbol` in Simple */
+            /** `symbol` in Simple */
             sym?: string;
             ex?: components["schemas"]["Exchange"];
-            /** @description `description` in Simple */
+            /** `description` in Simple */
             desc?: string;
             /**
              * Format: int64
@@ -229,24 +228,24 @@ export interface components {
              * @description `ob_ms_timestamp` in Simple
              */
             tso?: number;
-            /** @description `open_price` in Simple */
+            /** `open_price` in Simple */
             o?: number;
-            /** @description `high_price` in Simple */
+            /** `high_price` in Simple */
             h?: number;
-            /** @description `low_price` in Simple */
+            /** `low_price` in Simple */
             l?: number;
-            /** @description `last_price` in Simple */
+            /** `last_price` in Simple */
             c?: number;
-            /** @description `volume` in Simple */
+            /** `volume` in Simple */
             v?: number;
-            /** @description `accruedInt` in Simple */
+            /** `accruedInt` in Simple */
             acci?: number;
             /**
              * Format: int64
              * @description `open_interest` in Simple
              */
             oi?: number;
-            /** @description `yield` in Simple */
+            /** `yield` in Simple */
             y?: number | null;
             ask?: number;
             bid?: number;
@@ -270,16 +269,16 @@ export interface components {
              * @description `total_ask_vol` in Simple
              */
             tav?: number;
-            /** @description `lotsize` in Simple */
+            /** `lotsize` in Simple */
             lot?: number;
-            /** @description `lotvalue` in Simple */
+            /** `lotvalue` in Simple */
             lotv?: number;
-            /** @description `facevalue` in Simple */
+            /** `facevalue` in Simple */
             fv?: number;
-            /** @description `type` in Simple */
+            /** `type` in Simple */
             t?: string | null;
         };
-        /** @description A quote in the Heavy format. */
+        /** A quote in the Heavy format. */
         QuoteHeavy: {
             symbol?: string;
             exchange?: components["schemas"]["Exchange"];
@@ -316,7 +315,7 @@ export interface components {
             change?: number;
             changePercent?: number;
         };
-        /** @description An order book in the Slim format. */
+        /** An order book in the Slim format. */
         OrderBookSlim: {
             b?: components["schemas"]["PriceLevelSlim"][];
             a?: components["schemas"]["PriceLevelSlim"][];
@@ -325,22 +324,22 @@ export interface components {
              * @description `ms_timestamp` in Simple
              */
             t?: number;
-            /** @description `existing` in Simple */
+            /** `existing` in Simple */
             h?: boolean;
         };
-        /** @description One price level of a Slim order book. */
+        /** One price level of a Slim order book. */
         PriceLevelSlim: {
-            /** @description `price` in Simple */
+            /** `price` in Simple */
             p?: number;
             /**
              * Format: int64
              * @description `volume` in Simple
              */
             v?: number;
-            /** @description Yield at this price (bonds). */
+            /** Yield at this price (bonds). */
             y?: number | null;
         };
-        /** @description An order book in the Heavy format. */
+        /** An order book in the Heavy format. */
         OrderBookHeavy: {
             bids?: components["schemas"]["PriceLevel"][];
             asks?: components["schemas"]["PriceLevel"][];
@@ -348,20 +347,20 @@ export interface components {
             msTimestamp?: number;
             existing?: boolean;
         };
-        /** @description A candle in the Slim format (Heavy has the Simple fields). */
+        /** A candle in the Slim format (Heavy has the Simple fields). */
         CandleSlim: {
             /**
              * Format: int64
              * @description `time` in Simple
              */
             t?: number;
-            /** @description `close` in Simple */
+            /** `close` in Simple */
             c?: number;
-            /** @description `open` in Simple */
+            /** `open` in Simple */
             o?: number;
-            /** @description `high` in Simple */
+            /** `high` in Simple */
             h?: number;
-            /** @description `low` in Simple */
+            /** `low` in Simple */
             l?: number;
             /**
              * Format: int64
@@ -369,20 +368,20 @@ export interface components {
              */
             v?: number;
         };
-        /** @description An anonymous trade in the Slim format (Heavy has the Simple fields except orderno). */
+        /** An anonymous trade in the Slim format (Heavy has the Simple fields except orderno). */
         MarketTradeSlim: {
             /** Format: int64 */
             id?: number;
-            /** @description `symbol` in Simple */
+            /** `symbol` in Simple */
             sym?: string;
-            /** @description `board` in Simple */
+            /** `board` in Simple */
             bd?: string;
             /**
              * Format: int32
              * @description `qty` in Simple
              */
             q?: number;
-            /** @description `price` in Simple */
+            /** `price` in Simple */
             px?: number;
             /**
              * Format: int64
@@ -392,10 +391,10 @@ export interface components {
             s?: components["schemas"]["Side"];
             /** Format: int64 */
             oi?: number;
-            /** @description `existing` in Simple */
+            /** `existing` in Simple */
             h?: boolean;
         };
-        /** @description Trading state of an instrument, Simple and Heavy formats. */
+        /** Trading state of an instrument, Simple and Heavy formats. */
         InstrumentState: {
             symbol?: string;
             exchange?: components["schemas"]["Exchange"];
@@ -412,145 +411,139 @@ export interface components {
             theorPriceLimit?: number;
             volatility?: number;
         };
-        /** @description Trading state of an instrument in the Slim format. */
+        /** Trading state of an instrument in the Slim format. */
         InstrumentStateSlim: {
-            /** @description `symbol` in Simple */
+            /** `symbol` in Simple */
             sym?: string;
             ex?: components["schemas"]["Exchange"];
-            /** @description `board` in Simple */
+            /** `board` in Simple */
             bd?: string;
             /**
              * Format: int32
              * @description `tradingStatus` in Simple
              */
             st?: number;
-            /** @description `tradingStatusInfo` in Simple */
+            /** `tradingStatusInfo` in Simple */
             sti?: string | null;
-            /** @description `priceMin` in Simple */
+            /** `priceMin` in Simple */
             pxmn?: number;
-            /** @description `priceMax` in Simple */
+            /** `priceMax` in Simple */
             pxmx?: number;
-            /** @description `marginBuy` in Simple */
+            /** `marginBuy` in Simple */
             mgb?: number;
-            /** @description `marginSell` in Simple */
+            /** `marginSell` in Simple */
             mgs?: number;
-            /** @description `marginSyntetic` in Simple */
+            /** `marginSyntetic` in Simple */
             mgsnt?: number;
-            /** @description `theorPrice` in Simple */
+            /** `theorPrice` in Simple */
             pxt?: number;
-            /** @description `theorPriceLimit` in Simple */
+            /** `theorPriceLimit` in Simple */
             pxtl?: number;
-            /** @description `volatility` in Simple */
+            /** `volatility` in Simple */
             vl?: number;
         };
-        /** @description A position in the Slim format (Heavy has the Simple fields). */
+        /** A position in the Slim format (Heavy has the Simple fields). */
         PositionSlim: {
-            /** @description `volume` in Simple */
+            /** `volume` in Simple */
             v?: number;
-            /** @description `currentVolume` in Simple */
+            /** `currentVolume` in Simple */
             cv?: number;
-            /** @description `symbol` in Simple */
+            /** `symbol` in Simple */
             sym?: string;
-            /** @description `brokerSymbol` in Simple */
+            /** `brokerSymbol` in Simple */
             tic?: string;
-            /** @description `portfolio` in Simple */
+            /** `portfolio` in Simple */
             p?: string;
             ex?: components["schemas"]["Exchange"];
-            /** @description `avgPrice` in Simple */
+            /** `avgPrice` in Simple */
             pxavg?: number;
-            /** @description `qtyUnits` in Simple */
+            /** `qtyUnits` in Simple */
             q?: number;
-            /** @description `openUnits` in Simple */
+            /** `openUnits` in Simple */
             o?: number;
-            /** @description `lotSize` in Simple */
+            /** `lotSize` in Simple */
             lot?: number;
-            /** @description `shortName` in Simple */
+            /** `shortName` in Simple */
             n?: string;
-            /** @description `qtyT0` in Simple */
+            /** `qtyT0` in Simple */
             q0?: number;
-            /** @description `qtyT1` in Simple */
+            /** `qtyT1` in Simple */
             q1?: number;
-            /** @description `qtyT2` in Simple */
+            /** `qtyT2` in Simple */
             q2?: number;
-            /** @description `qtyTFuture` in Simple */
+            /** `qtyTFuture` in Simple */
             qf?: number;
-            /** @description `dailyUnrealisedPl` in Simple */
+            /** `dailyUnrealisedPl` in Simple */
             upd?: number;
-            /** @description `unrealisedPl` in Simple */
+            /** `unrealisedPl` in Simple */
             up?: number;
-            /** @description `isCurrency` in Simple */
+            /** `isCurrency` in Simple */
             cur?: boolean;
-            /** @description `existing` in Simple */
+            /** `existing` in Simple */
             h?: boolean;
         };
-        /** @description A portfolio summary in the Slim format (Heavy has the Simple fields). */
+        /** A portfolio summary in the Slim format (Heavy has the Simple fields). */
         PortfolioSummarySlim: {
-            /** @description `buyingPowerAtMorning` in Simple */
+            /** `buyingPowerAtMorning` in Simple */
             bpm?: number;
-            /** @description `buyingPower` in Simple */
+            /** `buyingPower` in Simple */
             bp?: number;
-            /** @description `profit` in Simple */
+            /** `profit` in Simple */
             p?: number;
-            /** @description `profitRate` in Simple */
+            /** `profitRate` in Simple */
             pr?: number;
-            /** @description `portfolioEvaluation` in Simple */
+            /** `portfolioEvaluation` in Simple */
             pe?: number;
-            /** @description `portfolioLiquidationValue` in Simple */
+            /** `portfolioLiquidationValue` in Simple */
             plv?: number;
-            /** @description `initialMargin` in Simple */
+            /** `initialMargin` in Simple */
             im?: number;
-            /** @description `correctedMargin` in Simple */
+            /** `correctedMargin` in Simple */
             mgc?: number;
-            /** @description `riskBeforeForcePositionClosing` in Simple */
+            /** `riskBeforeForcePositionClosing` in Simple */
             r?: number;
-            /** @description `commission` in Simple */
+            /** `commission` in Simple */
             cms?: number | null;
             bpv2?: components["schemas"]["BuyingPowerInCurrencySlim"][];
         };
-        /** @description Buying power in one currency, Slim format. */
+        /** Buying power in one currency, Slim format. */
         BuyingPowerInCurrencySlim: {
-            /** @description `currency` in Simple */
+            /** `currency` in Simple */
             cr?: string | null;
-            /** @description `buyingPower` in Simple */
+            /** `buyingPower` in Simple */
             bp?: number;
         };
-        /** @description Portfolio risk in the Slim format (Heavy has the Simple fields). */
+        /** Portfolio risk in the Slim format (Heavy has the Simple fields). */
         PortfolioRiskSlim: {
-            /** @description `portfolio` in Simple */
+            /** `portfolio` in Simple */
             p?: string;
             ex?: components["schemas"]["Exchange"];
-            /** @description `portfolioEvaluation` in Simple */
+            /** `portfolioEvaluation` in Simple */
             pe?: number;
-            /** @description `portfolioLiquidationValue` in Simple */
+            /** `portfolioLiquidationValue` in Simple */
             plv?: number;
-            /** @description `initialMargin` in Simple */
+            /** `initialMargin` in Simple */
             mgi?: number;
-            /** @description `minimalMargin` in Simple */
+            /** `minimalMargin` in Simple */
             mgmn?: number;
-            /** @description `correctedMargin` in Simple */
+            /** `correctedMargin` in Simple */
             mgc?: number;
-            /** @description `riskCoverageRatioOne` in Simple */
+            /** `riskCoverageRatioOne` in Simple */
             r1?: number;
-            /** @description `riskCoverageRatioTwo` in Simple */
+            /** `riskCoverageRatioTwo` in Simple */
             r2?: number;
             /**
              * Format: int32
              * @description `riskCategoryId` in Simple
              */
             rid?: number;
-            /**
-             * @description `clientType` in Simple
-             * @enum {string}
-             */
+            /** `clientType` in Simple */
             ct?: "LowRisk" | "StandardRisk" | "HighRisk" | "Special";
-            /** @description `hasForbiddenPositions` in Simple */
+            /** `hasForbiddenPositions` in Simple */
             fpos?: boolean;
-            /** @description `hasNegativeQuantity` in Simple */
+            /** `hasNegativeQuantity` in Simple */
             nq?: boolean;
-            /**
-             * @description `riskStatus` in Simple
-             * @enum {string}
-             */
+            /** `riskStatus` in Simple */
             rst?: "Ok" | "Demand" | "ToClose";
             /**
              * Format: date-time
@@ -558,7 +551,7 @@ export interface components {
              */
             t?: string;
         };
-        /** @description Risk figures of a derivatives (FORTS) portfolio, Simple and Heavy formats (Heavy without balanceMoney). */
+        /** Risk figures of a derivatives (FORTS) portfolio, Simple and Heavy formats (Heavy without balanceMoney). */
         FortsRisk: {
             /** @deprecated */
             balanceMoney?: number;
@@ -577,44 +570,44 @@ export interface components {
             posRisk?: number;
             isLimitsSet?: boolean;
         };
-        /** @description Risk figures of a derivatives portfolio in the Slim format. */
+        /** Risk figures of a derivatives portfolio in the Slim format. */
         FortsRiskSlim: {
-            /** @description `portfolio` in Simple */
+            /** `portfolio` in Simple */
             p?: string;
-            /** @description `moneyFree` in Simple */
+            /** `moneyFree` in Simple */
             f?: number;
-            /** @description `moneyBlocked` in Simple */
+            /** `moneyBlocked` in Simple */
             b?: number;
             fee?: number;
-            /** @description `moneyOld` in Simple */
+            /** `moneyOld` in Simple */
             o?: number;
-            /** @description `moneyAmount` in Simple */
+            /** `moneyAmount` in Simple */
             a?: number;
-            /** @description `moneyPledgeAmount` in Simple */
+            /** `moneyPledgeAmount` in Simple */
             pa?: number;
-            /** @description `vmInterCl` in Simple */
+            /** `vmInterCl` in Simple */
             mgc?: number;
-            /** @description `vmCurrentPositions` in Simple */
+            /** `vmCurrentPositions` in Simple */
             mgp?: number;
-            /** @description `indicativeVarMargin` in Simple */
+            /** `indicativeVarMargin` in Simple */
             ivm?: number;
-            /** @description `netOptionValue` in Simple */
+            /** `netOptionValue` in Simple */
             nov?: number;
-            /** @description `posRisk` in Simple */
+            /** `posRisk` in Simple */
             pr?: number;
-            /** @description `isLimitsSet` in Simple */
+            /** `isLimitsSet` in Simple */
             lim?: boolean;
         };
-        /** @description A trade of the portfolio in the Slim format. */
+        /** A trade of the portfolio in the Slim format. */
         PortfolioTradeSlim: {
             id?: string;
-            /** @description `orderno` in Simple */
+            /** `orderno` in Simple */
             eid?: string;
-            /** @description `comment` in Simple */
+            /** `comment` in Simple */
             cmt?: string;
-            /** @description `symbol` in Simple */
+            /** `symbol` in Simple */
             sym?: string;
-            /** @description `brokerSymbol` in Simple */
+            /** `brokerSymbol` in Simple */
             tic?: string;
             ex?: components["schemas"]["Exchange"];
             /**
@@ -622,7 +615,7 @@ export interface components {
              * @description `date` in Simple
              */
             d?: string;
-            /** @description `board` in Simple */
+            /** `board` in Simple */
             b?: string;
             /**
              * Format: int32
@@ -634,40 +627,40 @@ export interface components {
              * @description `qtyBatch` in Simple
              */
             qb?: number;
-            /** @description `price` in Simple */
+            /** `price` in Simple */
             px?: number;
-            /** @description `accruedInt` in Simple */
+            /** `accruedInt` in Simple */
             ai?: number;
             s?: components["schemas"]["Side"];
-            /** @description `existing` in Simple */
+            /** `existing` in Simple */
             h?: boolean;
-            /** @description `commission` in Simple */
+            /** `commission` in Simple */
             cms?: number | null;
             r?: components["schemas"]["RepoDetailsSlim"];
-            /** @description `volume` in Simple */
+            /** `volume` in Simple */
             v?: number;
         };
-        /** @description Repo fields of a Slim trade. */
+        /** Repo fields of a Slim trade. */
         RepoDetailsSlim: {
-            /** @description `repoRate` in Simple */
+            /** `repoRate` in Simple */
             r?: number;
-            /** @description `extRef` in Simple */
+            /** `extRef` in Simple */
             exr?: string;
             /**
              * Format: int32
              * @description `repoTerm` in Simple
              */
             tm?: number;
-            /** @description `account` in Simple */
+            /** `account` in Simple */
             a?: string;
-            /** @description `tradeTypeInfo` in Simple */
+            /** `tradeTypeInfo` in Simple */
             t?: string;
-            /** @description `value` in Simple */
+            /** `value` in Simple */
             v?: number;
-            /** @description `yield` in Simple */
+            /** `yield` in Simple */
             y?: number;
         };
-        /** @description A trade of the portfolio in the Heavy format. */
+        /** A trade of the portfolio in the Heavy format. */
         PortfolioTradeHeavy: {
             id?: string;
             orderNo?: string;
@@ -694,24 +687,21 @@ export interface components {
             /** Format: date-time */
             settleDate?: string;
         };
-        /** @description A market or limit order in the Slim format (Heavy has the Simple fields except qty and filled). */
+        /** A market or limit order in the Slim format (Heavy has the Simple fields except qty and filled). */
         OrderSlim: {
             id?: string;
-            /** @description `symbol` in Simple */
+            /** `symbol` in Simple */
             sym?: string;
-            /** @description `board` in Simple */
+            /** `board` in Simple */
             bd?: string;
-            /** @description `brokerSymbol` in Simple */
+            /** `brokerSymbol` in Simple */
             tic?: string;
-            /** @description `portfolio` in Simple */
+            /** `portfolio` in Simple */
             p?: string;
             ex?: components["schemas"]["Exchange"];
-            /** @description `comment` in Simple */
+            /** `comment` in Simple */
             cmt?: string;
-            /**
-             * @description `type` in Simple
-             * @enum {string}
-             */
+            /** `type` in Simple */
             t?: "limit" | "market";
             s?: components["schemas"]["Side"];
             st?: components["schemas"]["OrderStatus"];
@@ -740,20 +730,20 @@ export interface components {
              * @description `qtyBatch` in Simple
              */
             qb?: number;
-            /** @description `filledQtyUnits` in Simple */
+            /** `filledQtyUnits` in Simple */
             fq?: number;
-            /** @description `filledQtyBatch` in Simple */
+            /** `filledQtyBatch` in Simple */
             fqb?: number;
-            /** @description `price` in Simple */
+            /** `price` in Simple */
             px?: number;
-            /** @description `existing` in Simple */
+            /** `existing` in Simple */
             h?: boolean;
             tf?: components["schemas"]["TimeInForce"];
             i?: components["schemas"]["IcebergSlim"];
-            /** @description `volume` in Simple */
+            /** `volume` in Simple */
             v?: number | null;
         };
-        /** @description Iceberg fields of a Slim order. */
+        /** Iceberg fields of a Slim order. */
         IcebergSlim: {
             /**
              * Format: int32
@@ -786,29 +776,26 @@ export interface components {
              */
             vfb?: number;
         };
-        /** @description A stop or stop-limit order in the Slim format. */
+        /** A stop or stop-limit order in the Slim format. */
         StopOrderSlim: {
             id?: string;
-            /** @description `exchangeOrderId` in Simple */
+            /** `exchangeOrderId` in Simple */
             eid?: string;
-            /** @description `symbol` in Simple */
+            /** `symbol` in Simple */
             sym?: string;
-            /** @description `brokerSymbol` in Simple */
+            /** `brokerSymbol` in Simple */
             tic?: string;
-            /** @description `portfolio` in Simple */
+            /** `portfolio` in Simple */
             p?: string;
             ex?: components["schemas"]["Exchange"];
-            /** @description `comment` in Simple */
+            /** `comment` in Simple */
             cmt?: string;
-            /** @description `board` in Simple */
+            /** `board` in Simple */
             bd?: string;
-            /**
-             * @description `type` in Simple
-             * @enum {string}
-             */
+            /** `type` in Simple */
             t?: "stop" | "stoplimit";
             s?: components["schemas"]["Side"];
-            /** @description One of the StopCondition values (see the Simple form). */
+            /** One of the StopCondition values (see the Simple form). */
             cnd?: string;
             st?: components["schemas"]["OrderStatus"];
             /**
@@ -826,30 +813,30 @@ export interface components {
              * @description `endTime` in Simple
              */
             et?: string;
-            /** @description `error` in Simple */
+            /** `error` in Simple */
             err?: string;
-            /** @description `qtyUnits` in Simple */
+            /** `qtyUnits` in Simple */
             q?: number;
             /**
              * Format: int32
              * @description `qtyBatch` in Simple
              */
             qb?: number;
-            /** @description `filledQtyUnits` in Simple */
+            /** `filledQtyUnits` in Simple */
             fq?: number;
-            /** @description `filledQtyBatch` in Simple */
+            /** `filledQtyBatch` in Simple */
             fqb?: number;
-            /** @description `price` in Simple */
+            /** `price` in Simple */
             px?: number;
-            /** @description `avg_price` in Simple */
+            /** `avg_price` in Simple */
             pxavg?: number;
-            /** @description `stopPrice` in Simple */
+            /** `stopPrice` in Simple */
             pxs?: number;
-            /** @description `existing` in Simple */
+            /** `existing` in Simple */
             h?: boolean;
             tf?: components["schemas"]["TimeInForce"];
             i?: components["schemas"]["IcebergSlim"];
-            /** @description `volume` in Simple */
+            /** `volume` in Simple */
             v?: number | null;
             /**
              * Format: int32
@@ -857,7 +844,7 @@ export interface components {
              */
             psec?: number;
         };
-        /** @description A stop or stop-limit order in the Heavy format. */
+        /** A stop or stop-limit order in the Heavy format. */
         StopOrderHeavy: {
             id?: string;
             exchangeOrderId?: string;
@@ -867,10 +854,9 @@ export interface components {
             exchange?: components["schemas"]["Exchange"];
             comment?: string;
             board?: string;
-            /** @enum {string} */
             type?: "stop" | "stoplimit";
             side?: components["schemas"]["Side"];
-            /** @description One of the StopCondition values (see the Simple form). */
+            /** One of the StopCondition values (see the Simple form). */
             condition?: string;
             status?: components["schemas"]["OrderStatus"];
             /** Format: date-time */
@@ -895,10 +881,7 @@ export interface components {
             /** Format: int32 */
             protectingSeconds?: number;
         };
-        /**
-         * @description MOEX (Moscow Exchange) or SPBX (SPB Exchange).
-         * @enum {string}
-         */
+        /** MOEX (Moscow Exchange) or SPBX (SPB Exchange). */
         Exchange: "MOEX" | "SPBX";
         Quote: {
             symbol?: string;
@@ -954,7 +937,7 @@ export interface components {
             snapshot?: boolean;
             bids?: components["schemas"]["PriceLevel"][];
             asks?: components["schemas"]["PriceLevel"][];
-            /** @description Unix seconds (kept for compatibility; prefer `ms_timestamp`). */
+            /** Unix seconds (kept for compatibility; prefer `ms_timestamp`). */
             timestamp?: number;
             /** Format: int64 */
             ms_timestamp?: number;
@@ -973,9 +956,8 @@ export interface components {
             /** Format: int64 */
             volume?: number;
         };
-        /** @enum {string} */
         Side: "buy" | "sell";
-        /** @description An anonymous trade of the whole market. */
+        /** An anonymous trade of the whole market. */
         MarketTrade: {
             /** Format: int64 */
             id?: number;
@@ -1004,12 +986,12 @@ export interface components {
             existing?: boolean;
         };
         Position: {
-            /** @description Value at the average price. */
+            /** Value at the average price. */
             volume?: number;
-            /** @description Value at the last price. */
+            /** Value at the last price. */
             currentVolume?: number;
             symbol?: string;
-            /** @description EXCHANGE:SYMBOL. */
+            /** EXCHANGE:SYMBOL. */
             brokerSymbol?: string;
             portfolio?: string;
             exchange?: components["schemas"]["Exchange"];
@@ -1064,11 +1046,9 @@ export interface components {
             riskCoverageRatioTwo?: number;
             /** Format: int32 */
             riskCategoryId?: number;
-            /** @enum {string} */
             clientType?: "LowRisk" | "StandardRisk" | "HighRisk" | "Special";
             hasForbiddenPositions?: boolean;
             hasNegativeQuantity?: boolean;
-            /** @enum {string} */
             riskStatus?: "Ok" | "Demand" | "ToClose";
             /** Format: date-time */
             calculationTime?: string;
@@ -1083,7 +1063,7 @@ export interface components {
             value?: number;
             yield?: number;
         } | null;
-        /** @description A trade of the portfolio. */
+        /** A trade of the portfolio. */
         PortfolioTrade: {
             id?: string;
             orderno?: string;
@@ -1108,12 +1088,10 @@ export interface components {
             repoSpecificFields?: components["schemas"]["RepoDetails"];
             volume?: number;
         };
-        /** @enum {string} */
         OrderStatus: "working" | "filled" | "canceled" | "rejected";
         /**
-         * @description How long the order may wait for execution.
+         * How long the order may wait for execution.
          * @default oneday
-         * @enum {string}
          */
         TimeInForce: "oneday" | "immediateorcancel" | "fillorkill" | "attheclose" | "goodtillcancelled" | "bookorcancel";
         Iceberg: {
@@ -1130,7 +1108,7 @@ export interface components {
             /** Format: int32 */
             visibleFilledQuantityBatch?: number;
         } | null;
-        /** @description A market or limit order. */
+        /** A market or limit order. */
         Order: {
             id?: string;
             symbol?: string;
@@ -1139,7 +1117,6 @@ export interface components {
             portfolio?: string;
             exchange?: components["schemas"]["Exchange"];
             comment?: string | null;
-            /** @enum {string} */
             type?: "limit" | "market";
             side?: components["schemas"]["Side"];
             status?: components["schemas"]["OrderStatus"];
@@ -1167,10 +1144,10 @@ export interface components {
             iceberg?: components["schemas"]["Iceberg"];
             volume?: number | null;
         };
-        /** @description A stop or stop-limit order. */
+        /** A stop or stop-limit order. */
         StopOrder: {
             id?: string;
-            /** @description Number of the exchange order created when the stop triggered. */
+            /** Number of the exchange order created when the stop triggered. */
             exchangeOrderId?: string | null;
             symbol?: string;
             brokerSymbol?: string;
@@ -1178,10 +1155,9 @@ export interface components {
             exchange?: components["schemas"]["Exchange"];
             comment?: string | null;
             board?: string;
-            /** @enum {string} */
             type?: "stop" | "stoplimit";
             side?: components["schemas"]["Side"];
-            /** @description One of the StopCondition values; ALOR's own example shows them capitalised (`LessOrEqual`). */
+            /** One of the StopCondition values; ALOR's own example shows them capitalised (`LessOrEqual`). */
             condition?: string;
             status?: components["schemas"]["OrderStatus"];
             /** Format: date-time */

@@ -3,6 +3,9 @@
 import type { FlatArgs, OpArgs, OpResult, OpsTable } from "@brokerkit/middleware";
 import type { operations } from "./types.js";
 
+type Args<Id extends keyof operations> = OpArgs<FlatArgs<operations[Id]>>;
+type Result<Id extends keyof operations, Throws extends boolean> = OpResult<operations[Id], Throws>;
+
 /** operationId → the operation's index in `config.operations` (and its header parameters, or 0 for `{ params, body }`). */
 export const opsTable: OpsTable = {
   cancelAllOrders: 13,
@@ -72,18 +75,10 @@ export const opsTable: OpsTable = {
  * the path calls; with `throwOnError: true` a non-2xx answer throws and `data` is always there.
  */
 export interface AlorOps<Throws extends boolean = false> {
-  /**
-   * Cancel every working order of a portfolio in one request
-   *
-   * `DELETE /commandapi/warptrans/TRADE/v2/client/orders/all`
-   */
-  cancelAllOrders(...args: OpArgs<FlatArgs<operations["cancelAllOrders"]>>): OpResult<operations["cancelAllOrders"], Throws>;
-  /**
-   * Cancel one order
-   *
-   * `DELETE /commandapi/warptrans/TRADE/v2/client/orders/{orderId}`
-   */
-  cancelOrder(...args: OpArgs<FlatArgs<operations["cancelOrder"]>>): OpResult<operations["cancelOrder"], Throws>;
+  /** Cancel every working order of a portfolio in one request (`DELETE /commandapi/warptrans/TRADE/v2/client/orders/all`) */
+  cancelAllOrders(...args: Args<"cancelAllOrders">): Result<"cancelAllOrders", Throws>;
+  /** Cancel one order (`DELETE /commandapi/warptrans/TRADE/v2/client/orders/{orderId}`) */
+  cancelOrder(...args: Args<"cancelOrder">): Result<"cancelOrder", Throws>;
   /**
    * Cancel an order group
    *
@@ -91,7 +86,7 @@ export interface AlorOps<Throws extends boolean = false> {
    *
    * `DELETE /commandapi/api/orderGroups/{orderGroupId}`
    */
-  cancelOrderGroup(...args: OpArgs<FlatArgs<operations["cancelOrderGroup"]>>): OpResult<operations["cancelOrderGroup"], Throws>;
+  cancelOrderGroup(...args: Args<"cancelOrderGroup">): Result<"cancelOrderGroup", Throws>;
   /**
    * Cancel one order (legacy route)
    *
@@ -100,31 +95,15 @@ export interface AlorOps<Throws extends boolean = false> {
    * `DELETE /warptrans/{tradeServerCode}/v2/client/orders/{orderId}`
    * @deprecated The spec marks this operation deprecated.
    */
-  cancelOrderLegacy(...args: OpArgs<FlatArgs<operations["cancelOrderLegacy"]>>): OpResult<operations["cancelOrderLegacy"], Throws>;
-  /**
-   * Link existing orders into a group
-   *
-   * `POST /commandapi/api/orderGroups`
-   */
-  createOrderGroup(...args: OpArgs<FlatArgs<operations["createOrderGroup"]>>): OpResult<operations["createOrderGroup"], Throws>;
-  /**
-   * Change the orders or the execution policy of a group
-   *
-   * `PUT /commandapi/api/orderGroups/{orderGroupId}`
-   */
-  editOrderGroup(...args: OpArgs<FlatArgs<operations["editOrderGroup"]>>): OpResult<operations["editOrderGroup"], Throws>;
-  /**
-   * How much of an instrument the portfolio can buy or sell, and what it costs
-   *
-   * `POST /commandapi/warptrans/TRADE/v2/client/orders/estimate`
-   */
-  estimateOrder(...args: OpArgs<FlatArgs<operations["estimateOrder"]>>): OpResult<operations["estimateOrder"], Throws>;
-  /**
-   * Several estimates in one request
-   *
-   * `POST /commandapi/warptrans/TRADE/v2/client/orders/estimate/all`
-   */
-  estimateOrders(...args: OpArgs<FlatArgs<operations["estimateOrders"]>>): OpResult<operations["estimateOrders"], Throws>;
+  cancelOrderLegacy(...args: Args<"cancelOrderLegacy">): Result<"cancelOrderLegacy", Throws>;
+  /** Link existing orders into a group (`POST /commandapi/api/orderGroups`) */
+  createOrderGroup(...args: Args<"createOrderGroup">): Result<"createOrderGroup", Throws>;
+  /** Change the orders or the execution policy of a group (`PUT /commandapi/api/orderGroups/{orderGroupId}`) */
+  editOrderGroup(...args: Args<"editOrderGroup">): Result<"editOrderGroup", Throws>;
+  /** How much of an instrument the portfolio can buy or sell, and what it costs (`POST /commandapi/warptrans/TRADE/v2/client/orders/estimate`) */
+  estimateOrder(...args: Args<"estimateOrder">): Result<"estimateOrder", Throws>;
+  /** Several estimates in one request (`POST /commandapi/warptrans/TRADE/v2/client/orders/estimate/all`) */
+  estimateOrders(...args: Args<"estimateOrders">): Result<"estimateOrders", Throws>;
   /**
    * Exchange a refresh token for a JWT access token
    *
@@ -132,31 +111,15 @@ export interface AlorOps<Throws extends boolean = false> {
    *
    * `POST /refresh`
    */
-  exchangeRefreshToken(...args: OpArgs<FlatArgs<operations["exchangeRefreshToken"]>>): OpResult<operations["exchangeRefreshToken"], Throws>;
-  /**
-   * All market trades of an instrument in the current session
-   *
-   * `GET /md/v2/Securities/{exchange}/{symbol}/alltrades`
-   */
-  getAllTrades(...args: OpArgs<FlatArgs<operations["getAllTrades"]>>): OpResult<operations["getAllTrades"], Throws>;
-  /**
-   * All market trades of an instrument in past sessions
-   *
-   * `GET /md/v2/Securities/{exchange}/{symbol}/alltrades/history`
-   */
-  getAllTradesHistory(...args: OpArgs<FlatArgs<operations["getAllTradesHistory"]>>): OpResult<operations["getAllTradesHistory"], Throws>;
-  /**
-   * Boards (instrument groups) an instrument trades on
-   *
-   * `GET /md/v2/Securities/{exchange}/{symbol}/availableBoards`
-   */
-  getAvailableBoards(...args: OpArgs<FlatArgs<operations["getAvailableBoards"]>>): OpResult<operations["getAvailableBoards"], Throws>;
-  /**
-   * Candles of one instrument for a bounded period
-   *
-   * `GET /md/v2/history`
-   */
-  getCandles(...args: OpArgs<FlatArgs<operations["getCandles"]>>): OpResult<operations["getCandles"], Throws>;
+  exchangeRefreshToken(...args: Args<"exchangeRefreshToken">): Result<"exchangeRefreshToken", Throws>;
+  /** All market trades of an instrument in the current session (`GET /md/v2/Securities/{exchange}/{symbol}/alltrades`) */
+  getAllTrades(...args: Args<"getAllTrades">): Result<"getAllTrades", Throws>;
+  /** All market trades of an instrument in past sessions (`GET /md/v2/Securities/{exchange}/{symbol}/alltrades/history`) */
+  getAllTradesHistory(...args: Args<"getAllTradesHistory">): Result<"getAllTradesHistory", Throws>;
+  /** Boards (instrument groups) an instrument trades on (`GET /md/v2/Securities/{exchange}/{symbol}/availableBoards`) */
+  getAvailableBoards(...args: Args<"getAvailableBoards">): Result<"getAvailableBoards", Throws>;
+  /** Candles of one instrument for a bounded period (`GET /md/v2/history`) */
+  getCandles(...args: Args<"getCandles">): Result<"getCandles", Throws>;
   /**
    * Money and risk figures of a derivatives (FORTS) portfolio
    *
@@ -164,133 +127,49 @@ export interface AlorOps<Throws extends boolean = false> {
    *
    * `GET /md/v2/Clients/{exchange}/{portfolio}/fortsrisk`
    */
-  getFortsRisk(...args: OpArgs<FlatArgs<operations["getFortsRisk"]>>): OpResult<operations["getFortsRisk"], Throws>;
-  /**
-   * Money of a portfolio in the older layout
-   *
-   * `GET /md/v2/Clients/legacy/{exchange}/{portfolio}/money`
-   */
-  getLegacyMoney(...args: OpArgs<FlatArgs<operations["getLegacyMoney"]>>): OpResult<operations["getLegacyMoney"], Throws>;
-  /**
-   * Positions in every portfolio of a login
-   *
-   * `GET /md/v2/Clients/{login}/positions`
-   */
-  getLoginPositions(...args: OpArgs<FlatArgs<operations["getLoginPositions"]>>): OpResult<operations["getLoginPositions"], Throws>;
-  /**
-   * Quote of the nearest (front-month) futures contract of a base symbol
-   *
-   * `GET /md/v2/Securities/{exchange}/{symbol}/actualFuturesQuote`
-   */
-  getNearestFuturesQuote(...args: OpArgs<FlatArgs<operations["getNearestFuturesQuote"]>>): OpResult<operations["getNearestFuturesQuote"], Throws>;
-  /**
-   * One market or limit order
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/orders/{orderId}`
-   */
-  getOrder(...args: OpArgs<FlatArgs<operations["getOrder"]>>): OpResult<operations["getOrder"], Throws>;
-  /**
-   * Order book snapshot
-   *
-   * `GET /md/v2/orderbooks/{exchange}/{symbol}`
-   */
-  getOrderBook(...args: OpArgs<FlatArgs<operations["getOrderBook"]>>): OpResult<operations["getOrderBook"], Throws>;
-  /**
-   * One order group
-   *
-   * `GET /commandapi/api/orderGroups/{orderGroupId}`
-   */
-  getOrderGroup(...args: OpArgs<FlatArgs<operations["getOrderGroup"]>>): OpResult<operations["getOrderGroup"], Throws>;
-  /**
-   * Market and limit orders of a portfolio
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/orders`
-   */
-  getOrders(...args: OpArgs<FlatArgs<operations["getOrders"]>>): OpResult<operations["getOrders"], Throws>;
-  /**
-   * Margin and risk figures of a portfolio
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/risk`
-   */
-  getPortfolioRisk(...args: OpArgs<FlatArgs<operations["getPortfolioRisk"]>>): OpResult<operations["getPortfolioRisk"], Throws>;
-  /**
-   * Money and buying power of a portfolio
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/summary`
-   */
-  getPortfolioSummary(...args: OpArgs<FlatArgs<operations["getPortfolioSummary"]>>): OpResult<operations["getPortfolioSummary"], Throws>;
-  /**
-   * Position in one instrument
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/positions/{symbol}`
-   */
-  getPosition(...args: OpArgs<FlatArgs<operations["getPosition"]>>): OpResult<operations["getPosition"], Throws>;
-  /**
-   * Open positions of a portfolio
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/positions`
-   */
-  getPositions(...args: OpArgs<FlatArgs<operations["getPositions"]>>): OpResult<operations["getPositions"], Throws>;
-  /**
-   * Quotes for a list of instruments
-   *
-   * `GET /md/v2/Securities/{symbols}/quotes`
-   */
-  getQuotes(...args: OpArgs<FlatArgs<operations["getQuotes"]>>): OpResult<operations["getQuotes"], Throws>;
-  /**
-   * Margin rates of instruments in one risk category
-   *
-   * `GET /md/v2/risk/rates`
-   */
-  getRiskRates(...args: OpArgs<FlatArgs<operations["getRiskRates"]>>): OpResult<operations["getRiskRates"], Throws>;
-  /**
-   * One instrument
-   *
-   * `GET /md/v2/Securities/{exchange}/{symbol}`
-   */
-  getSecurity(...args: OpArgs<FlatArgs<operations["getSecurity"]>>): OpResult<operations["getSecurity"], Throws>;
-  /**
-   * Server time
-   *
-   * `GET /md/v2/time`
-   */
-  getServerTime(...args: OpArgs<FlatArgs<operations["getServerTime"]>>): OpResult<operations["getServerTime"], Throws>;
-  /**
-   * One stop or stop-limit order
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/stoporders/{orderId}`
-   */
-  getStopOrder(...args: OpArgs<FlatArgs<operations["getStopOrder"]>>): OpResult<operations["getStopOrder"], Throws>;
-  /**
-   * Stop and stop-limit orders of a portfolio
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/stoporders`
-   */
-  getStopOrders(...args: OpArgs<FlatArgs<operations["getStopOrders"]>>): OpResult<operations["getStopOrders"], Throws>;
-  /**
-   * The portfolio's own trades in the current session
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/trades`
-   */
-  getTrades(...args: OpArgs<FlatArgs<operations["getTrades"]>>): OpResult<operations["getTrades"], Throws>;
-  /**
-   * The portfolio's own trades in one instrument in the current session
-   *
-   * `GET /md/v2/Clients/{exchange}/{portfolio}/{symbol}/trades`
-   */
-  getTradesBySymbol(...args: OpArgs<FlatArgs<operations["getTradesBySymbol"]>>): OpResult<operations["getTradesBySymbol"], Throws>;
-  /**
-   * The portfolio's own trades of past sessions, page by page
-   *
-   * `GET /md/v2/Stats/{exchange}/{portfolio}/history/trades`
-   */
-  getTradesHistory(...args: OpArgs<FlatArgs<operations["getTradesHistory"]>>): OpResult<operations["getTradesHistory"], Throws>;
-  /**
-   * The portfolio's own trades of past sessions in one instrument, page by page
-   *
-   * `GET /md/v2/Stats/{exchange}/{portfolio}/history/trades/{symbol}`
-   */
-  getTradesHistoryBySymbol(...args: OpArgs<FlatArgs<operations["getTradesHistoryBySymbol"]>>): OpResult<operations["getTradesHistoryBySymbol"], Throws>;
+  getFortsRisk(...args: Args<"getFortsRisk">): Result<"getFortsRisk", Throws>;
+  /** Money of a portfolio in the older layout (`GET /md/v2/Clients/legacy/{exchange}/{portfolio}/money`) */
+  getLegacyMoney(...args: Args<"getLegacyMoney">): Result<"getLegacyMoney", Throws>;
+  /** Positions in every portfolio of a login (`GET /md/v2/Clients/{login}/positions`) */
+  getLoginPositions(...args: Args<"getLoginPositions">): Result<"getLoginPositions", Throws>;
+  /** Quote of the nearest (front-month) futures contract of a base symbol (`GET /md/v2/Securities/{exchange}/{symbol}/actualFuturesQuote`) */
+  getNearestFuturesQuote(...args: Args<"getNearestFuturesQuote">): Result<"getNearestFuturesQuote", Throws>;
+  /** One market or limit order (`GET /md/v2/Clients/{exchange}/{portfolio}/orders/{orderId}`) */
+  getOrder(...args: Args<"getOrder">): Result<"getOrder", Throws>;
+  /** Order book snapshot (`GET /md/v2/orderbooks/{exchange}/{symbol}`) */
+  getOrderBook(...args: Args<"getOrderBook">): Result<"getOrderBook", Throws>;
+  /** One order group (`GET /commandapi/api/orderGroups/{orderGroupId}`) */
+  getOrderGroup(...args: Args<"getOrderGroup">): Result<"getOrderGroup", Throws>;
+  /** Market and limit orders of a portfolio (`GET /md/v2/Clients/{exchange}/{portfolio}/orders`) */
+  getOrders(...args: Args<"getOrders">): Result<"getOrders", Throws>;
+  /** Margin and risk figures of a portfolio (`GET /md/v2/Clients/{exchange}/{portfolio}/risk`) */
+  getPortfolioRisk(...args: Args<"getPortfolioRisk">): Result<"getPortfolioRisk", Throws>;
+  /** Money and buying power of a portfolio (`GET /md/v2/Clients/{exchange}/{portfolio}/summary`) */
+  getPortfolioSummary(...args: Args<"getPortfolioSummary">): Result<"getPortfolioSummary", Throws>;
+  /** Position in one instrument (`GET /md/v2/Clients/{exchange}/{portfolio}/positions/{symbol}`) */
+  getPosition(...args: Args<"getPosition">): Result<"getPosition", Throws>;
+  /** Open positions of a portfolio (`GET /md/v2/Clients/{exchange}/{portfolio}/positions`) */
+  getPositions(...args: Args<"getPositions">): Result<"getPositions", Throws>;
+  /** Quotes for a list of instruments (`GET /md/v2/Securities/{symbols}/quotes`) */
+  getQuotes(...args: Args<"getQuotes">): Result<"getQuotes", Throws>;
+  /** Margin rates of instruments in one risk category (`GET /md/v2/risk/rates`) */
+  getRiskRates(...args: Args<"getRiskRates">): Result<"getRiskRates", Throws>;
+  /** One instrument (`GET /md/v2/Securities/{exchange}/{symbol}`) */
+  getSecurity(...args: Args<"getSecurity">): Result<"getSecurity", Throws>;
+  /** Server time (`GET /md/v2/time`) */
+  getServerTime(...args: Args<"getServerTime">): Result<"getServerTime", Throws>;
+  /** One stop or stop-limit order (`GET /md/v2/Clients/{exchange}/{portfolio}/stoporders/{orderId}`) */
+  getStopOrder(...args: Args<"getStopOrder">): Result<"getStopOrder", Throws>;
+  /** Stop and stop-limit orders of a portfolio (`GET /md/v2/Clients/{exchange}/{portfolio}/stoporders`) */
+  getStopOrders(...args: Args<"getStopOrders">): Result<"getStopOrders", Throws>;
+  /** The portfolio's own trades in the current session (`GET /md/v2/Clients/{exchange}/{portfolio}/trades`) */
+  getTrades(...args: Args<"getTrades">): Result<"getTrades", Throws>;
+  /** The portfolio's own trades in one instrument in the current session (`GET /md/v2/Clients/{exchange}/{portfolio}/{symbol}/trades`) */
+  getTradesBySymbol(...args: Args<"getTradesBySymbol">): Result<"getTradesBySymbol", Throws>;
+  /** The portfolio's own trades of past sessions, page by page (`GET /md/v2/Stats/{exchange}/{portfolio}/history/trades`) */
+  getTradesHistory(...args: Args<"getTradesHistory">): Result<"getTradesHistory", Throws>;
+  /** The portfolio's own trades of past sessions in one instrument, page by page (`GET /md/v2/Stats/{exchange}/{portfolio}/history/trades/{symbol}`) */
+  getTradesHistoryBySymbol(...args: Args<"getTradesHistoryBySymbol">): Result<"getTradesHistoryBySymbol", Throws>;
   /**
    * Past sessions' trades of the portfolio (older route)
    *
@@ -298,7 +177,7 @@ export interface AlorOps<Throws extends boolean = false> {
    *
    * `GET /md/stats/{exchange}/{portfolio}/history/trades`
    */
-  getTradeStats(...args: OpArgs<FlatArgs<operations["getTradeStats"]>>): OpResult<operations["getTradeStats"], Throws>;
+  getTradeStats(...args: Args<"getTradeStats">): Result<"getTradeStats", Throws>;
   /**
    * Past sessions' trades of the portfolio in one instrument (older route)
    *
@@ -306,7 +185,7 @@ export interface AlorOps<Throws extends boolean = false> {
    *
    * `GET /md/stats/{exchange}/{portfolio}/history/trades/{symbol}`
    */
-  getTradeStatsBySymbol(...args: OpArgs<FlatArgs<operations["getTradeStatsBySymbol"]>>): OpResult<operations["getTradeStatsBySymbol"], Throws>;
+  getTradeStatsBySymbol(...args: Args<"getTradeStatsBySymbol">): Result<"getTradeStatsBySymbol", Throws>;
   /**
    * Trading status of one market of an exchange
    *
@@ -315,25 +194,13 @@ export interface AlorOps<Throws extends boolean = false> {
    * `GET /md/status/{exchange}/{market}`
    * @deprecated The spec marks this operation deprecated.
    */
-  getTradingStatus(...args: OpArgs<FlatArgs<operations["getTradingStatus"]>>): OpResult<operations["getTradingStatus"], Throws>;
-  /**
-   * Currency pairs traded on the currency market
-   *
-   * `GET /md/v2/Securities/currencyPairs`
-   */
-  listCurrencyPairs(...args: OpArgs<FlatArgs<operations["listCurrencyPairs"]>>): OpResult<operations["listCurrencyPairs"], Throws>;
-  /**
-   * Instruments of one exchange, page by page
-   *
-   * `GET /md/v2/Securities/{exchange}`
-   */
-  listExchangeSecurities(...args: OpArgs<FlatArgs<operations["listExchangeSecurities"]>>): OpResult<operations["listExchangeSecurities"], Throws>;
-  /**
-   * Order groups of the login that issued the JWT
-   *
-   * `GET /commandapi/api/orderGroups`
-   */
-  listOrderGroups(...args: OpArgs<FlatArgs<operations["listOrderGroups"]>>): OpResult<operations["listOrderGroups"], Throws>;
+  getTradingStatus(...args: Args<"getTradingStatus">): Result<"getTradingStatus", Throws>;
+  /** Currency pairs traded on the currency market (`GET /md/v2/Securities/currencyPairs`) */
+  listCurrencyPairs(...args: Args<"listCurrencyPairs">): Result<"listCurrencyPairs", Throws>;
+  /** Instruments of one exchange, page by page (`GET /md/v2/Securities/{exchange}`) */
+  listExchangeSecurities(...args: Args<"listExchangeSecurities">): Result<"listExchangeSecurities", Throws>;
+  /** Order groups of the login that issued the JWT (`GET /commandapi/api/orderGroups`) */
+  listOrderGroups(...args: Args<"listOrderGroups">): Result<"listOrderGroups", Throws>;
   /**
    * Change price or quantity of a working limit order
    *
@@ -341,7 +208,7 @@ export interface AlorOps<Throws extends boolean = false> {
    *
    * `PUT /commandapi/warptrans/TRADE/v2/client/orders/actions/limit/{orderId}`
    */
-  modifyLimitOrder(...args: OpArgs<FlatArgs<operations["modifyLimitOrder"]>>): OpResult<operations["modifyLimitOrder"], Throws>;
+  modifyLimitOrder(...args: Args<"modifyLimitOrder">): Result<"modifyLimitOrder", Throws>;
   /**
    * Replace a working market order
    *
@@ -349,13 +216,9 @@ export interface AlorOps<Throws extends boolean = false> {
    *
    * `PUT /commandapi/warptrans/TRADE/v2/client/orders/actions/market/{orderId}`
    */
-  modifyMarketOrder(...args: OpArgs<FlatArgs<operations["modifyMarketOrder"]>>): OpResult<operations["modifyMarketOrder"], Throws>;
-  /**
-   * Replace a working stop-limit order
-   *
-   * `PUT /commandapi/warptrans/TRADE/v2/client/orders/actions/stopLimit/{stopOrderId}`
-   */
-  modifyStopLimitOrder(...args: OpArgs<FlatArgs<operations["modifyStopLimitOrder"]>>): OpResult<operations["modifyStopLimitOrder"], Throws>;
+  modifyMarketOrder(...args: Args<"modifyMarketOrder">): Result<"modifyMarketOrder", Throws>;
+  /** Replace a working stop-limit order (`PUT /commandapi/warptrans/TRADE/v2/client/orders/actions/stopLimit/{stopOrderId}`) */
+  modifyStopLimitOrder(...args: Args<"modifyStopLimitOrder">): Result<"modifyStopLimitOrder", Throws>;
   /**
    * Replace a stop-loss order (legacy route)
    *
@@ -364,7 +227,7 @@ export interface AlorOps<Throws extends boolean = false> {
    * `PUT /warptrans/{tradeServerCode}/v2/client/orders/actions/stopLoss/{orderId}`
    * @deprecated The spec marks this operation deprecated.
    */
-  modifyStopLossLegacy(...args: OpArgs<FlatArgs<operations["modifyStopLossLegacy"]>>): OpResult<operations["modifyStopLossLegacy"], Throws>;
+  modifyStopLossLegacy(...args: Args<"modifyStopLossLegacy">): Result<"modifyStopLossLegacy", Throws>;
   /**
    * Replace a stop-loss-limit order (legacy route)
    *
@@ -373,13 +236,9 @@ export interface AlorOps<Throws extends boolean = false> {
    * `PUT /warptrans/{tradeServerCode}/v2/client/orders/actions/stopLossLimit/{orderId}`
    * @deprecated The spec marks this operation deprecated.
    */
-  modifyStopLossLimitLegacy(...args: OpArgs<FlatArgs<operations["modifyStopLossLimitLegacy"]>>): OpResult<operations["modifyStopLossLimitLegacy"], Throws>;
-  /**
-   * Replace a working stop (market) order
-   *
-   * `PUT /commandapi/warptrans/TRADE/v2/client/orders/actions/stop/{stopOrderId}`
-   */
-  modifyStopOrder(...args: OpArgs<FlatArgs<operations["modifyStopOrder"]>>): OpResult<operations["modifyStopOrder"], Throws>;
+  modifyStopLossLimitLegacy(...args: Args<"modifyStopLossLimitLegacy">): Result<"modifyStopLossLimitLegacy", Throws>;
+  /** Replace a working stop (market) order (`PUT /commandapi/warptrans/TRADE/v2/client/orders/actions/stop/{stopOrderId}`) */
+  modifyStopOrder(...args: Args<"modifyStopOrder">): Result<"modifyStopOrder", Throws>;
   /**
    * Replace a take-profit order (legacy route)
    *
@@ -388,7 +247,7 @@ export interface AlorOps<Throws extends boolean = false> {
    * `PUT /warptrans/{tradeServerCode}/v2/client/orders/actions/takeProfit/{orderId}`
    * @deprecated The spec marks this operation deprecated.
    */
-  modifyTakeProfitLegacy(...args: OpArgs<FlatArgs<operations["modifyTakeProfitLegacy"]>>): OpResult<operations["modifyTakeProfitLegacy"], Throws>;
+  modifyTakeProfitLegacy(...args: Args<"modifyTakeProfitLegacy">): Result<"modifyTakeProfitLegacy", Throws>;
   /**
    * Replace a take-profit-limit order (legacy route)
    *
@@ -397,25 +256,13 @@ export interface AlorOps<Throws extends boolean = false> {
    * `PUT /warptrans/{tradeServerCode}/v2/client/orders/actions/takeProfitLimit/{orderId}`
    * @deprecated The spec marks this operation deprecated.
    */
-  modifyTakeProfitLimitLegacy(...args: OpArgs<FlatArgs<operations["modifyTakeProfitLimitLegacy"]>>): OpResult<operations["modifyTakeProfitLimitLegacy"], Throws>;
-  /**
-   * Place a limit order
-   *
-   * `POST /commandapi/warptrans/TRADE/v2/client/orders/actions/limit`
-   */
-  placeLimitOrder(...args: OpArgs<FlatArgs<operations["placeLimitOrder"]>>): OpResult<operations["placeLimitOrder"], Throws>;
-  /**
-   * Place a market order
-   *
-   * `POST /commandapi/warptrans/TRADE/v2/client/orders/actions/market`
-   */
-  placeMarketOrder(...args: OpArgs<FlatArgs<operations["placeMarketOrder"]>>): OpResult<operations["placeMarketOrder"], Throws>;
-  /**
-   * Place a stop-limit order
-   *
-   * `POST /commandapi/warptrans/TRADE/v2/client/orders/actions/stopLimit`
-   */
-  placeStopLimitOrder(...args: OpArgs<FlatArgs<operations["placeStopLimitOrder"]>>): OpResult<operations["placeStopLimitOrder"], Throws>;
+  modifyTakeProfitLimitLegacy(...args: Args<"modifyTakeProfitLimitLegacy">): Result<"modifyTakeProfitLimitLegacy", Throws>;
+  /** Place a limit order (`POST /commandapi/warptrans/TRADE/v2/client/orders/actions/limit`) */
+  placeLimitOrder(...args: Args<"placeLimitOrder">): Result<"placeLimitOrder", Throws>;
+  /** Place a market order (`POST /commandapi/warptrans/TRADE/v2/client/orders/actions/market`) */
+  placeMarketOrder(...args: Args<"placeMarketOrder">): Result<"placeMarketOrder", Throws>;
+  /** Place a stop-limit order (`POST /commandapi/warptrans/TRADE/v2/client/orders/actions/stopLimit`) */
+  placeStopLimitOrder(...args: Args<"placeStopLimitOrder">): Result<"placeStopLimitOrder", Throws>;
   /**
    * Place a stop-loss order (legacy route)
    *
@@ -424,7 +271,7 @@ export interface AlorOps<Throws extends boolean = false> {
    * `POST /warptrans/{tradeServerCode}/v2/client/orders/actions/stopLoss`
    * @deprecated The spec marks this operation deprecated.
    */
-  placeStopLossLegacy(...args: OpArgs<FlatArgs<operations["placeStopLossLegacy"]>>): OpResult<operations["placeStopLossLegacy"], Throws>;
+  placeStopLossLegacy(...args: Args<"placeStopLossLegacy">): Result<"placeStopLossLegacy", Throws>;
   /**
    * Place a stop-loss-limit order (legacy route)
    *
@@ -433,13 +280,9 @@ export interface AlorOps<Throws extends boolean = false> {
    * `POST /warptrans/{tradeServerCode}/v2/client/orders/actions/stopLossLimit`
    * @deprecated The spec marks this operation deprecated.
    */
-  placeStopLossLimitLegacy(...args: OpArgs<FlatArgs<operations["placeStopLossLimitLegacy"]>>): OpResult<operations["placeStopLossLimitLegacy"], Throws>;
-  /**
-   * Place a stop (market) order
-   *
-   * `POST /commandapi/warptrans/TRADE/v2/client/orders/actions/stop`
-   */
-  placeStopOrder(...args: OpArgs<FlatArgs<operations["placeStopOrder"]>>): OpResult<operations["placeStopOrder"], Throws>;
+  placeStopLossLimitLegacy(...args: Args<"placeStopLossLimitLegacy">): Result<"placeStopLossLimitLegacy", Throws>;
+  /** Place a stop (market) order (`POST /commandapi/warptrans/TRADE/v2/client/orders/actions/stop`) */
+  placeStopOrder(...args: Args<"placeStopOrder">): Result<"placeStopOrder", Throws>;
   /**
    * Place a take-profit order (legacy route)
    *
@@ -448,7 +291,7 @@ export interface AlorOps<Throws extends boolean = false> {
    * `POST /warptrans/{tradeServerCode}/v2/client/orders/actions/takeProfit`
    * @deprecated The spec marks this operation deprecated.
    */
-  placeTakeProfitLegacy(...args: OpArgs<FlatArgs<operations["placeTakeProfitLegacy"]>>): OpResult<operations["placeTakeProfitLegacy"], Throws>;
+  placeTakeProfitLegacy(...args: Args<"placeTakeProfitLegacy">): Result<"placeTakeProfitLegacy", Throws>;
   /**
    * Place a take-profit-limit order (legacy route)
    *
@@ -457,7 +300,7 @@ export interface AlorOps<Throws extends boolean = false> {
    * `POST /warptrans/{tradeServerCode}/v2/client/orders/actions/takeProfitLimit`
    * @deprecated The spec marks this operation deprecated.
    */
-  placeTakeProfitLimitLegacy(...args: OpArgs<FlatArgs<operations["placeTakeProfitLimitLegacy"]>>): OpResult<operations["placeTakeProfitLimitLegacy"], Throws>;
+  placeTakeProfitLimitLegacy(...args: Args<"placeTakeProfitLimitLegacy">): Result<"placeTakeProfitLimitLegacy", Throws>;
   /**
    * Search instruments with filters, one page at a time
    *
@@ -465,5 +308,5 @@ export interface AlorOps<Throws extends boolean = false> {
    *
    * `GET /md/v2/Securities`
    */
-  searchSecurities(...args: OpArgs<FlatArgs<operations["searchSecurities"]>>): OpResult<operations["searchSecurities"], Throws>;
+  searchSecurities(...args: Args<"searchSecurities">): Result<"searchSecurities", Throws>;
 }

@@ -2,1073 +2,341 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export interface paths {
     "/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /**
          * Exchange a refresh token for a JWT access token
          * @description Give the refresh token either as `?token=` or as a JSON body, not both (the body wins when both are sent).
          */
         post: operations["exchangeRefreshToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Securities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Search instruments with filters, one page at a time
          * @description Results are ordered by trading volume. Without `limit` a page holds 25 instruments.
          */
         get: operations["searchSecurities"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Securities/{exchange}/{symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One instrument */
         get: operations["getSecurity"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/status/{exchange}/{market}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Trading status of one market of an exchange
          * @deprecated
          * @description ALOR's spec marks this route deprecated and names no successor.
          */
         get: operations["getTradingStatus"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/time": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Server time */
         get: operations["getServerTime"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Securities/{symbols}/quotes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Quotes for a list of instruments */
         get: operations["getQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/orderbooks/{exchange}/{symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Order book snapshot */
         get: operations["getOrderBook"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Candles of one instrument for a bounded period */
         get: operations["getCandles"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Securities/{exchange}/{symbol}/alltrades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** All market trades of an instrument in the current session */
         get: operations["getAllTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Securities/{exchange}/{symbol}/alltrades/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** All market trades of an instrument in past sessions */
         get: operations["getAllTradesHistory"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{login}/positions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Positions in every portfolio of a login */
         get: operations["getLoginPositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/positions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Open positions of a portfolio */
         get: operations["getPositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/positions/{symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Position in one instrument */
         get: operations["getPosition"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/summary": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Money and buying power of a portfolio */
         get: operations["getPortfolioSummary"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/risk": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Margin and risk figures of a portfolio */
         get: operations["getPortfolioRisk"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/fortsrisk": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Money and risk figures of a derivatives (FORTS) portfolio
          * @description The shape of the answer follows `format` (Simple when absent).
          */
         get: operations["getFortsRisk"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/{symbol}/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** The portfolio's own trades in one instrument in the current session */
         get: operations["getTradesBySymbol"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Stats/{exchange}/{portfolio}/history/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** The portfolio's own trades of past sessions, page by page */
         get: operations["getTradesHistory"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Securities/{exchange}/{symbol}/availableBoards": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Boards (instrument groups) an instrument trades on */
         get: operations["getAvailableBoards"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Securities/currencyPairs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Currency pairs traded on the currency market */
         get: operations["listCurrencyPairs"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/risk/rates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Margin rates of instruments in one risk category */
         get: operations["getRiskRates"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Stats/{exchange}/{portfolio}/history/trades/{symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** The portfolio's own trades of past sessions in one instrument, page by page */
         get: operations["getTradesHistoryBySymbol"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/stats/{exchange}/{portfolio}/history/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Past sessions' trades of the portfolio (older route)
          * @description Older form of the trades history; prefer the /md/v2/Stats one.
          */
         get: operations["getTradeStats"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/stats/{exchange}/{portfolio}/history/trades/{symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Past sessions' trades of the portfolio in one instrument (older route)
          * @description Older form of the trades history; prefer the /md/v2/Stats one.
          */
         get: operations["getTradeStatsBySymbol"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Securities/{exchange}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Instruments of one exchange, page by page */
         get: operations["listExchangeSecurities"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Securities/{exchange}/{symbol}/actualFuturesQuote": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Quote of the nearest (front-month) futures contract of a base symbol */
         get: operations["getNearestFuturesQuote"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/legacy/{exchange}/{portfolio}/money": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Money of a portfolio in the older layout */
         get: operations["getLegacyMoney"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Market and limit orders of a portfolio */
         get: operations["getOrders"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/orders/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One market or limit order */
         get: operations["getOrder"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** The portfolio's own trades in the current session */
         get: operations["getTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/stoporders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stop and stop-limit orders of a portfolio */
         get: operations["getStopOrders"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/md/v2/Clients/{exchange}/{portfolio}/stoporders/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One stop or stop-limit order */
         get: operations["getStopOrder"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/actions/market": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Place a market order */
         post: operations["placeMarketOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/actions/market/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
         /**
          * Replace a working market order
          * @description Like the limit change, ALOR replaces the order and the answer carries the new number.
          */
         put: operations["modifyMarketOrder"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/actions/limit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Place a limit order */
         post: operations["placeLimitOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/actions/limit/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
         /**
          * Change price or quantity of a working limit order
          * @description ALOR cancels the order and places a new one with a new number, which the answer carries.
          */
         put: operations["modifyLimitOrder"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/actions/stop": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Place a stop (market) order */
         post: operations["placeStopOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/actions/stopLimit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Place a stop-limit order */
         post: operations["placeStopLimitOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/actions/stop/{stopOrderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
         /** Replace a working stop (market) order */
         put: operations["modifyStopOrder"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/actions/stopLimit/{stopOrderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
         /** Replace a working stop-limit order */
         put: operations["modifyStopLimitOrder"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Cancel one order */
         delete: operations["cancelOrder"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/estimate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** How much of an instrument the portfolio can buy or sell, and what it costs */
         post: operations["estimateOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/estimate/all": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Several estimates in one request */
         post: operations["estimateOrders"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/warptrans/TRADE/v2/client/orders/all": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Cancel every working order of a portfolio in one request */
         delete: operations["cancelAllOrders"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/api/orderGroups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Order groups of the login that issued the JWT */
         get: operations["listOrderGroups"];
-        put?: never;
         /** Link existing orders into a group */
         post: operations["createOrderGroup"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/commandapi/api/orderGroups/{orderGroupId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                orderGroupId: string;
-            };
-            cookie?: never;
-        };
         /** One order group */
         get: operations["getOrderGroup"];
         /** Change the orders or the execution policy of a group */
         put: operations["editOrderGroup"];
-        post?: never;
         /**
          * Cancel an order group
          * @description The group becomes `Canceled`; ALOR answers with the word `success`.
          */
         delete: operations["cancelOrderGroup"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/warptrans/{tradeServerCode}/v2/client/orders/actions/stopLoss": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /**
          * Place a stop-loss order (legacy route)
          * @deprecated
          * @description Deprecated by ALOR; the /commandapi stop and stop-limit operations replace it.
          */
         post: operations["placeStopLossLegacy"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/warptrans/{tradeServerCode}/v2/client/orders/actions/takeProfit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /**
          * Place a take-profit order (legacy route)
          * @deprecated
          * @description Deprecated by ALOR; the /commandapi stop and stop-limit operations replace it.
          */
         post: operations["placeTakeProfitLegacy"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/warptrans/{tradeServerCode}/v2/client/orders/actions/takeProfitLimit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /**
          * Place a take-profit-limit order (legacy route)
          * @deprecated
          * @description Deprecated by ALOR; the /commandapi stop and stop-limit operations replace it.
          */
         post: operations["placeTakeProfitLimitLegacy"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/warptrans/{tradeServerCode}/v2/client/orders/actions/stopLossLimit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /**
          * Place a stop-loss-limit order (legacy route)
          * @deprecated
          * @description Deprecated by ALOR; the /commandapi stop and stop-limit operations replace it.
          */
         post: operations["placeStopLossLimitLegacy"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/warptrans/{tradeServerCode}/v2/client/orders/actions/stopLoss/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
         /**
          * Replace a stop-loss order (legacy route)
          * @deprecated
          * @description Deprecated by ALOR; the /commandapi stop and stop-limit operations replace it.
          */
         put: operations["modifyStopLossLegacy"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/warptrans/{tradeServerCode}/v2/client/orders/actions/takeProfit/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
         /**
          * Replace a take-profit order (legacy route)
          * @deprecated
          * @description Deprecated by ALOR; the /commandapi stop and stop-limit operations replace it.
          */
         put: operations["modifyTakeProfitLegacy"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/warptrans/{tradeServerCode}/v2/client/orders/actions/takeProfitLimit/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
         /**
          * Replace a take-profit-limit order (legacy route)
          * @deprecated
          * @description Deprecated by ALOR; the /commandapi stop and stop-limit operations replace it.
          */
         put: operations["modifyTakeProfitLimitLegacy"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/warptrans/{tradeServerCode}/v2/client/orders/actions/stopLossLimit/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
         /**
          * Replace a stop-loss-limit order (legacy route)
          * @deprecated
          * @description Deprecated by ALOR; the /commandapi stop and stop-limit operations replace it.
          */
         put: operations["modifyStopLossLimitLegacy"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/warptrans/{tradeServerCode}/v2/client/orders/{orderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /**
          * Cancel one order (legacy route)
          * @deprecated
          * @description Deprecated by ALOR; cancelOrder on /commandapi replaces it.
          */
         delete: operations["cancelOrderLegacy"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @description MOEX (Moscow Exchange) or SPBX (SPB Exchange).
-         * @enum {string}
-         */
+        /** MOEX (Moscow Exchange) or SPBX (SPB Exchange). */
         Exchange: "MOEX" | "SPBX";
-        /**
-         * @description FORTS (derivatives), FOND (stocks and bonds), CURR (currency) of MOEX, or SPBX.
-         * @enum {string}
-         */
+        /** FORTS (derivatives), FOND (stocks and bonds), CURR (currency) of MOEX, or SPBX. */
         Market: "FORTS" | "FOND" | "CURR" | "SPBX";
-        /**
-         * @description FORTS (derivatives), FOND (stocks and bonds) or CURR (currency).
-         * @enum {string}
-         */
+        /** FORTS (derivatives), FOND (stocks and bonds) or CURR (currency). */
         Sector: "FORTS" | "FOND" | "CURR";
-        /** @enum {string} */
         Side: "buy" | "sell";
         /**
-         * @description How long the order may wait for execution.
+         * How long the order may wait for execution.
          * @default oneday
-         * @enum {string}
          */
         TimeInForce: "oneday" | "immediateorcancel" | "fillorkill" | "attheclose" | "goodtillcancelled" | "bookorcancel";
-        /** @enum {string} */
         OrderStatus: "working" | "filled" | "canceled" | "rejected";
-        /**
-         * @description Trigger when the market price is more/less (or equal) than `triggerPrice`.
-         * @enum {string}
-         */
+        /** Trigger when the market price is more/less (or equal) than `triggerPrice`. */
         StopCondition: "more" | "less" | "moreorequal" | "lessorequal";
         /**
-         * @description OnExecuteOrCancel — the group ends when any order executes, is cancelled or changed;
+         * OnExecuteOrCancel — the group ends when any order executes, is cancelled or changed;
          *     IgnoreCancel — the group ends on execution, a cancelled order just leaves the group;
          *     TriggerBracketOrders — one limit order plus inactive stops that activate once it fills.
-         * @enum {string}
          */
         ExecutionPolicy: "OnExecuteOrCancel" | "IgnoreCancel" | "TriggerBracketOrders";
-        /** @enum {string} */
         OrderGroupStatus: "Active" | "Filled" | "Canceled";
-        /** @enum {string} */
         OrderKind: "Limit" | "Market" | "Stop" | "StopLimit";
         RefreshTokenRequest: {
-            /** @description The refresh token. */
+            /** The refresh token. */
             token: string;
-            /** @description Restrict the JWT to these portfolios. */
+            /** Restrict the JWT to these portfolios. */
             allowedPortfolios?: string[];
         };
         AccessTokenGrant: {
-            /** @description The JWT, sent as the `Authorization` header with the `Bearer` prefix. */
+            /** The JWT, sent as the `Authorization` header with the `Bearer` prefix. */
             AccessToken: string;
         };
-        /** @description An instrument on one board. */
+        /** An instrument on one board. */
         Security: {
             symbol?: string;
             shortname?: string;
             description?: string;
             exchange?: components["schemas"]["Exchange"];
-            /** @description FORTS, FOND, CURR or SPBX. */
+            /** FORTS, FOND, CURR or SPBX. */
             market?: string;
-            /** @description Instrument type, e.g. CS (common share), PS, MF, RDR. */
+            /** Instrument type, e.g. CS (common share), PS, MF, RDR. */
             type?: string | null;
             lotsize?: number;
             facevalue?: number;
@@ -1078,14 +346,14 @@ export interface components {
              * @description Maturity or expiry (UTC).
              */
             cancellation?: string;
-            /** @description Minimal price step. */
+            /** Minimal price step. */
             minstep?: number;
-            /** @description Previous day's traded volume; the sort key of searches. */
+            /** Previous day's traded volume; the sort key of searches. */
             rating?: number;
             marginbuy?: number;
             marginsell?: number;
             marginrate?: number;
-            /** @description Value of one price step in roubles. */
+            /** Value of one price step in roubles. */
             pricestep?: number;
             priceMax?: number;
             priceMin?: number;
@@ -1103,7 +371,7 @@ export interface components {
              */
             tradingStatus?: number;
             tradingStatusInfo?: string | null;
-            /** @description Investor category required to trade it ("" none, "Unknown", or "0".."17"). */
+            /** Investor category required to trade it ("" none, "Unknown", or "0".."17"). */
             complexProductCategory?: string | null;
             priceMultiplier?: number;
             priceShownUnits?: number;
@@ -1113,13 +381,13 @@ export interface components {
             fixedSpotDiscount?: number;
             projectedSpotDiscount?: number;
             underlyingSymbol?: string;
-            /** @description Call or Put (options only). */
+            /** Call or Put (options only). */
             optionSide?: string;
         };
         TradingStatus: {
-            /** @description The market, e.g. FOND. */
+            /** The market, e.g. FOND. */
             code?: string;
-            /** @description Session status, e.g. `open`. */
+            /** Session status, e.g. `open`. */
             status?: string;
         };
         Quote: {
@@ -1164,7 +432,7 @@ export interface components {
             change?: number;
             change_percent?: number;
         };
-        /** @description Quote of the nearest futures contract; unlike a plain quote, `volume` may be null and `type` is always set. */
+        /** Quote of the nearest futures contract; unlike a plain quote, `volume` may be null and `type` is always set. */
         FuturesQuote: {
             symbol?: string;
             exchange?: components["schemas"]["Exchange"];
@@ -1219,7 +487,7 @@ export interface components {
             snapshot?: boolean;
             bids?: components["schemas"]["PriceLevel"][];
             asks?: components["schemas"]["PriceLevel"][];
-            /** @description Unix seconds (kept for compatibility; prefer `ms_timestamp`). */
+            /** Unix seconds (kept for compatibility; prefer `ms_timestamp`). */
             timestamp?: number;
             /** Format: int64 */
             ms_timestamp?: number;
@@ -1251,7 +519,7 @@ export interface components {
              */
             prev?: number | null;
         };
-        /** @description An anonymous trade of the whole market. */
+        /** An anonymous trade of the whole market. */
         MarketTrade: {
             /** Format: int64 */
             id?: number;
@@ -1285,12 +553,12 @@ export interface components {
             list?: components["schemas"]["MarketTrade"][];
         };
         Position: {
-            /** @description Value at the average price. */
+            /** Value at the average price. */
             volume?: number;
-            /** @description Value at the last price. */
+            /** Value at the last price. */
             currentVolume?: number;
             symbol?: string;
-            /** @description EXCHANGE:SYMBOL. */
+            /** EXCHANGE:SYMBOL. */
             brokerSymbol?: string;
             portfolio?: string;
             exchange?: components["schemas"]["Exchange"];
@@ -1345,11 +613,9 @@ export interface components {
             riskCoverageRatioTwo?: number;
             /** Format: int32 */
             riskCategoryId?: number;
-            /** @enum {string} */
             clientType?: "LowRisk" | "StandardRisk" | "HighRisk" | "Special";
             hasForbiddenPositions?: boolean;
             hasNegativeQuantity?: boolean;
-            /** @enum {string} */
             riskStatus?: "Ok" | "Demand" | "ToClose";
             /** Format: date-time */
             calculationTime?: string;
@@ -1368,7 +634,7 @@ export interface components {
             /** Format: int32 */
             visibleFilledQuantityBatch?: number;
         } | null;
-        /** @description A market or limit order. */
+        /** A market or limit order. */
         Order: {
             id?: string;
             symbol?: string;
@@ -1377,7 +643,6 @@ export interface components {
             portfolio?: string;
             exchange?: components["schemas"]["Exchange"];
             comment?: string | null;
-            /** @enum {string} */
             type?: "limit" | "market";
             side?: components["schemas"]["Side"];
             status?: components["schemas"]["OrderStatus"];
@@ -1405,10 +670,10 @@ export interface components {
             iceberg?: components["schemas"]["Iceberg"];
             volume?: number | null;
         };
-        /** @description A stop or stop-limit order. */
+        /** A stop or stop-limit order. */
         StopOrder: {
             id?: string;
-            /** @description Number of the exchange order created when the stop triggered. */
+            /** Number of the exchange order created when the stop triggered. */
             exchangeOrderId?: string | null;
             symbol?: string;
             brokerSymbol?: string;
@@ -1416,10 +681,9 @@ export interface components {
             exchange?: components["schemas"]["Exchange"];
             comment?: string | null;
             board?: string;
-            /** @enum {string} */
             type?: "stop" | "stoplimit";
             side?: components["schemas"]["Side"];
-            /** @description One of the StopCondition values; ALOR's own example shows them capitalised (`LessOrEqual`). */
+            /** One of the StopCondition values; ALOR's own example shows them capitalised (`LessOrEqual`). */
             condition?: string;
             status?: components["schemas"]["OrderStatus"];
             /** Format: date-time */
@@ -1457,7 +721,7 @@ export interface components {
             value?: number;
             yield?: number;
         } | null;
-        /** @description FORTS risk, Simple format. */
+        /** FORTS risk, Simple format. */
         FortsRiskSimple: {
             /** Format: decimal */
             balanceMoney?: number;
@@ -1488,7 +752,7 @@ export interface components {
             posRisk?: number;
             isLimitsSet?: boolean;
         };
-        /** @description FORTS risk, Slim format (short names). */
+        /** FORTS risk, Slim format (short names). */
         FortsRiskSlim: {
             p?: string;
             /** Format: decimal */
@@ -1515,7 +779,7 @@ export interface components {
             pr?: number;
             lim?: boolean;
         };
-        /** @description FORTS risk, Heavy format. */
+        /** FORTS risk, Heavy format. */
         FortsRiskHeavy: {
             portfolio?: string;
             /** Format: decimal */
@@ -1547,7 +811,6 @@ export interface components {
         OrderEstimateRequest: {
             portfolio?: string;
             ticker?: string;
-            /** @enum {string} */
             exchange?: "MOEX" | "SPBX";
             /** Format: decimal */
             price?: number;
@@ -1557,7 +820,7 @@ export interface components {
             budget?: number;
             board?: string;
             /**
-             * @description Count the portfolio's working limit orders in the estimate.
+             * Count the portfolio's working limit orders in the estimate.
              * @default false
              */
             includeLimitOrders?: boolean;
@@ -1565,7 +828,6 @@ export interface components {
         OrderEstimate: {
             portfolio?: string;
             ticker?: string;
-            /** @enum {string} */
             exchange?: "MOEX" | "SPBX";
             /** Format: decimal */
             quantityToSell?: number;
@@ -1586,7 +848,7 @@ export interface components {
         CurrencyPair: {
             firstCode?: string;
             secondCode?: string;
-            /** @description Ticker of the pair settled tomorrow. */
+            /** Ticker of the pair settled tomorrow. */
             symbolTom?: string;
         };
         RiskRatePage: {
@@ -1601,7 +863,6 @@ export interface components {
             /** Format: int64 */
             id?: number;
             instrument?: string;
-            /** @enum {string} */
             exchange?: "MOEX" | "SPBX";
             /** Format: int32 */
             riskCategoryId?: number;
@@ -1647,7 +908,7 @@ export interface components {
             /** Format: decimal */
             free?: number;
         };
-        /** @description A trade of the portfolio. */
+        /** A trade of the portfolio. */
         PortfolioTrade: {
             id?: string;
             orderno?: string;
@@ -1675,7 +936,7 @@ export interface components {
         InstrumentRef: {
             symbol: string;
             exchange: components["schemas"]["Exchange"];
-            /** @description Board; defaults to the instrument's primary board. */
+            /** Board; defaults to the instrument's primary board. */
             instrumentGroup?: string;
         };
         PortfolioRef: {
@@ -1693,7 +954,7 @@ export interface components {
             user: components["schemas"]["PortfolioRef"];
             timeInForce?: components["schemas"]["TimeInForce"];
             /**
-             * @description Accept an uncovered position (needed for derivatives and for any conditional order).
+             * Accept an uncovered position (needed for derivatives and for any conditional order).
              * @default false
              */
             allowMargin?: boolean;
@@ -1758,7 +1019,7 @@ export interface components {
             protectingSeconds?: number;
             comment?: string;
             /**
-             * @description false creates an inactive stop (for TriggerBracketOrders groups).
+             * false creates an inactive stop (for TriggerBracketOrders groups).
              * @default true
              */
             activate?: boolean;
@@ -1769,7 +1030,7 @@ export interface components {
             triggerPrice: number;
             /** Format: int64 */
             stopEndUnixTime?: number;
-            /** @description Price of the limit order placed when the stop fires. */
+            /** Price of the limit order placed when the stop fires. */
             price: number;
             /** Format: int32 */
             quantity: number;
@@ -1796,7 +1057,7 @@ export interface components {
             symbol?: string;
             exchange?: components["schemas"]["Exchange"];
         };
-        /** @description Body of the legacy stop-loss and take-profit routes (PascalCase names, as ALOR spells them there). */
+        /** Body of the legacy stop-loss and take-profit routes (PascalCase names, as ALOR spells them there). */
         LegacyStopRequest: {
             /** Format: int32 */
             Quantity?: number;
@@ -1811,13 +1072,13 @@ export interface components {
              */
             OrderEndUnixTime?: number;
         };
-        /** @description Body of the legacy stop-loss-limit and take-profit-limit routes. */
+        /** Body of the legacy stop-loss-limit and take-profit-limit routes. */
         LegacyStopLimitRequest: {
             /** Format: int32 */
             Quantity?: number;
             Side?: components["schemas"]["Side"];
             TriggerPrice?: number;
-            /** @description Price of the limit order placed when the trigger fires. */
+            /** Price of the limit order placed when the trigger fires. */
             Price?: number;
             Instrument?: components["schemas"]["LegacyInstrumentRef"];
             comment?: string;
@@ -1830,7 +1091,7 @@ export interface components {
             /** Format: int32 */
             icebergVariance?: number;
         };
-        /** @description A replacement stop-limit order; ALOR takes no `icebergVariance` when replacing. */
+        /** A replacement stop-limit order; ALOR takes no `icebergVariance` when replacing. */
         StopLimitOrderChange: {
             side: components["schemas"]["Side"];
             condition: components["schemas"]["StopCondition"];
@@ -1854,14 +1115,14 @@ export interface components {
             activate?: boolean;
         };
         CommandResult: {
-            /** @description Usually `success`. */
+            /** Usually `success`. */
             message?: string;
-            /** @description Number of the created (or replacing) order. */
+            /** Number of the created (or replacing) order. */
             orderNumber?: string;
         };
         CommandRejection: {
             message?: string;
-            /** @description Present when the `X-REQID` was already used; the first request's outcome. */
+            /** Present when the `X-REQID` was already used; the first request's outcome. */
             oldResponse?: {
                 /** Format: int32 */
                 statusCode?: number;
@@ -1869,7 +1130,7 @@ export interface components {
             };
         };
         CancelRejected: {
-            /** @description Error kind, e.g. `OrderToCancelNotFound`. */
+            /** Error kind, e.g. `OrderToCancelNotFound`. */
             code?: string;
             message?: string;
         };
@@ -1908,7 +1169,7 @@ export interface components {
             status?: number;
             detail?: string;
         };
-        /** @description A market or limit order, Slim format (short names). */
+        /** A market or limit order, Slim format (short names). */
         OrderSlim: {
             id?: string;
             sym?: string;
@@ -1917,7 +1178,6 @@ export interface components {
             p?: string;
             ex?: components["schemas"]["Exchange"];
             cmt?: string | null;
-            /** @enum {string} */
             t?: "limit" | "market";
             s?: components["schemas"]["Side"];
             st?: components["schemas"]["OrderStatus"];
@@ -1939,7 +1199,7 @@ export interface components {
             i?: components["schemas"]["IcebergSlim"];
             v?: number | null;
         };
-        /** @description A market or limit order, Heavy format. */
+        /** A market or limit order, Heavy format. */
         OrderHeavy: {
             id?: string;
             symbol?: string;
@@ -1948,7 +1208,6 @@ export interface components {
             portfolio?: string;
             exchange?: components["schemas"]["Exchange"];
             comment?: string | null;
-            /** @enum {string} */
             type?: "limit" | "market";
             side?: components["schemas"]["Side"];
             status?: components["schemas"]["OrderStatus"];
@@ -1970,7 +1229,7 @@ export interface components {
             iceberg?: components["schemas"]["Iceberg"];
             volume?: number | null;
         };
-        /** @description Iceberg figures of an order, Slim format. */
+        /** Iceberg figures of an order, Slim format. */
         IcebergSlim: {
             /** Format: int32 */
             cf?: number;
@@ -1985,7 +1244,7 @@ export interface components {
             /** Format: int32 */
             vfb?: number;
         } | null;
-        /** @description A stop or stop-limit order, Slim format (short names). */
+        /** A stop or stop-limit order, Slim format (short names). */
         StopOrderSlim: {
             id?: string;
             eid?: string | null;
@@ -1995,10 +1254,9 @@ export interface components {
             ex?: components["schemas"]["Exchange"];
             cmt?: string | null;
             bd?: string;
-            /** @enum {string} */
             t?: "stop" | "stoplimit";
             s?: components["schemas"]["Side"];
-            /** @description Stop condition; ALOR sends it capitalised (see StopOrder.condition). */
+            /** Stop condition; ALOR sends it capitalised (see StopOrder.condition). */
             cnd?: string;
             st?: components["schemas"]["OrderStatus"];
             /** Format: date-time */
@@ -2023,7 +1281,7 @@ export interface components {
             /** Format: int32 */
             psec?: number;
         };
-        /** @description A stop or stop-limit order, Heavy format. */
+        /** A stop or stop-limit order, Heavy format. */
         StopOrderHeavy: {
             id?: string;
             exchangeOrderId?: string | null;
@@ -2033,10 +1291,9 @@ export interface components {
             exchange?: components["schemas"]["Exchange"];
             comment?: string | null;
             board?: string;
-            /** @enum {string} */
             type?: "stop" | "stoplimit";
             side?: components["schemas"]["Side"];
-            /** @description Stop condition; ALOR sends it capitalised (see StopOrder.condition). */
+            /** Stop condition; ALOR sends it capitalised (see StopOrder.condition). */
             condition?: string;
             status?: components["schemas"]["OrderStatus"];
             /** Format: date-time */
@@ -2061,7 +1318,7 @@ export interface components {
             /** Format: int32 */
             protectingSeconds?: number;
         };
-        /** @description Money of a portfolio (legacy route), Slim format. */
+        /** Money of a portfolio (legacy route), Slim format. */
         LegacyMoneySlim: {
             c?: number;
             u?: number;
@@ -2073,7 +1330,7 @@ export interface components {
             p?: string;
             f?: number;
         };
-        /** @description Money of a portfolio (legacy route), Heavy format. */
+        /** Money of a portfolio (legacy route), Heavy format. */
         LegacyMoneyHeavy: {
             cash?: number;
             used?: number;
@@ -2085,7 +1342,7 @@ export interface components {
             portfolio?: string;
             free?: number;
         };
-        /** @description Portfolio summary, Slim format. */
+        /** Portfolio summary, Slim format. */
         PortfolioSummarySlim: {
             bpm?: number;
             bp?: number;
@@ -2102,7 +1359,7 @@ export interface components {
                 bp?: number;
             }[];
         };
-        /** @description Portfolio summary, Heavy format. */
+        /** Portfolio summary, Heavy format. */
         PortfolioSummaryHeavy: {
             buyingPowerAtMorning?: number;
             buyingPower?: number;
@@ -2119,7 +1376,7 @@ export interface components {
                 buyingPower?: number;
             }[];
         };
-        /** @description A position, Slim format (short names). */
+        /** A position, Slim format (short names). */
         PositionSlim: {
             v?: number;
             cv?: number;
@@ -2141,7 +1398,7 @@ export interface components {
             cur?: boolean;
             h?: boolean;
         };
-        /** @description A position, Heavy format. */
+        /** A position, Heavy format. */
         PositionHeavy: {
             volume?: number;
             currentVolume?: number;
@@ -2168,7 +1425,7 @@ export interface components {
             isCurrency?: boolean;
             existing?: boolean;
         };
-        /** @description A trade of the portfolio, Slim format (short names). */
+        /** A trade of the portfolio, Slim format (short names). */
         PortfolioTradeSlim: {
             id?: string;
             eid?: string;
@@ -2191,7 +1448,7 @@ export interface components {
             r?: components["schemas"]["RepoDetailsSlim"];
             v?: number;
         };
-        /** @description A trade of the portfolio, Heavy format. */
+        /** A trade of the portfolio, Heavy format. */
         PortfolioTradeHeavy: {
             id?: string;
             orderNo?: string;
@@ -2220,7 +1477,7 @@ export interface components {
             /** Format: date-time */
             settleDate?: string;
         };
-        /** @description Repo details of a trade, Slim format. */
+        /** Repo details of a trade, Slim format. */
         RepoDetailsSlim: {
             r?: number;
             exr?: string;
@@ -2231,7 +1488,7 @@ export interface components {
             v?: number;
             y?: number;
         } | null;
-        /** @description Risk figures of a portfolio, Slim format. */
+        /** Risk figures of a portfolio, Slim format. */
         PortfolioRiskSlim: {
             p?: string;
             ex?: components["schemas"]["Exchange"];
@@ -2244,16 +1501,14 @@ export interface components {
             r2?: number;
             /** Format: int32 */
             rid?: number;
-            /** @enum {string} */
             ct?: "LowRisk" | "StandardRisk" | "HighRisk" | "Special";
             fpos?: boolean;
             nq?: boolean;
-            /** @enum {string} */
             rst?: "Ok" | "Demand" | "ToClose";
             /** Format: date-time */
             t?: string;
         };
-        /** @description Risk figures of a portfolio, Heavy format. */
+        /** Risk figures of a portfolio, Heavy format. */
         PortfolioRiskHeavy: {
             portfolio?: string;
             exchange?: components["schemas"]["Exchange"];
@@ -2266,16 +1521,14 @@ export interface components {
             riskCoverageRatioTwo?: number;
             /** Format: int32 */
             riskCategoryId?: number;
-            /** @enum {string} */
             clientType?: "LowRisk" | "StandardRisk" | "HighRisk" | "Special";
             hasForbiddenPositions?: boolean;
             hasNegativeQuantity?: boolean;
-            /** @enum {string} */
             riskStatus?: "Ok" | "Demand" | "ToClose";
             /** Format: date-time */
             calculationTime?: string;
         };
-        /** @description An instrument on one board, Slim format (short names). */
+        /** An instrument on one board, Slim format (short names). */
         SecuritySlim: {
             sym?: string;
             n?: string;
@@ -2317,7 +1570,7 @@ export interface components {
             usym?: string;
             osd?: string;
         };
-        /** @description An instrument on one board, Heavy format. */
+        /** An instrument on one board, Heavy format. */
         SecurityHeavy: {
             symbol?: string;
             shortName?: string;
@@ -2370,7 +1623,7 @@ export interface components {
             initialMarginSpecialRiskLong?: number;
             initialMarginSpecialRiskShort?: number;
         };
-        /** @description An anonymous market trade, Slim format. */
+        /** An anonymous market trade, Slim format. */
         MarketTradeSlim: {
             /** Format: int64 */
             id?: number;
@@ -2386,7 +1639,7 @@ export interface components {
             oi?: number;
             h?: boolean;
         };
-        /** @description An anonymous market trade, Heavy format. */
+        /** An anonymous market trade, Heavy format. */
         MarketTradeHeavy: {
             /** Format: int64 */
             id?: number;
@@ -2404,7 +1657,7 @@ export interface components {
             oi?: number;
             existing?: boolean;
         };
-        /** @description A page of market trades history, Slim format. */
+        /** A page of market trades history, Slim format. */
         MarketTradePageSlim: {
             /** Format: int32 */
             total?: number;
@@ -2424,7 +1677,7 @@ export interface components {
                 h?: boolean;
             }[];
         };
-        /** @description A page of market trades history, Heavy format. */
+        /** A page of market trades history, Heavy format. */
         MarketTradePageHeavy: {
             /** Format: int32 */
             total?: number;
@@ -2446,7 +1699,7 @@ export interface components {
                 existing?: boolean;
             }[];
         };
-        /** @description Quote of the nearest futures contract, Slim format. */
+        /** Quote of the nearest futures contract, Slim format. */
         FuturesQuoteSlim: {
             sym?: string;
             ex?: components["schemas"]["Exchange"];
@@ -2479,7 +1732,7 @@ export interface components {
             fv?: number;
             t?: string;
         };
-        /** @description Quote of the nearest futures contract, Heavy format. */
+        /** Quote of the nearest futures contract, Heavy format. */
         FuturesQuoteHeavy: {
             symbol?: string;
             exchange?: components["schemas"]["Exchange"];
@@ -2516,7 +1769,7 @@ export interface components {
             change?: number;
             changePercent?: number;
         };
-        /** @description A quote, Slim format (short names). */
+        /** A quote, Slim format (short names). */
         QuoteSlim: {
             sym?: string;
             ex?: components["schemas"]["Exchange"];
@@ -2549,7 +1802,7 @@ export interface components {
             fv?: number;
             t?: string | null;
         };
-        /** @description A quote, Heavy format. */
+        /** A quote, Heavy format. */
         QuoteHeavy: {
             symbol?: string;
             exchange?: components["schemas"]["Exchange"];
@@ -2586,7 +1839,7 @@ export interface components {
             change?: number;
             changePercent?: number;
         };
-        /** @description Order book snapshot, Slim format. */
+        /** Order book snapshot, Slim format. */
         OrderBookSlim: {
             b?: {
                 p?: number;
@@ -2604,7 +1857,7 @@ export interface components {
             t?: number;
             h?: boolean;
         };
-        /** @description Order book snapshot, Heavy format. */
+        /** Order book snapshot, Heavy format. */
         OrderBookHeavy: {
             bids?: {
                 price?: number;
@@ -2620,7 +1873,7 @@ export interface components {
             msTimestamp?: number;
             existing?: boolean;
         };
-        /** @description Candles of a period, Slim format. */
+        /** Candles of a period, Slim format. */
         CandleHistorySlim: {
             history?: {
                 /** Format: int64 */
@@ -2637,7 +1890,7 @@ export interface components {
             /** Format: int64 */
             prev?: number | null;
         };
-        /** @description Candles of a period, Heavy format. */
+        /** Candles of a period, Heavy format. */
         CandleHistoryHeavy: {
             history?: {
                 /** Format: int64 */
@@ -2654,17 +1907,17 @@ export interface components {
             /** Format: int64 */
             prev?: number | null;
         };
-        /** @description Trading status of a market, Slim format. */
+        /** Trading status of a market, Slim format. */
         TradingStatusSlim: {
             code?: string;
             status?: string;
         };
-        /** @description Trading status of a market, Heavy format. */
+        /** Trading status of a market, Heavy format. */
         TradingStatusHeavy: {
             code?: string;
             status?: string;
         };
-        /** @description A trade of the portfolio on the older /md/stats route, Heavy format (no shortName or currency). */
+        /** A trade of the portfolio on the older /md/stats route, Heavy format (no shortName or currency). */
         LegacyTradeHeavy: {
             id?: string;
             orderNo?: string;
@@ -2693,98 +1946,74 @@ export interface components {
         };
     };
     responses: {
-        /** @description The command is registered. */
+        /** The command is registered. */
         CommandAccepted: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["CommandResult"];
             };
         };
         /**
-         * @description The command was refused, or its `X-REQID` was already used: then `oldResponse` carries the
+         * The command was refused, or its `X-REQID` was already used: then `oldResponse` carries the
          *     outcome of the first request with that key.
          */
         CommandRejected: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["CommandRejection"];
             };
         };
-        /** @description The order group request was refused. */
+        /** The order group request was refused. */
         OrderGroupRejected: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["OrderGroupProblem"];
             };
         };
-        /** @description The request is malformed or a value is invalid. */
+        /** The request is malformed or a value is invalid. */
         BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
             content?: never;
         };
-        /** @description The JWT is missing, expired, or from the other environment. */
+        /** The JWT is missing, expired, or from the other environment. */
         Unauthorized: {
-            headers: {
-                [name: string]: unknown;
-            };
             content?: never;
         };
-        /** @description The JWT does not grant access to this portfolio or resource. */
+        /** The JWT does not grant access to this portfolio or resource. */
         Forbidden: {
-            headers: {
-                [name: string]: unknown;
-            };
             content?: never;
         };
-        /** @description Nothing matches the given identifiers. */
+        /** Nothing matches the given identifiers. */
         NotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
             content?: never;
         };
-        /** @description More than 100 requests per second for this user; slow down and retry. */
+        /** More than 100 requests per second for this user; slow down and retry. */
         TooManyRequests: {
-            headers: {
-                [name: string]: unknown;
-            };
             content?: never;
         };
     };
     parameters: {
         ExchangePath: components["schemas"]["Exchange"];
-        /** @description Ticker, e.g. `SBER`. */
+        /** Ticker, e.g. `SBER`. */
         SymbolPath: string;
-        /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+        /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
         PortfolioPath: string;
         OrderIdPath: number;
         StopOrderIdPath: number;
-        /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+        /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
         FormatQuery: "Simple" | "Slim" | "Heavy";
-        /** @description Ask for a JSON body instead of a plain-text one. */
+        /** Ask for a JSON body instead of a plain-text one. */
         JsonResponseQuery: boolean;
         /**
          * @deprecated
          * @description Older optional request id; ALOR deprecates it in favour of `X-REQID`.
          */
         AlorRequestId: string;
-        /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+        /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
         InstrumentGroupQuery: string;
-        /** @description Number of items to skip (pagination). */
+        /** Number of items to skip (pagination). */
         Offset: number;
-        /** @description Start of the period, Unix seconds (UTC). */
+        /** Start of the period, Unix seconds (UTC). */
         FromSeconds: number;
-        /** @description End of the period, Unix seconds (UTC). */
+        /** End of the period, Unix seconds (UTC). */
         ToSeconds: number;
-        /** @description Leave money positions out. */
+        /** Leave money positions out. */
         WithoutCurrency: boolean;
         /**
          * @deprecated
@@ -2792,7 +2021,7 @@ export interface components {
          */
         TradeServerCodePath: string;
         /**
-         * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+         * Idempotency key of the command: a unique random string per logical command, reused on every retry.
          *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
          */
         RequestId: string;
@@ -2806,7 +2035,7 @@ export interface operations {
     exchangeRefreshToken: {
         parameters: {
             query?: {
-                /** @description The refresh token issued in ALOR's developer cabinet. */
+                /** The refresh token issued in ALOR's developer cabinet. */
                 token?: string;
             };
             header?: never;
@@ -2819,20 +2048,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A fresh JWT. */
+            /** A fresh JWT. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccessTokenGrant"];
                 };
             };
-            /** @description The refresh token is unknown, expired or revoked. */
+            /** The refresh token is unknown, expired or revoked. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -2840,22 +2063,22 @@ export interface operations {
     searchSecurities: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ticker to search for. */
+                /** Ticker to search for. */
                 query?: string;
-                /** @description Page size. */
+                /** Page size. */
                 limit?: number;
-                /** @description Number of items to skip (pagination). */
+                /** Number of items to skip (pagination). */
                 offset?: components["parameters"]["Offset"];
-                /** @description Market of the exchange. */
+                /** Market of the exchange. */
                 sector?: components["schemas"]["Sector"];
-                /** @description ISO 10962 CFI code of the instrument. */
+                /** ISO 10962 CFI code of the instrument. */
                 cficode?: string;
                 exchange?: components["schemas"]["Exchange"];
-                /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+                /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
                 instrumentGroup?: components["parameters"]["InstrumentGroupQuery"];
-                /** @description Also list the instrument on boards other than its primary one. */
+                /** Also list the instrument on boards other than its primary one. */
                 includeNonBaseBoards?: boolean;
             };
             header?: never;
@@ -2864,11 +2087,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of matching instruments. */
+            /** One page of matching instruments. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Security"][] | components["schemas"]["SecuritySlim"][] | components["schemas"]["SecurityHeavy"][];
                 };
@@ -2880,28 +2100,25 @@ export interface operations {
     getSecurity: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
-                /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+                /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
                 instrumentGroup?: components["parameters"]["InstrumentGroupQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The instrument. */
+            /** The instrument. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Security"] | components["schemas"]["SecuritySlim"] | components["schemas"]["SecurityHeavy"];
                 };
@@ -2915,7 +2132,7 @@ export interface operations {
     getTradingStatus: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
@@ -2927,22 +2144,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Current status of the market's trading session. */
+            /** Current status of the market's trading session. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["TradingStatus"] | components["schemas"]["TradingStatusSlim"] | components["schemas"]["TradingStatusHeavy"];
                 };
             };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
-            /** @description The status could not be read; try again later. */
+            /** The status could not be read; try again later. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -2956,11 +2167,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Current UTC time in Unix seconds (15 minutes behind when the call is anonymous). */
+            /** Current UTC time in Unix seconds (15 minutes behind when the call is anonymous). */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": number;
                 };
@@ -2972,23 +2180,20 @@ export interface operations {
     getQuotes: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path: {
-                /** @description Comma-separated `EXCHANGE:SYMBOL` pairs, e.g. `MOEX:SBER,MOEX:GAZP`. */
+                /** Comma-separated `EXCHANGE:SYMBOL` pairs, e.g. `MOEX:SBER,MOEX:GAZP`. */
                 symbols: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One quote per instrument found. */
+            /** One quote per instrument found. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Quote"][] | components["schemas"]["QuoteSlim"][] | components["schemas"]["QuoteHeavy"][];
                 };
@@ -3000,28 +2205,25 @@ export interface operations {
     getOrderBook: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+                /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
                 instrumentGroup?: components["parameters"]["InstrumentGroupQuery"];
-                /** @description Price levels per side. */
+                /** Price levels per side. */
                 depth?: number;
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Bids and asks, best price first. */
+            /** Bids and asks, best price first. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OrderBook"] | components["schemas"]["OrderBookSlim"] | components["schemas"]["OrderBookHeavy"];
                 };
@@ -3033,25 +2235,25 @@ export interface operations {
     getCandles: {
         parameters: {
             query: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
                 symbol: string;
                 exchange: components["schemas"]["Exchange"];
-                /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+                /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
                 instrumentGroup?: components["parameters"]["InstrumentGroupQuery"];
-                /** @description Candle length in seconds (e.g. `60`, `3600`) or one of the codes `D`, `W`, `M`, `Y`. */
+                /** Candle length in seconds (e.g. `60`, `3600`) or one of the codes `D`, `W`, `M`, `Y`. */
                 tf: string;
-                /** @description Start of the period, Unix seconds (UTC). */
+                /** Start of the period, Unix seconds (UTC). */
                 from: number;
-                /** @description End of the period, Unix seconds (UTC). */
+                /** End of the period, Unix seconds (UTC). */
                 to: number;
-                /** @description Minimum number of candles; `from` moves back until this many are found. */
+                /** Minimum number of candles; `from` moves back until this many are found. */
                 countBack?: number;
-                /** @description Match the exact ticker, including expired instruments. */
+                /** Match the exact ticker, including expired instruments. */
                 untraded?: boolean;
-                /** @description Adjust prices for splits. */
+                /** Adjust prices for splits. */
                 splitAdjust?: boolean;
             };
             header?: never;
@@ -3060,11 +2262,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Candles in time order, with pointers to the neighbouring ones. */
+            /** Candles in time order, with pointers to the neighbouring ones. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CandleHistory"] | components["schemas"]["CandleHistorySlim"] | components["schemas"]["CandleHistoryHeavy"];
                 };
@@ -3078,48 +2277,45 @@ export interface operations {
     getAllTrades: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
-                /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+                /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
                 instrumentGroup?: components["parameters"]["InstrumentGroupQuery"];
-                /** @description Start of the period, Unix seconds (UTC). */
+                /** Start of the period, Unix seconds (UTC). */
                 from?: components["parameters"]["FromSeconds"];
-                /** @description End of the period, Unix seconds (UTC). */
+                /** End of the period, Unix seconds (UTC). */
                 to?: components["parameters"]["ToSeconds"];
-                /** @description First trade id to include. */
+                /** First trade id to include. */
                 fromId?: number;
-                /** @description Last trade id to include. */
+                /** Last trade id to include. */
                 toId?: number;
                 qtyFrom?: number;
                 qtyTo?: number;
                 priceFrom?: number;
                 priceTo?: number;
                 side?: components["schemas"]["Side"];
-                /** @description Number of items to skip (pagination). */
+                /** Number of items to skip (pagination). */
                 offset?: components["parameters"]["Offset"];
-                /** @description Number of trades to return. */
+                /** Number of trades to return. */
                 take?: number;
-                /** @description Newest first. */
+                /** Newest first. */
                 descending?: boolean;
                 includeVirtualTrades?: boolean;
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Anonymous trades. */
+            /** Anonymous trades. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["MarketTrade"][] | components["schemas"]["MarketTradeSlim"][] | components["schemas"]["MarketTradeHeavy"][];
                 };
@@ -3132,36 +2328,33 @@ export interface operations {
     getAllTradesHistory: {
         parameters: {
             query: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
-                /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+                /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
                 instrumentGroup?: components["parameters"]["InstrumentGroupQuery"];
-                /** @description Start of the period, Unix seconds (UTC). */
+                /** Start of the period, Unix seconds (UTC). */
                 from?: components["parameters"]["FromSeconds"];
-                /** @description End of the period, Unix seconds (UTC). */
+                /** End of the period, Unix seconds (UTC). */
                 to?: components["parameters"]["ToSeconds"];
-                /** @description Page size. */
+                /** Page size. */
                 limit: number;
-                /** @description Number of items to skip (pagination). */
+                /** Number of items to skip (pagination). */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One page of anonymous trades and the total count. */
+            /** One page of anonymous trades and the total count. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["MarketTradePage"] | components["schemas"]["MarketTradePageSlim"] | components["schemas"]["MarketTradePageHeavy"];
                 };
@@ -3174,27 +2367,24 @@ export interface operations {
     getLoginPositions: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
-                /** @description Leave money positions out. */
+                /** Leave money positions out. */
                 withoutCurrency?: components["parameters"]["WithoutCurrency"];
             };
             header?: never;
             path: {
-                /** @description Trading login (the JWT's `sub` claim). */
+                /** Trading login (the JWT's `sub` claim). */
                 login: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Positions; each names its portfolio. */
+            /** Positions; each names its portfolio. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Position"][] | components["schemas"]["PositionSlim"][] | components["schemas"]["PositionHeavy"][];
                 };
@@ -3207,28 +2397,25 @@ export interface operations {
     getPositions: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
-                /** @description Leave money positions out. */
+                /** Leave money positions out. */
                 withoutCurrency?: components["parameters"]["WithoutCurrency"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Positions, money included unless `withoutCurrency` is true. */
+            /** Positions, money included unless `withoutCurrency` is true. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Position"][] | components["schemas"]["PositionSlim"][] | components["schemas"]["PositionHeavy"][];
                 };
@@ -3241,28 +2428,25 @@ export interface operations {
     getPosition: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The position. */
+            /** The position. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Position"] | components["schemas"]["PositionSlim"] | components["schemas"]["PositionHeavy"];
                 };
@@ -3276,26 +2460,23 @@ export interface operations {
     getPortfolioSummary: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Portfolio summary. */
+            /** Portfolio summary. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioSummary"] | components["schemas"]["PortfolioSummarySlim"] | components["schemas"]["PortfolioSummaryHeavy"];
                 };
@@ -3308,26 +2489,23 @@ export interface operations {
     getPortfolioRisk: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Portfolio risk. */
+            /** Portfolio risk. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioRisk"] | components["schemas"]["PortfolioRiskSlim"] | components["schemas"]["PortfolioRiskHeavy"];
                 };
@@ -3340,27 +2518,24 @@ export interface operations {
     getFortsRisk: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
-                /** @description FORTS portfolios exist on MOEX only. */
+                /** FORTS portfolios exist on MOEX only. */
                 exchange: "MOEX";
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description FORTS risk in the format asked for. */
+            /** FORTS risk in the format asked for. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FortsRiskSimple"] | components["schemas"]["FortsRiskSlim"] | components["schemas"]["FortsRiskHeavy"];
                 };
@@ -3372,30 +2547,27 @@ export interface operations {
     getTradesBySymbol: {
         parameters: {
             query?: {
-                /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+                /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
                 instrumentGroup?: components["parameters"]["InstrumentGroupQuery"];
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Trades in the format asked for. */
+            /** Trades in the format asked for. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioTrade"][] | components["schemas"]["PortfolioTradeSlim"][] | components["schemas"]["PortfolioTradeHeavy"][];
                 };
@@ -3408,39 +2580,36 @@ export interface operations {
     getTradesHistory: {
         parameters: {
             query?: {
-                /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+                /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
                 instrumentGroup?: components["parameters"]["InstrumentGroupQuery"];
-                /** @description First trade date to return. */
+                /** First trade date to return. */
                 dateFrom?: string;
                 ticker?: string;
-                /** @description Trade number to continue after (paging cursor). */
+                /** Trade number to continue after (paging cursor). */
                 from?: number;
                 limit?: number;
                 orderByTradeDate?: boolean;
                 descending?: boolean;
-                /** @description Include repo trades. */
+                /** Include repo trades. */
                 withRepo?: boolean;
                 side?: components["schemas"]["Side"];
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Trades in the format asked for. */
+            /** Trades in the format asked for. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioTrade"][] | components["schemas"]["PortfolioTradeSlim"][] | components["schemas"]["PortfolioTradeHeavy"][];
                 };
@@ -3452,24 +2621,21 @@ export interface operations {
     getAvailableBoards: {
         parameters: {
             query?: {
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: "MOEX" | "SPBX";
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Board codes. */
+            /** Board codes. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string[];
                 };
@@ -3487,11 +2653,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Currency pairs. */
+            /** Currency pairs. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CurrencyPair"][];
                 };
@@ -3503,9 +2666,9 @@ export interface operations {
             query: {
                 exchange?: "MOEX" | "SPBX";
                 ticker?: string;
-                /** @description Risk category of the client (see the portfolio summary). */
+                /** Risk category of the client (see the portfolio summary). */
                 riskCategoryId: number;
-                /** @description Part of a ticker or name to filter on. */
+                /** Part of a ticker or name to filter on. */
                 search?: string;
                 limit?: number;
                 offset?: number;
@@ -3516,11 +2679,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of rates. */
+            /** One page of rates. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["RiskRatePage"];
                 };
@@ -3530,40 +2690,37 @@ export interface operations {
     getTradesHistoryBySymbol: {
         parameters: {
             query?: {
-                /** @description Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
+                /** Board code (e.g. `TQBR`); on SPBX always `SPBX`. */
                 instrumentGroup?: components["parameters"]["InstrumentGroupQuery"];
-                /** @description First trade date to return. */
+                /** First trade date to return. */
                 dateFrom?: string;
-                /** @description Trade number to continue after (paging cursor). */
+                /** Trade number to continue after (paging cursor). */
                 from?: number;
                 limit?: number;
                 orderByTradeDate?: boolean;
                 descending?: boolean;
-                /** @description Include repo trades. */
+                /** Include repo trades. */
                 withRepo?: boolean;
                 side?: components["schemas"]["Side"];
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Trades in the format asked for. */
+            /** Trades in the format asked for. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioTrade"][] | components["schemas"]["PortfolioTradeSlim"][] | components["schemas"]["PortfolioTradeHeavy"][];
                 };
@@ -3575,35 +2732,32 @@ export interface operations {
     getTradeStats: {
         parameters: {
             query?: {
-                /** @description First trade date to return. */
+                /** First trade date to return. */
                 dateFrom?: string;
                 ticker?: string;
                 side?: components["schemas"]["Side"];
-                /** @description Trade number to continue after (paging cursor). */
+                /** Trade number to continue after (paging cursor). */
                 from?: number;
                 limit?: number;
                 orderByTradeDate?: boolean;
                 descending?: boolean;
-                /** @description Include repo trades. */
+                /** Include repo trades. */
                 withRepo?: boolean;
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path: {
                 exchange: "MOEX" | "SPBX";
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Trades in the format asked for. */
+            /** Trades in the format asked for. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioTrade"][] | components["schemas"]["PortfolioTradeSlim"][] | components["schemas"]["LegacyTradeHeavy"][];
                 };
@@ -3615,35 +2769,32 @@ export interface operations {
     getTradeStatsBySymbol: {
         parameters: {
             query?: {
-                /** @description First trade date to return. */
+                /** First trade date to return. */
                 dateFrom?: string;
-                /** @description Trade number to continue after (paging cursor). */
+                /** Trade number to continue after (paging cursor). */
                 from?: number;
                 limit?: number;
                 orderByTradeDate?: boolean;
                 descending?: boolean;
-                /** @description Include repo trades. */
+                /** Include repo trades. */
                 withRepo?: boolean;
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path: {
                 exchange: "MOEX" | "SPBX";
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Trades in the format asked for. */
+            /** Trades in the format asked for. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioTrade"][] | components["schemas"]["PortfolioTradeSlim"][] | components["schemas"]["LegacyTradeHeavy"][];
                 };
@@ -3655,10 +2806,10 @@ export interface operations {
     listExchangeSecurities: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
                 market?: "FORTS" | "FOND" | "CURR" | "SPBX";
-                /** @description Include instruments no longer traded. */
+                /** Include instruments no longer traded. */
                 includeOld?: boolean;
                 limit?: number;
                 includeNonBaseBoards?: boolean;
@@ -3672,11 +2823,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Instruments in the format asked for. */
+            /** Instruments in the format asked for. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Security"][] | components["schemas"]["SecuritySlim"][] | components["schemas"]["SecurityHeavy"][];
                 };
@@ -3688,26 +2836,23 @@ export interface operations {
     getNearestFuturesQuote: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: "MOEX";
-                /** @description Ticker, e.g. `SBER`. */
+                /** Ticker, e.g. `SBER`. */
                 symbol: components["parameters"]["SymbolPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The quote in the format asked for. */
+            /** The quote in the format asked for. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FuturesQuote"] | components["schemas"]["FuturesQuoteSlim"] | components["schemas"]["FuturesQuoteHeavy"];
                 };
@@ -3719,24 +2864,21 @@ export interface operations {
     getLegacyMoney: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
             };
             header?: never;
             path: {
                 exchange: "MOEX" | "SPBX";
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Money figures in the format asked for. */
+            /** Money figures in the format asked for. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LegacyMoney"] | components["schemas"]["LegacyMoneySlim"] | components["schemas"]["LegacyMoneyHeavy"];
                 };
@@ -3747,26 +2889,23 @@ export interface operations {
     getOrders: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Orders of the current session, in every status. */
+            /** Orders of the current session, in every status. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"][] | components["schemas"]["OrderSlim"][] | components["schemas"]["OrderHeavy"][];
                 };
@@ -3780,15 +2919,15 @@ export interface operations {
     getOrder: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
                 orderId: components["parameters"]["OrderIdPath"];
             };
@@ -3796,11 +2935,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order. */
+            /** The order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"] | components["schemas"]["OrderSlim"] | components["schemas"]["OrderHeavy"];
                 };
@@ -3814,28 +2950,25 @@ export interface operations {
     getTrades: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
-                /** @description Include repo trades. */
+                /** Include repo trades. */
                 withRepo?: boolean;
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Trades. */
+            /** Trades. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioTrade"][] | components["schemas"]["PortfolioTradeSlim"][] | components["schemas"]["PortfolioTradeHeavy"][];
                 };
@@ -3848,26 +2981,23 @@ export interface operations {
     getStopOrders: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Stop orders of the current session, in every status. */
+            /** Stop orders of the current session, in every status. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StopOrder"][] | components["schemas"]["StopOrderSlim"][] | components["schemas"]["StopOrderHeavy"][];
                 };
@@ -3880,15 +3010,15 @@ export interface operations {
     getStopOrder: {
         parameters: {
             query?: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
             };
             header?: never;
             path: {
                 exchange: components["parameters"]["ExchangePath"];
-                /** @description Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
+                /** Portfolio id, e.g. `D39004` (one of the JWT's `portfolios`). */
                 portfolio: components["parameters"]["PortfolioPath"];
                 orderId: components["parameters"]["OrderIdPath"];
             };
@@ -3896,11 +3026,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The stop order. */
+            /** The stop order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StopOrder"] | components["schemas"]["StopOrderSlim"] | components["schemas"]["StopOrderHeavy"];
                 };
@@ -3921,7 +3048,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -3952,7 +3079,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -3984,7 +3111,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4015,7 +3142,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4049,7 +3176,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4079,7 +3206,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4109,7 +3236,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4140,7 +3267,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4164,14 +3291,14 @@ export interface operations {
     cancelOrder: {
         parameters: {
             query: {
-                /** @description Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
+                /** Shape of the answer; Simple when absent, Slim uses short field names, Heavy adds detail. */
                 format?: components["parameters"]["FormatQuery"];
-                /** @description Ask for a JSON body instead of a plain-text one. */
+                /** Ask for a JSON body instead of a plain-text one. */
                 jsonResponse?: components["parameters"]["JsonResponseQuery"];
                 portfolio: string;
-                /** @description ALOR documents only MOEX for this call. */
+                /** ALOR documents only MOEX for this call. */
                 exchange: "MOEX";
-                /** @description true for a stop or stop-limit order, false for a market or limit order. */
+                /** true for a stop or stop-limit order, false for a market or limit order. */
                 stop: boolean;
             };
             header?: never;
@@ -4182,20 +3309,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order is cancelled; the body is the word `success`. */
+            /** The order is cancelled; the body is the word `success`. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/plain": string;
                 };
             };
-            /** @description The order could not be cancelled (for example it is unknown or already final). */
+            /** The order could not be cancelled (for example it is unknown or already final). */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CancelRejected"];
                 };
@@ -4218,11 +3339,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The estimate. */
+            /** The estimate. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OrderEstimate"];
                 };
@@ -4245,11 +3363,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description One estimate per request item. */
+            /** One estimate per request item. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OrderEstimate"][];
                 };
@@ -4264,7 +3379,7 @@ export interface operations {
             query: {
                 exchange: components["schemas"]["Exchange"];
                 portfolio: string;
-                /** @description true selects stop orders, false exchange orders; when absent both kinds are cancelled. */
+                /** true selects stop orders, false exchange orders; when absent both kinds are cancelled. */
                 stop?: boolean;
             };
             header?: never;
@@ -4273,20 +3388,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The orders are cancelled; the body is the JSON string `"success"`. */
+            /** The orders are cancelled; the body is the JSON string `"success"`. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
-            /** @description Nothing could be cancelled (for example no working orders). */
+            /** Nothing could be cancelled (for example no working orders). */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CancelRejected"];
                 };
@@ -4305,11 +3414,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Order groups. */
+            /** Order groups. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OrderGroup"][];
                 };
@@ -4333,11 +3439,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The group exists. */
+            /** The group exists. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OrderGroupCreated"];
                 };
@@ -4358,11 +3461,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The group. */
+            /** The group. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OrderGroup"];
                 };
@@ -4387,11 +3487,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The group is changed; ALOR answers with the word `success`. */
+            /** The group is changed; ALOR answers with the word `success`. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/plain": string;
                 };
@@ -4411,11 +3508,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The group is cancelled. */
+            /** The group is cancelled. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/plain": string;
                 };
@@ -4435,7 +3529,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4455,11 +3549,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The command is registered. */
+            /** The command is registered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CommandResult"];
                 };
@@ -4479,7 +3570,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4499,11 +3590,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The command is registered. */
+            /** The command is registered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CommandResult"];
                 };
@@ -4523,7 +3611,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4543,11 +3631,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The command is registered. */
+            /** The command is registered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CommandResult"];
                 };
@@ -4567,7 +3652,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4587,11 +3672,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The command is registered. */
+            /** The command is registered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CommandResult"];
                 };
@@ -4611,7 +3693,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4632,11 +3714,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The command is registered. */
+            /** The command is registered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CommandResult"];
                 };
@@ -4656,7 +3735,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4677,11 +3756,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The command is registered. */
+            /** The command is registered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CommandResult"];
                 };
@@ -4701,7 +3777,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4722,11 +3798,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The command is registered. */
+            /** The command is registered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CommandResult"];
                 };
@@ -4746,7 +3819,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4767,11 +3840,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The command is registered. */
+            /** The command is registered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CommandResult"];
                 };
@@ -4785,7 +3855,7 @@ export interface operations {
         parameters: {
             query: {
                 portfolio: string;
-                /** @description true for a stop order, false for a market or limit order. */
+                /** true for a stop order, false for a market or limit order. */
                 stop: boolean;
             };
             header?: {
@@ -4795,7 +3865,7 @@ export interface operations {
                  */
                 "X-ALOR-REQID"?: components["parameters"]["AlorRequestId"];
                 /**
-                 * @description Idempotency key of the command: a unique random string per logical command, reused on every retry.
+                 * Idempotency key of the command: a unique random string per logical command, reused on every retry.
                  *     A repeated key is not executed again; ALOR answers with the outcome of the first request.
                  */
                 "X-REQID"?: components["parameters"]["RequestId"];
@@ -4812,11 +3882,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order is cancelled; the body is a short confirmation. */
+            /** The order is cancelled; the body is a short confirmation. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };

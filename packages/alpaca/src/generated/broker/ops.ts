@@ -3,6 +3,9 @@
 import type { FlatArgs, OpArgs, OpResult, OpsTable } from "@brokerkit/middleware";
 import type { operations } from "./types.js";
 
+type Args<Id extends keyof operations> = OpArgs<FlatArgs<operations[Id]>>;
+type Result<Id extends keyof operations, Throws extends boolean> = OpResult<operations[Id], Throws>;
+
 /** operationId → the operation's index in `config.operations` (and its header parameters, or 0 for `{ params, body }`). */
 export const opsTable: OpsTable = {
   addAssetToWatchlistForAccount: 116,
@@ -155,150 +158,54 @@ export const opsTable: OpsTable = {
  * the path calls; with `throwOnError: true` a non-2xx answer throws and `data` is always there.
  */
 export interface BrokerOps<Throws extends boolean = false> {
-  /**
-   * Add an asset to a watchlist
-   *
-   * `POST /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}`
-   */
-  addAssetToWatchlistForAccount(...args: OpArgs<FlatArgs<operations["addAssetToWatchlistForAccount"]>>): OpResult<operations["addAssetToWatchlistForAccount"], Throws>;
-  /**
-   * Authorize an OAuth token
-   *
-   * `POST /v1/oauth/authorize`
-   */
-  authorizeOAuthToken(...args: OpArgs<FlatArgs<operations["authorizeOAuthToken"]>>): OpResult<operations["authorizeOAuthToken"], Throws>;
-  /**
-   * Batch create funding wallets
-   *
-   * `POST /v1beta/accounts/funding_wallet`
-   */
-  batchCreateFundingWallets(...args: OpArgs<FlatArgs<operations["batchCreateFundingWallets"]>>): OpResult<operations["batchCreateFundingWallets"], Throws>;
-  /**
-   * Cancel every open order of an account
-   *
-   * `DELETE /v1/trading/accounts/{account_id}/orders`
-   */
-  cancelAllOrdersForAccount(...args: OpArgs<FlatArgs<operations["cancelAllOrdersForAccount"]>>): OpResult<operations["cancelAllOrdersForAccount"], Throws>;
-  /**
-   * Cancel an instant funding
-   *
-   * `DELETE /v1/instant_funding/{instant_funding_id}`
-   */
-  cancelInstantFunding(...args: OpArgs<FlatArgs<operations["cancelInstantFunding"]>>): OpResult<operations["cancelInstantFunding"], Throws>;
-  /**
-   * Cancel a pending journal
-   *
-   * `DELETE /v1/journals/{journal_id}`
-   */
-  cancelJournal(...args: OpArgs<FlatArgs<operations["cancelJournal"]>>): OpResult<operations["cancelJournal"], Throws>;
-  /**
-   * Cancel an open order of an account
-   *
-   * `DELETE /v1/trading/accounts/{account_id}/orders/{order_id}`
-   */
-  cancelOrderForAccount(...args: OpArgs<FlatArgs<operations["cancelOrderForAccount"]>>): OpResult<operations["cancelOrderForAccount"], Throws>;
-  /**
-   * Cancel a rebalancing run
-   *
-   * `DELETE /v1/rebalancing/runs/{run_id}`
-   */
-  cancelRebalancingRun(...args: OpArgs<FlatArgs<operations["cancelRebalancingRun"]>>): OpResult<operations["cancelRebalancingRun"], Throws>;
-  /**
-   * Cancel a pending transfer
-   *
-   * `DELETE /v1/accounts/{account_id}/transfers/{transfer_id}`
-   */
-  cancelTransfer(...args: OpArgs<FlatArgs<operations["cancelTransfer"]>>): OpResult<operations["cancelTransfer"], Throws>;
-  /**
-   * Close a customer account
-   *
-   * `POST /v1/accounts/{account_id}/actions/close`
-   */
-  closeAccount(...args: OpArgs<FlatArgs<operations["closeAccount"]>>): OpResult<operations["closeAccount"], Throws>;
-  /**
-   * Close every open position of an account
-   *
-   * `DELETE /v1/trading/accounts/{account_id}/positions`
-   */
-  closeAllPositionsForAccount(...args: OpArgs<FlatArgs<operations["closeAllPositionsForAccount"]>>): OpResult<operations["closeAllPositionsForAccount"], Throws>;
-  /**
-   * Close all or part of a position of an account
-   *
-   * `DELETE /v1/trading/accounts/{account_id}/positions/{symbol_or_asset_id}`
-   */
-  closePositionForAccount(...args: OpArgs<FlatArgs<operations["closePositionForAccount"]>>): OpResult<operations["closePositionForAccount"], Throws>;
-  /**
-   * Open a customer account
-   *
-   * `POST /v1/accounts`
-   */
-  createAccount(...args: OpArgs<FlatArgs<operations["createAccount"]>>): OpResult<operations["createAccount"], Throws>;
-  /**
-   * Link a bank account by ACH
-   *
-   * `POST /v1/accounts/{account_id}/ach_relationships`
-   */
-  createACHRelationshipForAccount(...args: OpArgs<FlatArgs<operations["createACHRelationshipForAccount"]>>): OpResult<operations["createACHRelationshipForAccount"], Throws>;
-  /**
-   * Journal from one account to many
-   *
-   * `POST /v1/journals/batch`
-   */
-  createBatchJournal(...args: OpArgs<FlatArgs<operations["createBatchJournal"]>>): OpResult<operations["createBatchJournal"], Throws>;
-  /**
-   * Submit an account's CIP record
-   *
-   * `POST /v1/accounts/{account_id}/cip`
-   */
-  createCipForAccount(...args: OpArgs<FlatArgs<operations["createCipForAccount"]>>): OpResult<operations["createCipForAccount"], Throws>;
-  /**
-   * Create crypto transfer for account
-   *
-   * `POST /v1/accounts/{account_id}/wallets/transfers`
-   */
-  createCryptoTransferForAccount(...args: OpArgs<FlatArgs<operations["createCryptoTransferForAccount"]>>): OpResult<operations["createCryptoTransferForAccount"], Throws>;
-  /**
-   * Create funding wallet
-   *
-   * `POST /v1beta/accounts/{account_id}/funding_wallet`
-   */
-  createFundingWallet(...args: OpArgs<FlatArgs<operations["createFundingWallet"]>>): OpResult<operations["createFundingWallet"], Throws>;
-  /**
-   * Create funding wallet recipient bank
-   *
-   * `POST /v1beta/accounts/{account_id}/funding_wallet/recipient_bank`
-   */
-  createFundingWalletRecipientBank(...args: OpArgs<FlatArgs<operations["createFundingWalletRecipientBank"]>>): OpResult<operations["createFundingWalletRecipientBank"], Throws>;
-  /**
-   * Create funding wallet withdrawal
-   *
-   * `POST /v1beta/accounts/{account_id}/funding_wallet/withdrawal`
-   */
-  createFundingWalletWithdrawal(...args: OpArgs<FlatArgs<operations["createFundingWalletWithdrawal"]>>): OpResult<operations["createFundingWalletWithdrawal"], Throws>;
-  /**
-   * Request instant funding
-   *
-   * `POST /v1/instant_funding`
-   */
-  createInstantFunding(...args: OpArgs<FlatArgs<operations["createInstantFunding"]>>): OpResult<operations["createInstantFunding"], Throws>;
-  /**
-   * Settle instant fundings
-   *
-   * `POST /v1/instant_funding/settlements`
-   */
-  createInstantFundingSettlement(...args: OpArgs<FlatArgs<operations["createInstantFundingSettlement"]>>): OpResult<operations["createInstantFundingSettlement"], Throws>;
-  /**
-   * Create a JIT settlement
-   *
-   * `POST /v1/jit/settlements`
-   */
-  createJitSettlement(...args: OpArgs<FlatArgs<operations["createJitSettlement"]>>): OpResult<operations["createJitSettlement"], Throws>;
-  /**
-   * Move cash or securities between accounts
-   *
-   * `POST /v1/journals`
-   */
-  createJournal(...args: OpArgs<FlatArgs<operations["createJournal"]>>): OpResult<operations["createJournal"], Throws>;
+  /** Add an asset to a watchlist (`POST /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}`) */
+  addAssetToWatchlistForAccount(...args: Args<"addAssetToWatchlistForAccount">): Result<"addAssetToWatchlistForAccount", Throws>;
+  /** Authorize an OAuth token (`POST /v1/oauth/authorize`) */
+  authorizeOAuthToken(...args: Args<"authorizeOAuthToken">): Result<"authorizeOAuthToken", Throws>;
+  /** Batch create funding wallets (`POST /v1beta/accounts/funding_wallet`) */
+  batchCreateFundingWallets(...args: Args<"batchCreateFundingWallets">): Result<"batchCreateFundingWallets", Throws>;
+  /** Cancel every open order of an account (`DELETE /v1/trading/accounts/{account_id}/orders`) */
+  cancelAllOrdersForAccount(...args: Args<"cancelAllOrdersForAccount">): Result<"cancelAllOrdersForAccount", Throws>;
+  /** Cancel an instant funding (`DELETE /v1/instant_funding/{instant_funding_id}`) */
+  cancelInstantFunding(...args: Args<"cancelInstantFunding">): Result<"cancelInstantFunding", Throws>;
+  /** Cancel a pending journal (`DELETE /v1/journals/{journal_id}`) */
+  cancelJournal(...args: Args<"cancelJournal">): Result<"cancelJournal", Throws>;
+  /** Cancel an open order of an account (`DELETE /v1/trading/accounts/{account_id}/orders/{order_id}`) */
+  cancelOrderForAccount(...args: Args<"cancelOrderForAccount">): Result<"cancelOrderForAccount", Throws>;
+  /** Cancel a rebalancing run (`DELETE /v1/rebalancing/runs/{run_id}`) */
+  cancelRebalancingRun(...args: Args<"cancelRebalancingRun">): Result<"cancelRebalancingRun", Throws>;
+  /** Cancel a pending transfer (`DELETE /v1/accounts/{account_id}/transfers/{transfer_id}`) */
+  cancelTransfer(...args: Args<"cancelTransfer">): Result<"cancelTransfer", Throws>;
+  /** Close a customer account (`POST /v1/accounts/{account_id}/actions/close`) */
+  closeAccount(...args: Args<"closeAccount">): Result<"closeAccount", Throws>;
+  /** Close every open position of an account (`DELETE /v1/trading/accounts/{account_id}/positions`) */
+  closeAllPositionsForAccount(...args: Args<"closeAllPositionsForAccount">): Result<"closeAllPositionsForAccount", Throws>;
+  /** Close all or part of a position of an account (`DELETE /v1/trading/accounts/{account_id}/positions/{symbol_or_asset_id}`) */
+  closePositionForAccount(...args: Args<"closePositionForAccount">): Result<"closePositionForAccount", Throws>;
+  /** Open a customer account (`POST /v1/accounts`) */
+  createAccount(...args: Args<"createAccount">): Result<"createAccount", Throws>;
+  /** Link a bank account by ACH (`POST /v1/accounts/{account_id}/ach_relationships`) */
+  createACHRelationshipForAccount(...args: Args<"createACHRelationshipForAccount">): Result<"createACHRelationshipForAccount", Throws>;
+  /** Journal from one account to many (`POST /v1/journals/batch`) */
+  createBatchJournal(...args: Args<"createBatchJournal">): Result<"createBatchJournal", Throws>;
+  /** Submit an account's CIP record (`POST /v1/accounts/{account_id}/cip`) */
+  createCipForAccount(...args: Args<"createCipForAccount">): Result<"createCipForAccount", Throws>;
+  /** Create crypto transfer for account (`POST /v1/accounts/{account_id}/wallets/transfers`) */
+  createCryptoTransferForAccount(...args: Args<"createCryptoTransferForAccount">): Result<"createCryptoTransferForAccount", Throws>;
+  /** Create funding wallet (`POST /v1beta/accounts/{account_id}/funding_wallet`) */
+  createFundingWallet(...args: Args<"createFundingWallet">): Result<"createFundingWallet", Throws>;
+  /** Create funding wallet recipient bank (`POST /v1beta/accounts/{account_id}/funding_wallet/recipient_bank`) */
+  createFundingWalletRecipientBank(...args: Args<"createFundingWalletRecipientBank">): Result<"createFundingWalletRecipientBank", Throws>;
+  /** Create funding wallet withdrawal (`POST /v1beta/accounts/{account_id}/funding_wallet/withdrawal`) */
+  createFundingWalletWithdrawal(...args: Args<"createFundingWalletWithdrawal">): Result<"createFundingWalletWithdrawal", Throws>;
+  /** Request instant funding (`POST /v1/instant_funding`) */
+  createInstantFunding(...args: Args<"createInstantFunding">): Result<"createInstantFunding", Throws>;
+  /** Settle instant fundings (`POST /v1/instant_funding/settlements`) */
+  createInstantFundingSettlement(...args: Args<"createInstantFundingSettlement">): Result<"createInstantFundingSettlement", Throws>;
+  /** Create a JIT settlement (`POST /v1/jit/settlements`) */
+  createJitSettlement(...args: Args<"createJitSettlement">): Result<"createJitSettlement", Throws>;
+  /** Move cash or securities between accounts (`POST /v1/journals`) */
+  createJournal(...args: Args<"createJournal">): Result<"createJournal", Throws>;
   /**
    * Submit an order for an account
    *
@@ -306,613 +213,209 @@ export interface BrokerOps<Throws extends boolean = false> {
    *
    * `POST /v1/trading/accounts/{account_id}/orders`
    */
-  createOrderForAccount(...args: OpArgs<FlatArgs<operations["createOrderForAccount"]>>): OpResult<operations["createOrderForAccount"], Throws>;
-  /**
-   * Create a rebalancing portfolio
-   *
-   * `POST /v1/rebalancing/portfolios`
-   */
-  createRebalancingPortfolio(...args: OpArgs<FlatArgs<operations["createRebalancingPortfolio"]>>): OpResult<operations["createRebalancingPortfolio"], Throws>;
-  /**
-   * Start a rebalancing run
-   *
-   * `POST /v1/rebalancing/runs`
-   */
-  createRebalancingRun(...args: OpArgs<FlatArgs<operations["createRebalancingRun"]>>): OpResult<operations["createRebalancingRun"], Throws>;
-  /**
-   * Subscribe an account to a portfolio
-   *
-   * `POST /v1/rebalancing/subscriptions`
-   */
-  createRebalancingSubscription(...args: OpArgs<FlatArgs<operations["createRebalancingSubscription"]>>): OpResult<operations["createRebalancingSubscription"], Throws>;
-  /**
-   * Add a recipient bank to an account
-   *
-   * `POST /v1/accounts/{account_id}/recipient_banks`
-   */
-  createRecipientBank(...args: OpArgs<FlatArgs<operations["createRecipientBank"]>>): OpResult<operations["createRecipientBank"], Throws>;
-  /**
-   * Journal from many accounts to one
-   *
-   * `POST /v1/journals/reverse_batch`
-   */
-  createReverseBatchJournal(...args: OpArgs<FlatArgs<operations["createReverseBatchJournal"]>>): OpResult<operations["createReverseBatchJournal"], Throws>;
-  /**
-   * Start a transfer for an account
-   *
-   * `POST /v1/accounts/{account_id}/transfers`
-   */
-  createTransferForAccount(...args: OpArgs<FlatArgs<operations["createTransferForAccount"]>>): OpResult<operations["createTransferForAccount"], Throws>;
-  /**
-   * Create a watchlist for an account
-   *
-   * `POST /v1/trading/accounts/{account_id}/watchlists`
-   */
-  createWatchlistForAccount(...args: OpArgs<FlatArgs<operations["createWatchlistForAccount"]>>): OpResult<operations["createWatchlistForAccount"], Throws>;
-  /**
-   * Create whitelisted address
-   *
-   * `POST /v1/accounts/{account_id}/wallets/whitelists`
-   */
-  createWhitelistedAddress(...args: OpArgs<FlatArgs<operations["createWhitelistedAddress"]>>): OpResult<operations["createWhitelistedAddress"], Throws>;
-  /**
-   * Remove an ACH relationship
-   *
-   * `DELETE /v1/accounts/{account_id}/ach_relationships/{ach_relationship_id}`
-   */
-  deleteACHRelationshipFromAccount(...args: OpArgs<FlatArgs<operations["deleteACHRelationshipFromAccount"]>>): OpResult<operations["deleteACHRelationshipFromAccount"], Throws>;
-  /**
-   * Delete funding wallet recipient bank
-   *
-   * `DELETE /v1beta/accounts/{account_id}/funding_wallet/recipient_bank`
-   */
-  deleteFundingWalletRecipientBank(...args: OpArgs<FlatArgs<operations["deleteFundingWalletRecipientBank"]>>): OpResult<operations["deleteFundingWalletRecipientBank"], Throws>;
-  /**
-   * Delete a rebalancing portfolio
-   *
-   * `DELETE /v1/rebalancing/portfolios/{portfolio_id}`
-   */
-  deleteRebalancingPortfolio(...args: OpArgs<FlatArgs<operations["deleteRebalancingPortfolio"]>>): OpResult<operations["deleteRebalancingPortfolio"], Throws>;
-  /**
-   * Delete a rebalancing subscription
-   *
-   * `DELETE /v1/rebalancing/subscriptions/{subscription_id}`
-   */
-  deleteRebalancingSubscription(...args: OpArgs<FlatArgs<operations["deleteRebalancingSubscription"]>>): OpResult<operations["deleteRebalancingSubscription"], Throws>;
-  /**
-   * Remove a recipient bank
-   *
-   * `DELETE /v1/accounts/{account_id}/recipient_banks/{bank_id}`
-   */
-  deleteRecipientBank(...args: OpArgs<FlatArgs<operations["deleteRecipientBank"]>>): OpResult<operations["deleteRecipientBank"], Throws>;
-  /**
-   * Delete a watchlist
-   *
-   * `DELETE /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}`
-   */
-  deleteWatchlistForAccount(...args: OpArgs<FlatArgs<operations["deleteWatchlistForAccount"]>>): OpResult<operations["deleteWatchlistForAccount"], Throws>;
-  /**
-   * Delete whitelisted address
-   *
-   * `DELETE /v1/accounts/{account_id}/wallets/whitelists/{whitelisted_address_id}`
-   */
-  deleteWhitelistedAddress(...args: OpArgs<FlatArgs<operations["deleteWhitelistedAddress"]>>): OpResult<operations["deleteWhitelistedAddress"], Throws>;
-  /**
-   * Simulate an incoming deposit (sandbox)
-   *
-   * `POST /v1beta/demo/banking/funding`
-   */
-  demoDepositFunding(...args: OpArgs<FlatArgs<operations["demoDepositFunding"]>>): OpResult<operations["demoDepositFunding"], Throws>;
-  /**
-   * Opt out of exercising an option position
-   *
-   * `POST /v1/trading/accounts/{account_id}/positions/{symbol_or_contract_id}/do-not-exercise`
-   */
-  doNotExerciseOptionPosition(...args: OpArgs<FlatArgs<operations["doNotExerciseOptionPosition"]>>): OpResult<operations["doNotExerciseOptionPosition"], Throws>;
-  /**
-   * Download one document of an account
-   *
-   * `GET /v1/accounts/{account_id}/documents/{document_id}/download`
-   */
-  downloadDocumentFromAccount(...args: OpArgs<FlatArgs<operations["downloadDocumentFromAccount"]>>): OpResult<operations["downloadDocumentFromAccount"], Throws>;
-  /**
-   * Download a W-8BEN document
-   *
-   * `GET /v1/accounts/{account_id}/documents/w8ben/{document_id}/download`
-   */
-  downloadW8benDocument(...args: OpArgs<FlatArgs<operations["downloadW8benDocument"]>>): OpResult<operations["downloadW8benDocument"], Throws>;
-  /**
-   * Estimate an order for an account
-   *
-   * `POST /v1/trading/accounts/{account_id}/orders/estimation`
-   */
-  estimateOrderForAccount(...args: OpArgs<FlatArgs<operations["estimateOrderForAccount"]>>): OpResult<operations["estimateOrderForAccount"], Throws>;
-  /**
-   * Exercise an option position
-   *
-   * `POST /v1/trading/accounts/{account_id}/positions/{symbol_or_contract_id}/exercise`
-   */
-  exerciseOptionPosition(...args: OpArgs<FlatArgs<operations["exerciseOptionPosition"]>>): OpResult<operations["exerciseOptionPosition"], Throws>;
-  /**
-   * Read one customer account
-   *
-   * `GET /v1/accounts/{account_id}`
-   */
-  getAccount(...args: OpArgs<FlatArgs<operations["getAccount"]>>): OpResult<operations["getAccount"], Throws>;
-  /**
-   * Get account trading limits
-   *
-   * `GET /v1/trading/accounts/{account_id}/limits`
-   */
-  getAccountTradingLimits(...args: OpArgs<FlatArgs<operations["getAccountTradingLimits"]>>): OpResult<operations["getAccountTradingLimits"], Throws>;
-  /**
-   * Read one asset
-   *
-   * `GET /v1/assets/{symbol_or_asset_id}`
-   */
-  getAsset(...args: OpArgs<FlatArgs<operations["getAsset"]>>): OpResult<operations["getAsset"], Throws>;
-  /**
-   * List asset entry requirements
-   *
-   * `GET /v1/assets/entry-requirements`
-   */
-  getAssetEntryRequirements(...args: OpArgs<FlatArgs<operations["getAssetEntryRequirements"]>>): OpResult<operations["getAssetEntryRequirements"], Throws>;
-  /**
-   * Market calendar
-   *
-   * `GET /v1/calendar`
-   */
-  getCalendar(...args: OpArgs<FlatArgs<operations["getCalendar"]>>): OpResult<operations["getCalendar"], Throws>;
-  /**
-   * Read an account's CIP record
-   *
-   * `GET /v1/accounts/{account_id}/cip`
-   */
-  getCipForAccount(...args: OpArgs<FlatArgs<operations["getCipForAccount"]>>): OpResult<operations["getCipForAccount"], Throws>;
-  /**
-   * Market clock
-   *
-   * `GET /v1/clock`
-   */
-  getClock(...args: OpArgs<FlatArgs<operations["getClock"]>>): OpResult<operations["getClock"], Throws>;
-  /**
-   * Read one corporate action announcement
-   *
-   * `GET /v1/corporate_actions/announcements/{id}`
-   */
-  getCorporateAnnouncement(...args: OpArgs<FlatArgs<operations["getCorporateAnnouncement"]>>): OpResult<operations["getCorporateAnnouncement"], Throws>;
-  /**
-   * Get crypto funding transfer
-   *
-   * `GET /v1/accounts/{account_id}/wallets/transfers/{transfer_id}`
-   */
-  getCryptoFundingTransfer(...args: OpArgs<FlatArgs<operations["getCryptoFundingTransfer"]>>): OpResult<operations["getCryptoFundingTransfer"], Throws>;
-  /**
-   * Get crypto transfer estimate
-   *
-   * `GET /v1/wallets/fees/estimate`
-   */
-  getCryptoTransferEstimate(...args: OpArgs<FlatArgs<operations["getCryptoTransferEstimate"]>>): OpResult<operations["getCryptoTransferEstimate"], Throws>;
-  /**
-   * End-of-day aggregate positions
-   *
-   * `GET /v1/reporting/eod/aggregate_positions`
-   */
-  getEodAggregatePositions(...args: OpArgs<FlatArgs<operations["getEodAggregatePositions"]>>): OpResult<operations["getEodAggregatePositions"], Throws>;
-  /**
-   * End-of-day cash interest report
-   *
-   * `GET /v1/reporting/eod/cash_interest`
-   */
-  getEodCashInterestReport(...args: OpArgs<FlatArgs<operations["getEodCashInterestReport"]>>): OpResult<operations["getEodCashInterestReport"], Throws>;
-  /**
-   * End-of-day positions
-   *
-   * `GET /v1/reporting/eod/positions`
-   */
-  getEodPositions(...args: OpArgs<FlatArgs<operations["getEodPositions"]>>): OpResult<operations["getEodPositions"], Throws>;
-  /**
-   * Get funding wallet
-   *
-   * `GET /v1beta/accounts/{account_id}/funding_wallet`
-   */
-  getFundingWallet(...args: OpArgs<FlatArgs<operations["getFundingWallet"]>>): OpResult<operations["getFundingWallet"], Throws>;
-  /**
-   * Get funding wallet recipient bank
-   *
-   * `GET /v1beta/accounts/{account_id}/funding_wallet/recipient_bank`
-   */
-  getFundingWalletRecipientBank(...args: OpArgs<FlatArgs<operations["getFundingWalletRecipientBank"]>>): OpResult<operations["getFundingWalletRecipientBank"], Throws>;
-  /**
-   * Get funding wallet transfer by id
-   *
-   * `GET /v1beta/accounts/{account_id}/funding_wallet/transfers/{transfer_id}`
-   */
-  getFundingWalletTransferByID(...args: OpArgs<FlatArgs<operations["getFundingWalletTransferByID"]>>): OpResult<operations["getFundingWalletTransferByID"], Throws>;
-  /**
-   * Get funding wallet transfers
-   *
-   * `GET /v1beta/accounts/{account_id}/funding_wallet/transfers`
-   */
-  getFundingWalletTransfers(...args: OpArgs<FlatArgs<operations["getFundingWalletTransfers"]>>): OpResult<operations["getFundingWalletTransfers"], Throws>;
-  /**
-   * Read one instant funding
-   *
-   * `GET /v1/instant_funding/{instant_funding_id}`
-   */
-  getInstantFunding(...args: OpArgs<FlatArgs<operations["getInstantFunding"]>>): OpResult<operations["getInstantFunding"], Throws>;
-  /**
-   * Instant funding limits per account
-   *
-   * `GET /v1/instant_funding/limits/accounts`
-   */
-  getInstantFundingAccountLimits(...args: OpArgs<FlatArgs<operations["getInstantFundingAccountLimits"]>>): OpResult<operations["getInstantFundingAccountLimits"], Throws>;
-  /**
-   * Instant funding limits of the partner
-   *
-   * `GET /v1/instant_funding/limits`
-   */
-  getInstantFundingCorrespondentLimits(...args: OpArgs<FlatArgs<operations["getInstantFundingCorrespondentLimits"]>>): OpResult<operations["getInstantFundingCorrespondentLimits"], Throws>;
-  /**
-   * Instant funding reports
-   *
-   * `GET /v1/instant_funding/reports`
-   */
-  getInstantFundingReports(...args: OpArgs<FlatArgs<operations["getInstantFundingReports"]>>): OpResult<operations["getInstantFundingReports"], Throws>;
-  /**
-   * Read one instant funding settlement
-   *
-   * `GET /v1/instant_funding/settlements/{settlement_id}`
-   */
-  getInstantFundingSettlement(...args: OpArgs<FlatArgs<operations["getInstantFundingSettlement"]>>): OpResult<operations["getInstantFundingSettlement"], Throws>;
-  /**
-   * JIT ledger balances
-   *
-   * `GET /v1/transfers/jit/{ledger_id}/balances`
-   */
-  getJitLedgerBalances(...args: OpArgs<FlatArgs<operations["getJitLedgerBalances"]>>): OpResult<operations["getJitLedgerBalances"], Throws>;
-  /**
-   * JIT transfer limits
-   *
-   * `GET /v1/transfers/jit/limits`
-   */
-  getJitLimits(...args: OpArgs<FlatArgs<operations["getJitLimits"]>>): OpResult<operations["getJitLimits"], Throws>;
-  /**
-   * JIT transfer reports
-   *
-   * `GET /v1/transfers/jit/reports`
-   */
-  getJitReports(...args: OpArgs<FlatArgs<operations["getJitReports"]>>): OpResult<operations["getJitReports"], Throws>;
-  /**
-   * Read one JIT settlement
-   *
-   * `GET /v1/jit/settlements/{settlement_id}`
-   */
-  getJitSettlement(...args: OpArgs<FlatArgs<operations["getJitSettlement"]>>): OpResult<operations["getJitSettlement"], Throws>;
-  /**
-   * Read one journal
-   *
-   * `GET /v1/journals/{journal_id}`
-   */
-  getJournal(...args: OpArgs<FlatArgs<operations["getJournal"]>>): OpResult<operations["getJournal"], Throws>;
-  /**
-   * Logo of a symbol
-   *
-   * `GET /v1beta1/logos/{symbol}`
-   */
-  getLogo(...args: OpArgs<FlatArgs<operations["getLogo"]>>): OpResult<operations["getLogo"], Throws>;
-  /**
-   * Read an OAuth client
-   *
-   * `GET /v1/oauth/clients/{client_id}`
-   */
-  getOAuthClient(...args: OpArgs<FlatArgs<operations["getOAuthClient"]>>): OpResult<operations["getOAuthClient"], Throws>;
-  /**
-   * Get an Onfido SDK token
-   *
-   * `GET /v1/accounts/{account_id}/onfido/sdk/tokens`
-   */
-  getOnfidoSdkToken(...args: OpArgs<FlatArgs<operations["getOnfidoSdkToken"]>>): OpResult<operations["getOnfidoSdkToken"], Throws>;
-  /**
-   * Read one option contract
-   *
-   * `GET /v1/options/contracts/{symbol_or_id}`
-   */
-  getOptionContract(...args: OpArgs<FlatArgs<operations["getOptionContract"]>>): OpResult<operations["getOptionContract"], Throws>;
-  /**
-   * Read one order of an account
-   *
-   * `GET /v1/trading/accounts/{account_id}/orders/{order_id}`
-   */
-  getOrderForAccount(...args: OpArgs<FlatArgs<operations["getOrderForAccount"]>>): OpResult<operations["getOrderForAccount"], Throws>;
-  /**
-   * Read an account's pattern day trader status
-   *
-   * `GET /v1/trading/accounts/{account_id}/account/pdt/status`
-   */
-  getPdtStatus(...args: OpArgs<FlatArgs<operations["getPdtStatus"]>>): OpResult<operations["getPdtStatus"], Throws>;
-  /**
-   * An account's portfolio history
-   *
-   * `GET /v1/trading/accounts/{account_id}/account/portfolio/history`
-   */
-  getPortfolioHistoryForAccount(...args: OpArgs<FlatArgs<operations["getPortfolioHistoryForAccount"]>>): OpResult<operations["getPortfolioHistoryForAccount"], Throws>;
-  /**
-   * Read one open position of an account
-   *
-   * `GET /v1/trading/accounts/{account_id}/positions/{symbol_or_asset_id}`
-   */
-  getPositionForAccount(...args: OpArgs<FlatArgs<operations["getPositionForAccount"]>>): OpResult<operations["getPositionForAccount"], Throws>;
-  /**
-   * Read a rebalancing portfolio
-   *
-   * `GET /v1/rebalancing/portfolios/{portfolio_id}`
-   */
-  getRebalancingPortfolio(...args: OpArgs<FlatArgs<operations["getRebalancingPortfolio"]>>): OpResult<operations["getRebalancingPortfolio"], Throws>;
-  /**
-   * Read a rebalancing run
-   *
-   * `GET /v1/rebalancing/runs/{run_id}`
-   */
-  getRebalancingRun(...args: OpArgs<FlatArgs<operations["getRebalancingRun"]>>): OpResult<operations["getRebalancingRun"], Throws>;
-  /**
-   * Read a rebalancing subscription
-   *
-   * `GET /v1/rebalancing/subscriptions/{subscription_id}`
-   */
-  getRebalancingSubscription(...args: OpArgs<FlatArgs<operations["getRebalancingSubscription"]>>): OpResult<operations["getRebalancingSubscription"], Throws>;
-  /**
-   * Read an account's trading balances and status
-   *
-   * `GET /v1/trading/accounts/{account_id}/account`
-   */
-  getTradingAccount(...args: OpArgs<FlatArgs<operations["getTradingAccount"]>>): OpResult<operations["getTradingAccount"], Throws>;
-  /**
-   * Read one watchlist of an account
-   *
-   * `GET /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}`
-   */
-  getWatchlistForAccount(...args: OpArgs<FlatArgs<operations["getWatchlistForAccount"]>>): OpResult<operations["getWatchlistForAccount"], Throws>;
-  /**
-   * Issue an OAuth token
-   *
-   * `POST /v1/oauth/token`
-   */
-  issueOAuthToken(...args: OpArgs<FlatArgs<operations["issueOAuthToken"]>>): OpResult<operations["issueOAuthToken"], Throws>;
-  /**
-   * List activities across accounts
-   *
-   * `GET /v1/accounts/activities`
-   */
-  listAccountActivities(...args: OpArgs<FlatArgs<operations["listAccountActivities"]>>): OpResult<operations["listAccountActivities"], Throws>;
-  /**
-   * List activities of one type
-   *
-   * `GET /v1/accounts/activities/{activity_type}`
-   */
-  listAccountActivitiesByType(...args: OpArgs<FlatArgs<operations["listAccountActivitiesByType"]>>): OpResult<operations["listAccountActivitiesByType"], Throws>;
-  /**
-   * List customer accounts
-   *
-   * `GET /v1/accounts`
-   */
-  listAccounts(...args: OpArgs<FlatArgs<operations["listAccounts"]>>): OpResult<operations["listAccounts"], Throws>;
-  /**
-   * List an account's ACH relationships
-   *
-   * `GET /v1/accounts/{account_id}/ach_relationships`
-   */
-  listACHRelationshipsForAccount(...args: OpArgs<FlatArgs<operations["listACHRelationshipsForAccount"]>>): OpResult<operations["listACHRelationshipsForAccount"], Throws>;
-  /**
-   * List cash interest APR tiers
-   *
-   * `GET /v1/cash_interest/apr_tiers`
-   */
-  listAprTiers(...args: OpArgs<FlatArgs<operations["listAprTiers"]>>): OpResult<operations["listAprTiers"], Throws>;
-  /**
-   * List assets
-   *
-   * `GET /v1/assets`
-   */
-  listAssets(...args: OpArgs<FlatArgs<operations["listAssets"]>>): OpResult<operations["listAssets"], Throws>;
-  /**
-   * List corporate action announcements
-   *
-   * `GET /v1/corporate_actions/announcements`
-   */
-  listCorporateAnnouncements(...args: OpArgs<FlatArgs<operations["listCorporateAnnouncements"]>>): OpResult<operations["listCorporateAnnouncements"], Throws>;
-  /**
-   * Country information
-   *
-   * `GET /v1/country-info`
-   */
-  listCountryInfos(...args: OpArgs<FlatArgs<operations["listCountryInfos"]>>): OpResult<operations["listCountryInfos"], Throws>;
-  /**
-   * List crypto funding transfers
-   *
-   * `GET /v1/accounts/{account_id}/wallets/transfers`
-   */
-  listCryptoFundingTransfers(...args: OpArgs<FlatArgs<operations["listCryptoFundingTransfers"]>>): OpResult<operations["listCryptoFundingTransfers"], Throws>;
-  /**
-   * List crypto funding wallets
-   *
-   * `GET /v1/accounts/{account_id}/wallets`
-   */
-  listCryptoFundingWallets(...args: OpArgs<FlatArgs<operations["listCryptoFundingWallets"]>>): OpResult<operations["listCryptoFundingWallets"], Throws>;
-  /**
-   * List an account's documents
-   *
-   * `GET /v1/accounts/{account_id}/documents`
-   */
-  listDocumentsForAccount(...args: OpArgs<FlatArgs<operations["listDocumentsForAccount"]>>): OpResult<operations["listDocumentsForAccount"], Throws>;
-  /**
-   * List FPSL loans
-   *
-   * `GET /v1/fpsl/loans`
-   */
-  listFpslLoans(...args: OpArgs<FlatArgs<operations["listFpslLoans"]>>): OpResult<operations["listFpslLoans"], Throws>;
-  /**
-   * List FPSL tiers
-   *
-   * `GET /v1/fpsl/tiers`
-   */
-  listFpslTiers(...args: OpArgs<FlatArgs<operations["listFpslTiers"]>>): OpResult<operations["listFpslTiers"], Throws>;
-  /**
-   * List funding details
-   *
-   * `GET /v1beta/accounts/{account_id}/funding_wallet/funding_details`
-   */
-  listFundingDetails(...args: OpArgs<FlatArgs<operations["listFundingDetails"]>>): OpResult<operations["listFundingDetails"], Throws>;
-  /**
-   * List instant fundings
-   *
-   * `GET /v1/instant_funding`
-   */
-  listInstantFundings(...args: OpArgs<FlatArgs<operations["listInstantFundings"]>>): OpResult<operations["listInstantFundings"], Throws>;
-  /**
-   * List instant funding settlements
-   *
-   * `GET /v1/instant_funding/settlements`
-   */
-  listInstantFundingSettlements(...args: OpArgs<FlatArgs<operations["listInstantFundingSettlements"]>>): OpResult<operations["listInstantFundingSettlements"], Throws>;
-  /**
-   * List IRA excess contributions
-   *
-   * `GET /v1/accounts/ira_excess_contributions`
-   */
-  listIRAExcessContributions(...args: OpArgs<FlatArgs<operations["listIRAExcessContributions"]>>): OpResult<operations["listIRAExcessContributions"], Throws>;
-  /**
-   * List JIT ledgers
-   *
-   * `GET /v1/transfers/jit/ledgers`
-   */
-  listJitLedgers(...args: OpArgs<FlatArgs<operations["listJitLedgers"]>>): OpResult<operations["listJitLedgers"], Throws>;
-  /**
-   * List JIT settlements
-   *
-   * `GET /v1/jit/settlements`
-   */
-  listJitSettlements(...args: OpArgs<FlatArgs<operations["listJitSettlements"]>>): OpResult<operations["listJitSettlements"], Throws>;
-  /**
-   * List journals
-   *
-   * `GET /v1/journals`
-   */
-  listJournals(...args: OpArgs<FlatArgs<operations["listJournals"]>>): OpResult<operations["listJournals"], Throws>;
-  /**
-   * List option contracts
-   *
-   * `GET /v1/options/contracts`
-   */
-  listOptionContracts(...args: OpArgs<FlatArgs<operations["listOptionContracts"]>>): OpResult<operations["listOptionContracts"], Throws>;
-  /**
-   * List options approval requests
-   *
-   * `GET /v1/accounts/options/approvals`
-   */
-  listOptionsApprovals(...args: OpArgs<FlatArgs<operations["listOptionsApprovals"]>>): OpResult<operations["listOptionsApprovals"], Throws>;
-  /**
-   * List an account's orders
-   *
-   * `GET /v1/trading/accounts/{account_id}/orders`
-   */
-  listOrdersForAccount(...args: OpArgs<FlatArgs<operations["listOrdersForAccount"]>>): OpResult<operations["listOrdersForAccount"], Throws>;
-  /**
-   * Positions across accounts
-   *
-   * `GET /v1/accounts/positions`
-   */
-  listPositionsAcrossAccounts(...args: OpArgs<FlatArgs<operations["listPositionsAcrossAccounts"]>>): OpResult<operations["listPositionsAcrossAccounts"], Throws>;
-  /**
-   * List an account's open positions
-   *
-   * `GET /v1/trading/accounts/{account_id}/positions`
-   */
-  listPositionsForAccount(...args: OpArgs<FlatArgs<operations["listPositionsForAccount"]>>): OpResult<operations["listPositionsForAccount"], Throws>;
-  /**
-   * List rebalancing portfolios
-   *
-   * `GET /v1/rebalancing/portfolios`
-   */
-  listRebalancingPortfolios(...args: OpArgs<FlatArgs<operations["listRebalancingPortfolios"]>>): OpResult<operations["listRebalancingPortfolios"], Throws>;
-  /**
-   * List rebalancing runs
-   *
-   * `GET /v1/rebalancing/runs`
-   */
-  listRebalancingRuns(...args: OpArgs<FlatArgs<operations["listRebalancingRuns"]>>): OpResult<operations["listRebalancingRuns"], Throws>;
-  /**
-   * List rebalancing subscriptions
-   *
-   * `GET /v1/rebalancing/subscriptions`
-   */
-  listRebalancingSubscriptions(...args: OpArgs<FlatArgs<operations["listRebalancingSubscriptions"]>>): OpResult<operations["listRebalancingSubscriptions"], Throws>;
-  /**
-   * List an account's recipient banks
-   *
-   * `GET /v1/accounts/{account_id}/recipient_banks`
-   */
-  listRecipientBanks(...args: OpArgs<FlatArgs<operations["listRecipientBanks"]>>): OpResult<operations["listRecipientBanks"], Throws>;
-  /**
-   * List an account's transfers
-   *
-   * `GET /v1/accounts/{account_id}/transfers`
-   */
-  listTransfersForAccount(...args: OpArgs<FlatArgs<operations["listTransfersForAccount"]>>): OpResult<operations["listTransfersForAccount"], Throws>;
-  /**
-   * List US corporate bonds
-   *
-   * `GET /v1/assets/fixed_income/us_corporates`
-   */
-  listUsCorporates(...args: OpArgs<FlatArgs<operations["listUsCorporates"]>>): OpResult<operations["listUsCorporates"], Throws>;
-  /**
-   * List US treasuries
-   *
-   * `GET /v1/assets/fixed_income/us_treasuries`
-   */
-  listUsTreasuries(...args: OpArgs<FlatArgs<operations["listUsTreasuries"]>>): OpResult<operations["listUsTreasuries"], Throws>;
-  /**
-   * List an account's watchlists
-   *
-   * `GET /v1/trading/accounts/{account_id}/watchlists`
-   */
-  listWatchlistsForAccount(...args: OpArgs<FlatArgs<operations["listWatchlistsForAccount"]>>): OpResult<operations["listWatchlistsForAccount"], Throws>;
-  /**
-   * List whitelisted address
-   *
-   * `GET /v1/accounts/{account_id}/wallets/whitelists`
-   */
-  listWhitelistedAddress(...args: OpArgs<FlatArgs<operations["listWhitelistedAddress"]>>): OpResult<operations["listWhitelistedAddress"], Throws>;
-  /**
-   * Lift the pattern day trader flag once
-   *
-   * `POST /v1/trading/accounts/{account_id}/account/pdt/one-time-removal`
-   */
-  removePdtFlagOnce(...args: OpArgs<FlatArgs<operations["removePdtFlagOnce"]>>): OpResult<operations["removePdtFlagOnce"], Throws>;
-  /**
-   * Remove a symbol from a watchlist
-   *
-   * `DELETE /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}/{symbol}`
-   */
-  removeSymbolFromWatchlistForAccount(...args: OpArgs<FlatArgs<operations["removeSymbolFromWatchlistForAccount"]>>): OpResult<operations["removeSymbolFromWatchlistForAccount"], Throws>;
-  /**
-   * Replace an open order of an account
-   *
-   * `PATCH /v1/trading/accounts/{account_id}/orders/{order_id}`
-   */
-  replaceOrderForAccount(...args: OpArgs<FlatArgs<operations["replaceOrderForAccount"]>>): OpResult<operations["replaceOrderForAccount"], Throws>;
-  /**
-   * Replace a watchlist
-   *
-   * `PUT /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}`
-   */
-  replaceWatchlistForAccount(...args: OpArgs<FlatArgs<operations["replaceWatchlistForAccount"]>>): OpResult<operations["replaceWatchlistForAccount"], Throws>;
-  /**
-   * Ask for options trading approval for an account
-   *
-   * `POST /v1/accounts/{account_id}/options/approval`
-   */
-  requestOptionsForAccount(...args: OpArgs<FlatArgs<operations["requestOptionsForAccount"]>>): OpResult<operations["requestOptionsForAccount"], Throws>;
+  createOrderForAccount(...args: Args<"createOrderForAccount">): Result<"createOrderForAccount", Throws>;
+  /** Create a rebalancing portfolio (`POST /v1/rebalancing/portfolios`) */
+  createRebalancingPortfolio(...args: Args<"createRebalancingPortfolio">): Result<"createRebalancingPortfolio", Throws>;
+  /** Start a rebalancing run (`POST /v1/rebalancing/runs`) */
+  createRebalancingRun(...args: Args<"createRebalancingRun">): Result<"createRebalancingRun", Throws>;
+  /** Subscribe an account to a portfolio (`POST /v1/rebalancing/subscriptions`) */
+  createRebalancingSubscription(...args: Args<"createRebalancingSubscription">): Result<"createRebalancingSubscription", Throws>;
+  /** Add a recipient bank to an account (`POST /v1/accounts/{account_id}/recipient_banks`) */
+  createRecipientBank(...args: Args<"createRecipientBank">): Result<"createRecipientBank", Throws>;
+  /** Journal from many accounts to one (`POST /v1/journals/reverse_batch`) */
+  createReverseBatchJournal(...args: Args<"createReverseBatchJournal">): Result<"createReverseBatchJournal", Throws>;
+  /** Start a transfer for an account (`POST /v1/accounts/{account_id}/transfers`) */
+  createTransferForAccount(...args: Args<"createTransferForAccount">): Result<"createTransferForAccount", Throws>;
+  /** Create a watchlist for an account (`POST /v1/trading/accounts/{account_id}/watchlists`) */
+  createWatchlistForAccount(...args: Args<"createWatchlistForAccount">): Result<"createWatchlistForAccount", Throws>;
+  /** Create whitelisted address (`POST /v1/accounts/{account_id}/wallets/whitelists`) */
+  createWhitelistedAddress(...args: Args<"createWhitelistedAddress">): Result<"createWhitelistedAddress", Throws>;
+  /** Remove an ACH relationship (`DELETE /v1/accounts/{account_id}/ach_relationships/{ach_relationship_id}`) */
+  deleteACHRelationshipFromAccount(...args: Args<"deleteACHRelationshipFromAccount">): Result<"deleteACHRelationshipFromAccount", Throws>;
+  /** Delete funding wallet recipient bank (`DELETE /v1beta/accounts/{account_id}/funding_wallet/recipient_bank`) */
+  deleteFundingWalletRecipientBank(...args: Args<"deleteFundingWalletRecipientBank">): Result<"deleteFundingWalletRecipientBank", Throws>;
+  /** Delete a rebalancing portfolio (`DELETE /v1/rebalancing/portfolios/{portfolio_id}`) */
+  deleteRebalancingPortfolio(...args: Args<"deleteRebalancingPortfolio">): Result<"deleteRebalancingPortfolio", Throws>;
+  /** Delete a rebalancing subscription (`DELETE /v1/rebalancing/subscriptions/{subscription_id}`) */
+  deleteRebalancingSubscription(...args: Args<"deleteRebalancingSubscription">): Result<"deleteRebalancingSubscription", Throws>;
+  /** Remove a recipient bank (`DELETE /v1/accounts/{account_id}/recipient_banks/{bank_id}`) */
+  deleteRecipientBank(...args: Args<"deleteRecipientBank">): Result<"deleteRecipientBank", Throws>;
+  /** Delete a watchlist (`DELETE /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}`) */
+  deleteWatchlistForAccount(...args: Args<"deleteWatchlistForAccount">): Result<"deleteWatchlistForAccount", Throws>;
+  /** Delete whitelisted address (`DELETE /v1/accounts/{account_id}/wallets/whitelists/{whitelisted_address_id}`) */
+  deleteWhitelistedAddress(...args: Args<"deleteWhitelistedAddress">): Result<"deleteWhitelistedAddress", Throws>;
+  /** Simulate an incoming deposit (sandbox) (`POST /v1beta/demo/banking/funding`) */
+  demoDepositFunding(...args: Args<"demoDepositFunding">): Result<"demoDepositFunding", Throws>;
+  /** Opt out of exercising an option position (`POST /v1/trading/accounts/{account_id}/positions/{symbol_or_contract_id}/do-not-exercise`) */
+  doNotExerciseOptionPosition(...args: Args<"doNotExerciseOptionPosition">): Result<"doNotExerciseOptionPosition", Throws>;
+  /** Download one document of an account (`GET /v1/accounts/{account_id}/documents/{document_id}/download`) */
+  downloadDocumentFromAccount(...args: Args<"downloadDocumentFromAccount">): Result<"downloadDocumentFromAccount", Throws>;
+  /** Download a W-8BEN document (`GET /v1/accounts/{account_id}/documents/w8ben/{document_id}/download`) */
+  downloadW8benDocument(...args: Args<"downloadW8benDocument">): Result<"downloadW8benDocument", Throws>;
+  /** Estimate an order for an account (`POST /v1/trading/accounts/{account_id}/orders/estimation`) */
+  estimateOrderForAccount(...args: Args<"estimateOrderForAccount">): Result<"estimateOrderForAccount", Throws>;
+  /** Exercise an option position (`POST /v1/trading/accounts/{account_id}/positions/{symbol_or_contract_id}/exercise`) */
+  exerciseOptionPosition(...args: Args<"exerciseOptionPosition">): Result<"exerciseOptionPosition", Throws>;
+  /** Read one customer account (`GET /v1/accounts/{account_id}`) */
+  getAccount(...args: Args<"getAccount">): Result<"getAccount", Throws>;
+  /** Get account trading limits (`GET /v1/trading/accounts/{account_id}/limits`) */
+  getAccountTradingLimits(...args: Args<"getAccountTradingLimits">): Result<"getAccountTradingLimits", Throws>;
+  /** Read one asset (`GET /v1/assets/{symbol_or_asset_id}`) */
+  getAsset(...args: Args<"getAsset">): Result<"getAsset", Throws>;
+  /** List asset entry requirements (`GET /v1/assets/entry-requirements`) */
+  getAssetEntryRequirements(...args: Args<"getAssetEntryRequirements">): Result<"getAssetEntryRequirements", Throws>;
+  /** Market calendar (`GET /v1/calendar`) */
+  getCalendar(...args: Args<"getCalendar">): Result<"getCalendar", Throws>;
+  /** Read an account's CIP record (`GET /v1/accounts/{account_id}/cip`) */
+  getCipForAccount(...args: Args<"getCipForAccount">): Result<"getCipForAccount", Throws>;
+  /** Market clock (`GET /v1/clock`) */
+  getClock(...args: Args<"getClock">): Result<"getClock", Throws>;
+  /** Read one corporate action announcement (`GET /v1/corporate_actions/announcements/{id}`) */
+  getCorporateAnnouncement(...args: Args<"getCorporateAnnouncement">): Result<"getCorporateAnnouncement", Throws>;
+  /** Get crypto funding transfer (`GET /v1/accounts/{account_id}/wallets/transfers/{transfer_id}`) */
+  getCryptoFundingTransfer(...args: Args<"getCryptoFundingTransfer">): Result<"getCryptoFundingTransfer", Throws>;
+  /** Get crypto transfer estimate (`GET /v1/wallets/fees/estimate`) */
+  getCryptoTransferEstimate(...args: Args<"getCryptoTransferEstimate">): Result<"getCryptoTransferEstimate", Throws>;
+  /** End-of-day aggregate positions (`GET /v1/reporting/eod/aggregate_positions`) */
+  getEodAggregatePositions(...args: Args<"getEodAggregatePositions">): Result<"getEodAggregatePositions", Throws>;
+  /** End-of-day cash interest report (`GET /v1/reporting/eod/cash_interest`) */
+  getEodCashInterestReport(...args: Args<"getEodCashInterestReport">): Result<"getEodCashInterestReport", Throws>;
+  /** End-of-day positions (`GET /v1/reporting/eod/positions`) */
+  getEodPositions(...args: Args<"getEodPositions">): Result<"getEodPositions", Throws>;
+  /** Get funding wallet (`GET /v1beta/accounts/{account_id}/funding_wallet`) */
+  getFundingWallet(...args: Args<"getFundingWallet">): Result<"getFundingWallet", Throws>;
+  /** Get funding wallet recipient bank (`GET /v1beta/accounts/{account_id}/funding_wallet/recipient_bank`) */
+  getFundingWalletRecipientBank(...args: Args<"getFundingWalletRecipientBank">): Result<"getFundingWalletRecipientBank", Throws>;
+  /** Get funding wallet transfer by id (`GET /v1beta/accounts/{account_id}/funding_wallet/transfers/{transfer_id}`) */
+  getFundingWalletTransferByID(...args: Args<"getFundingWalletTransferByID">): Result<"getFundingWalletTransferByID", Throws>;
+  /** Get funding wallet transfers (`GET /v1beta/accounts/{account_id}/funding_wallet/transfers`) */
+  getFundingWalletTransfers(...args: Args<"getFundingWalletTransfers">): Result<"getFundingWalletTransfers", Throws>;
+  /** Read one instant funding (`GET /v1/instant_funding/{instant_funding_id}`) */
+  getInstantFunding(...args: Args<"getInstantFunding">): Result<"getInstantFunding", Throws>;
+  /** Instant funding limits per account (`GET /v1/instant_funding/limits/accounts`) */
+  getInstantFundingAccountLimits(...args: Args<"getInstantFundingAccountLimits">): Result<"getInstantFundingAccountLimits", Throws>;
+  /** Instant funding limits of the partner (`GET /v1/instant_funding/limits`) */
+  getInstantFundingCorrespondentLimits(...args: Args<"getInstantFundingCorrespondentLimits">): Result<"getInstantFundingCorrespondentLimits", Throws>;
+  /** Instant funding reports (`GET /v1/instant_funding/reports`) */
+  getInstantFundingReports(...args: Args<"getInstantFundingReports">): Result<"getInstantFundingReports", Throws>;
+  /** Read one instant funding settlement (`GET /v1/instant_funding/settlements/{settlement_id}`) */
+  getInstantFundingSettlement(...args: Args<"getInstantFundingSettlement">): Result<"getInstantFundingSettlement", Throws>;
+  /** JIT ledger balances (`GET /v1/transfers/jit/{ledger_id}/balances`) */
+  getJitLedgerBalances(...args: Args<"getJitLedgerBalances">): Result<"getJitLedgerBalances", Throws>;
+  /** JIT transfer limits (`GET /v1/transfers/jit/limits`) */
+  getJitLimits(...args: Args<"getJitLimits">): Result<"getJitLimits", Throws>;
+  /** JIT transfer reports (`GET /v1/transfers/jit/reports`) */
+  getJitReports(...args: Args<"getJitReports">): Result<"getJitReports", Throws>;
+  /** Read one JIT settlement (`GET /v1/jit/settlements/{settlement_id}`) */
+  getJitSettlement(...args: Args<"getJitSettlement">): Result<"getJitSettlement", Throws>;
+  /** Read one journal (`GET /v1/journals/{journal_id}`) */
+  getJournal(...args: Args<"getJournal">): Result<"getJournal", Throws>;
+  /** Logo of a symbol (`GET /v1beta1/logos/{symbol}`) */
+  getLogo(...args: Args<"getLogo">): Result<"getLogo", Throws>;
+  /** Read an OAuth client (`GET /v1/oauth/clients/{client_id}`) */
+  getOAuthClient(...args: Args<"getOAuthClient">): Result<"getOAuthClient", Throws>;
+  /** Get an Onfido SDK token (`GET /v1/accounts/{account_id}/onfido/sdk/tokens`) */
+  getOnfidoSdkToken(...args: Args<"getOnfidoSdkToken">): Result<"getOnfidoSdkToken", Throws>;
+  /** Read one option contract (`GET /v1/options/contracts/{symbol_or_id}`) */
+  getOptionContract(...args: Args<"getOptionContract">): Result<"getOptionContract", Throws>;
+  /** Read one order of an account (`GET /v1/trading/accounts/{account_id}/orders/{order_id}`) */
+  getOrderForAccount(...args: Args<"getOrderForAccount">): Result<"getOrderForAccount", Throws>;
+  /** Read an account's pattern day trader status (`GET /v1/trading/accounts/{account_id}/account/pdt/status`) */
+  getPdtStatus(...args: Args<"getPdtStatus">): Result<"getPdtStatus", Throws>;
+  /** An account's portfolio history (`GET /v1/trading/accounts/{account_id}/account/portfolio/history`) */
+  getPortfolioHistoryForAccount(...args: Args<"getPortfolioHistoryForAccount">): Result<"getPortfolioHistoryForAccount", Throws>;
+  /** Read one open position of an account (`GET /v1/trading/accounts/{account_id}/positions/{symbol_or_asset_id}`) */
+  getPositionForAccount(...args: Args<"getPositionForAccount">): Result<"getPositionForAccount", Throws>;
+  /** Read a rebalancing portfolio (`GET /v1/rebalancing/portfolios/{portfolio_id}`) */
+  getRebalancingPortfolio(...args: Args<"getRebalancingPortfolio">): Result<"getRebalancingPortfolio", Throws>;
+  /** Read a rebalancing run (`GET /v1/rebalancing/runs/{run_id}`) */
+  getRebalancingRun(...args: Args<"getRebalancingRun">): Result<"getRebalancingRun", Throws>;
+  /** Read a rebalancing subscription (`GET /v1/rebalancing/subscriptions/{subscription_id}`) */
+  getRebalancingSubscription(...args: Args<"getRebalancingSubscription">): Result<"getRebalancingSubscription", Throws>;
+  /** Read an account's trading balances and status (`GET /v1/trading/accounts/{account_id}/account`) */
+  getTradingAccount(...args: Args<"getTradingAccount">): Result<"getTradingAccount", Throws>;
+  /** Read one watchlist of an account (`GET /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}`) */
+  getWatchlistForAccount(...args: Args<"getWatchlistForAccount">): Result<"getWatchlistForAccount", Throws>;
+  /** Issue an OAuth token (`POST /v1/oauth/token`) */
+  issueOAuthToken(...args: Args<"issueOAuthToken">): Result<"issueOAuthToken", Throws>;
+  /** List activities across accounts (`GET /v1/accounts/activities`) */
+  listAccountActivities(...args: Args<"listAccountActivities">): Result<"listAccountActivities", Throws>;
+  /** List activities of one type (`GET /v1/accounts/activities/{activity_type}`) */
+  listAccountActivitiesByType(...args: Args<"listAccountActivitiesByType">): Result<"listAccountActivitiesByType", Throws>;
+  /** List customer accounts (`GET /v1/accounts`) */
+  listAccounts(...args: Args<"listAccounts">): Result<"listAccounts", Throws>;
+  /** List an account's ACH relationships (`GET /v1/accounts/{account_id}/ach_relationships`) */
+  listACHRelationshipsForAccount(...args: Args<"listACHRelationshipsForAccount">): Result<"listACHRelationshipsForAccount", Throws>;
+  /** List cash interest APR tiers (`GET /v1/cash_interest/apr_tiers`) */
+  listAprTiers(...args: Args<"listAprTiers">): Result<"listAprTiers", Throws>;
+  /** List assets (`GET /v1/assets`) */
+  listAssets(...args: Args<"listAssets">): Result<"listAssets", Throws>;
+  /** List corporate action announcements (`GET /v1/corporate_actions/announcements`) */
+  listCorporateAnnouncements(...args: Args<"listCorporateAnnouncements">): Result<"listCorporateAnnouncements", Throws>;
+  /** Country information (`GET /v1/country-info`) */
+  listCountryInfos(...args: Args<"listCountryInfos">): Result<"listCountryInfos", Throws>;
+  /** List crypto funding transfers (`GET /v1/accounts/{account_id}/wallets/transfers`) */
+  listCryptoFundingTransfers(...args: Args<"listCryptoFundingTransfers">): Result<"listCryptoFundingTransfers", Throws>;
+  /** List crypto funding wallets (`GET /v1/accounts/{account_id}/wallets`) */
+  listCryptoFundingWallets(...args: Args<"listCryptoFundingWallets">): Result<"listCryptoFundingWallets", Throws>;
+  /** List an account's documents (`GET /v1/accounts/{account_id}/documents`) */
+  listDocumentsForAccount(...args: Args<"listDocumentsForAccount">): Result<"listDocumentsForAccount", Throws>;
+  /** List FPSL loans (`GET /v1/fpsl/loans`) */
+  listFpslLoans(...args: Args<"listFpslLoans">): Result<"listFpslLoans", Throws>;
+  /** List FPSL tiers (`GET /v1/fpsl/tiers`) */
+  listFpslTiers(...args: Args<"listFpslTiers">): Result<"listFpslTiers", Throws>;
+  /** List funding details (`GET /v1beta/accounts/{account_id}/funding_wallet/funding_details`) */
+  listFundingDetails(...args: Args<"listFundingDetails">): Result<"listFundingDetails", Throws>;
+  /** List instant fundings (`GET /v1/instant_funding`) */
+  listInstantFundings(...args: Args<"listInstantFundings">): Result<"listInstantFundings", Throws>;
+  /** List instant funding settlements (`GET /v1/instant_funding/settlements`) */
+  listInstantFundingSettlements(...args: Args<"listInstantFundingSettlements">): Result<"listInstantFundingSettlements", Throws>;
+  /** List IRA excess contributions (`GET /v1/accounts/ira_excess_contributions`) */
+  listIRAExcessContributions(...args: Args<"listIRAExcessContributions">): Result<"listIRAExcessContributions", Throws>;
+  /** List JIT ledgers (`GET /v1/transfers/jit/ledgers`) */
+  listJitLedgers(...args: Args<"listJitLedgers">): Result<"listJitLedgers", Throws>;
+  /** List JIT settlements (`GET /v1/jit/settlements`) */
+  listJitSettlements(...args: Args<"listJitSettlements">): Result<"listJitSettlements", Throws>;
+  /** List journals (`GET /v1/journals`) */
+  listJournals(...args: Args<"listJournals">): Result<"listJournals", Throws>;
+  /** List option contracts (`GET /v1/options/contracts`) */
+  listOptionContracts(...args: Args<"listOptionContracts">): Result<"listOptionContracts", Throws>;
+  /** List options approval requests (`GET /v1/accounts/options/approvals`) */
+  listOptionsApprovals(...args: Args<"listOptionsApprovals">): Result<"listOptionsApprovals", Throws>;
+  /** List an account's orders (`GET /v1/trading/accounts/{account_id}/orders`) */
+  listOrdersForAccount(...args: Args<"listOrdersForAccount">): Result<"listOrdersForAccount", Throws>;
+  /** Positions across accounts (`GET /v1/accounts/positions`) */
+  listPositionsAcrossAccounts(...args: Args<"listPositionsAcrossAccounts">): Result<"listPositionsAcrossAccounts", Throws>;
+  /** List an account's open positions (`GET /v1/trading/accounts/{account_id}/positions`) */
+  listPositionsForAccount(...args: Args<"listPositionsForAccount">): Result<"listPositionsForAccount", Throws>;
+  /** List rebalancing portfolios (`GET /v1/rebalancing/portfolios`) */
+  listRebalancingPortfolios(...args: Args<"listRebalancingPortfolios">): Result<"listRebalancingPortfolios", Throws>;
+  /** List rebalancing runs (`GET /v1/rebalancing/runs`) */
+  listRebalancingRuns(...args: Args<"listRebalancingRuns">): Result<"listRebalancingRuns", Throws>;
+  /** List rebalancing subscriptions (`GET /v1/rebalancing/subscriptions`) */
+  listRebalancingSubscriptions(...args: Args<"listRebalancingSubscriptions">): Result<"listRebalancingSubscriptions", Throws>;
+  /** List an account's recipient banks (`GET /v1/accounts/{account_id}/recipient_banks`) */
+  listRecipientBanks(...args: Args<"listRecipientBanks">): Result<"listRecipientBanks", Throws>;
+  /** List an account's transfers (`GET /v1/accounts/{account_id}/transfers`) */
+  listTransfersForAccount(...args: Args<"listTransfersForAccount">): Result<"listTransfersForAccount", Throws>;
+  /** List US corporate bonds (`GET /v1/assets/fixed_income/us_corporates`) */
+  listUsCorporates(...args: Args<"listUsCorporates">): Result<"listUsCorporates", Throws>;
+  /** List US treasuries (`GET /v1/assets/fixed_income/us_treasuries`) */
+  listUsTreasuries(...args: Args<"listUsTreasuries">): Result<"listUsTreasuries", Throws>;
+  /** List an account's watchlists (`GET /v1/trading/accounts/{account_id}/watchlists`) */
+  listWatchlistsForAccount(...args: Args<"listWatchlistsForAccount">): Result<"listWatchlistsForAccount", Throws>;
+  /** List whitelisted address (`GET /v1/accounts/{account_id}/wallets/whitelists`) */
+  listWhitelistedAddress(...args: Args<"listWhitelistedAddress">): Result<"listWhitelistedAddress", Throws>;
+  /** Lift the pattern day trader flag once (`POST /v1/trading/accounts/{account_id}/account/pdt/one-time-removal`) */
+  removePdtFlagOnce(...args: Args<"removePdtFlagOnce">): Result<"removePdtFlagOnce", Throws>;
+  /** Remove a symbol from a watchlist (`DELETE /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}/{symbol}`) */
+  removeSymbolFromWatchlistForAccount(...args: Args<"removeSymbolFromWatchlistForAccount">): Result<"removeSymbolFromWatchlistForAccount", Throws>;
+  /** Replace an open order of an account (`PATCH /v1/trading/accounts/{account_id}/orders/{order_id}`) */
+  replaceOrderForAccount(...args: Args<"replaceOrderForAccount">): Result<"replaceOrderForAccount", Throws>;
+  /** Replace a watchlist (`PUT /v1/trading/accounts/{account_id}/watchlists/{watchlist_id}`) */
+  replaceWatchlistForAccount(...args: Args<"replaceWatchlistForAccount">): Result<"replaceWatchlistForAccount", Throws>;
+  /** Ask for options trading approval for an account (`POST /v1/accounts/{account_id}/options/approval`) */
+  requestOptionsForAccount(...args: Args<"requestOptionsForAccount">): Result<"requestOptionsForAccount", Throws>;
   /**
    * Stream account status changes (SSE)
    *
@@ -920,43 +423,19 @@ export interface BrokerOps<Throws extends boolean = false> {
    *
    * `GET /v1/events/accounts/status`
    */
-  streamAccountStatusEvents(...args: OpArgs<FlatArgs<operations["streamAccountStatusEvents"]>>): OpResult<operations["streamAccountStatusEvents"], Throws>;
-  /**
-   * Stream admin actions (SSE)
-   *
-   * `GET /v2/events/admin-actions`
-   */
-  streamAdminActionEvents(...args: OpArgs<FlatArgs<operations["streamAdminActionEvents"]>>): OpResult<operations["streamAdminActionEvents"], Throws>;
-  /**
-   * Stream funding status changes (SSE)
-   *
-   * `GET /v2/events/funding/status`
-   */
-  streamFundingStatusEvents(...args: OpArgs<FlatArgs<operations["streamFundingStatusEvents"]>>): OpResult<operations["streamFundingStatusEvents"], Throws>;
-  /**
-   * Stream journal status changes (SSE)
-   *
-   * `GET /v1/events/journals/status`
-   */
-  streamJournalStatusEvents(...args: OpArgs<FlatArgs<operations["streamJournalStatusEvents"]>>): OpResult<operations["streamJournalStatusEvents"], Throws>;
-  /**
-   * Stream journal status changes, v2 (SSE)
-   *
-   * `GET /v2/events/journals/status`
-   */
-  streamJournalStatusEventsV2(...args: OpArgs<FlatArgs<operations["streamJournalStatusEventsV2"]>>): OpResult<operations["streamJournalStatusEventsV2"], Throws>;
-  /**
-   * Stream non-trade activities (SSE)
-   *
-   * `GET /v1/events/nta`
-   */
-  streamNonTradeActivityEvents(...args: OpArgs<FlatArgs<operations["streamNonTradeActivityEvents"]>>): OpResult<operations["streamNonTradeActivityEvents"], Throws>;
-  /**
-   * Stream system events (SSE)
-   *
-   * `GET /v2/events/system`
-   */
-  streamSystemEventsV2(...args: OpArgs<FlatArgs<operations["streamSystemEventsV2"]>>): OpResult<operations["streamSystemEventsV2"], Throws>;
+  streamAccountStatusEvents(...args: Args<"streamAccountStatusEvents">): Result<"streamAccountStatusEvents", Throws>;
+  /** Stream admin actions (SSE) (`GET /v2/events/admin-actions`) */
+  streamAdminActionEvents(...args: Args<"streamAdminActionEvents">): Result<"streamAdminActionEvents", Throws>;
+  /** Stream funding status changes (SSE) (`GET /v2/events/funding/status`) */
+  streamFundingStatusEvents(...args: Args<"streamFundingStatusEvents">): Result<"streamFundingStatusEvents", Throws>;
+  /** Stream journal status changes (SSE) (`GET /v1/events/journals/status`) */
+  streamJournalStatusEvents(...args: Args<"streamJournalStatusEvents">): Result<"streamJournalStatusEvents", Throws>;
+  /** Stream journal status changes, v2 (SSE) (`GET /v2/events/journals/status`) */
+  streamJournalStatusEventsV2(...args: Args<"streamJournalStatusEventsV2">): Result<"streamJournalStatusEventsV2", Throws>;
+  /** Stream non-trade activities (SSE) (`GET /v1/events/nta`) */
+  streamNonTradeActivityEvents(...args: Args<"streamNonTradeActivityEvents">): Result<"streamNonTradeActivityEvents", Throws>;
+  /** Stream system events (SSE) (`GET /v2/events/system`) */
+  streamSystemEventsV2(...args: Args<"streamSystemEventsV2">): Result<"streamSystemEventsV2", Throws>;
   /**
    * Stream trade updates (SSE)
    *
@@ -964,7 +443,7 @@ export interface BrokerOps<Throws extends boolean = false> {
    *
    * `GET /v2/events/trades`
    */
-  streamTradeEvents(...args: OpArgs<FlatArgs<operations["streamTradeEvents"]>>): OpResult<operations["streamTradeEvents"], Throws>;
+  streamTradeEvents(...args: Args<"streamTradeEvents">): Result<"streamTradeEvents", Throws>;
   /**
    * Stream trade updates, legacy integer ids (SSE)
    *
@@ -973,41 +452,17 @@ export interface BrokerOps<Throws extends boolean = false> {
    * `GET /v1/events/trades`
    * @deprecated The spec marks this operation deprecated.
    */
-  streamTradeEventsV1(...args: OpArgs<FlatArgs<operations["streamTradeEventsV1"]>>): OpResult<operations["streamTradeEventsV1"], Throws>;
-  /**
-   * Stream transfer status changes (SSE)
-   *
-   * `GET /v1/events/transfers/status`
-   */
-  streamTransferStatusEvents(...args: OpArgs<FlatArgs<operations["streamTransferStatusEvents"]>>): OpResult<operations["streamTransferStatusEvents"], Throws>;
-  /**
-   * Update a customer account
-   *
-   * `PATCH /v1/accounts/{account_id}`
-   */
-  updateAccount(...args: OpArgs<FlatArgs<operations["updateAccount"]>>): OpResult<operations["updateAccount"], Throws>;
-  /**
-   * Update an account's trading configuration
-   *
-   * `PATCH /v1/trading/accounts/{account_id}/account/configurations`
-   */
-  updateAccountConfigurations(...args: OpArgs<FlatArgs<operations["updateAccountConfigurations"]>>): OpResult<operations["updateAccountConfigurations"], Throws>;
-  /**
-   * Report the Onfido SDK outcome
-   *
-   * `PATCH /v1/accounts/{account_id}/onfido/sdk`
-   */
-  updateOnfidoSdkOutcome(...args: OpArgs<FlatArgs<operations["updateOnfidoSdkOutcome"]>>): OpResult<operations["updateOnfidoSdkOutcome"], Throws>;
-  /**
-   * Update a rebalancing portfolio
-   *
-   * `PATCH /v1/rebalancing/portfolios/{portfolio_id}`
-   */
-  updateRebalancingPortfolio(...args: OpArgs<FlatArgs<operations["updateRebalancingPortfolio"]>>): OpResult<operations["updateRebalancingPortfolio"], Throws>;
-  /**
-   * Upload documents to an account
-   *
-   * `POST /v1/accounts/{account_id}/documents/upload`
-   */
-  uploadDocumentToAccount(...args: OpArgs<FlatArgs<operations["uploadDocumentToAccount"]>>): OpResult<operations["uploadDocumentToAccount"], Throws>;
+  streamTradeEventsV1(...args: Args<"streamTradeEventsV1">): Result<"streamTradeEventsV1", Throws>;
+  /** Stream transfer status changes (SSE) (`GET /v1/events/transfers/status`) */
+  streamTransferStatusEvents(...args: Args<"streamTransferStatusEvents">): Result<"streamTransferStatusEvents", Throws>;
+  /** Update a customer account (`PATCH /v1/accounts/{account_id}`) */
+  updateAccount(...args: Args<"updateAccount">): Result<"updateAccount", Throws>;
+  /** Update an account's trading configuration (`PATCH /v1/trading/accounts/{account_id}/account/configurations`) */
+  updateAccountConfigurations(...args: Args<"updateAccountConfigurations">): Result<"updateAccountConfigurations", Throws>;
+  /** Report the Onfido SDK outcome (`PATCH /v1/accounts/{account_id}/onfido/sdk`) */
+  updateOnfidoSdkOutcome(...args: Args<"updateOnfidoSdkOutcome">): Result<"updateOnfidoSdkOutcome", Throws>;
+  /** Update a rebalancing portfolio (`PATCH /v1/rebalancing/portfolios/{portfolio_id}`) */
+  updateRebalancingPortfolio(...args: Args<"updateRebalancingPortfolio">): Result<"updateRebalancingPortfolio", Throws>;
+  /** Upload documents to an account (`POST /v1/accounts/{account_id}/documents/upload`) */
+  uploadDocumentToAccount(...args: Args<"uploadDocumentToAccount">): Result<"uploadDocumentToAccount", Throws>;
 }

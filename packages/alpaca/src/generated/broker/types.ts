@@ -2,55 +2,20 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export interface paths {
     "/v1/accounts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List customer accounts */
         get: operations["listAccounts"];
-        put?: never;
         /** Open a customer account */
         post: operations["createAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: components["parameters"]["AccountId"];
-            };
-            cookie?: never;
-        };
         /** Read one customer account */
         get: operations["getAccount"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
         /** Update a customer account */
         patch: operations["updateAccount"];
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: components["parameters"]["AccountId"];
-            };
-            cookie?: never;
-        };
         /** List an account's orders */
         get: operations["listOrdersForAccount"];
-        put?: never;
         /**
          * Submit an order for an account
          * @description A reused client_order_id is rejected (422); reconcile an ambiguous submit by listing orders.
@@ -58,984 +23,264 @@ export interface paths {
         post: operations["createOrderForAccount"];
         /** Cancel every open order of an account */
         delete: operations["cancelAllOrdersForAccount"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/orders/{order_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: components["parameters"]["AccountId"];
-                order_id: string;
-            };
-            cookie?: never;
-        };
         /** Read one order of an account */
         get: operations["getOrderForAccount"];
-        put?: never;
-        post?: never;
         /** Cancel an open order of an account */
         delete: operations["cancelOrderForAccount"];
-        options?: never;
-        head?: never;
         /** Replace an open order of an account */
         patch: operations["replaceOrderForAccount"];
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/positions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: components["parameters"]["AccountId"];
-            };
-            cookie?: never;
-        };
         /** List an account's open positions */
         get: operations["listPositionsForAccount"];
-        put?: never;
-        post?: never;
         /** Close every open position of an account */
         delete: operations["closeAllPositionsForAccount"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/positions/{symbol_or_asset_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                account_id: components["parameters"]["AccountId"];
-                symbol_or_asset_id: string;
-            };
-            cookie?: never;
-        };
         /** Read one open position of an account */
         get: operations["getPositionForAccount"];
-        put?: never;
-        post?: never;
         /** Close all or part of a position of an account */
         delete: operations["closePositionForAccount"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/events/accounts/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Stream account status changes (SSE)
          * @description Past events are replayed from since / since_id / since_ulid (use one of them), then new ones are pushed. until / until_id / until_ulid end the stream; each needs its since counterpart. Every event carries both an integer event_id and a ULID event_ulid.
          */
         get: operations["streamAccountStatusEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/events/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Stream trade updates, legacy integer ids (SSE)
          * @deprecated
          * @description Kept for existing partners only; new integrations use /v2/events/trades. Same events as v2, but event_id is a monotonically increasing integer (with the ULID in event_ulid), so since_id / until_id are integers and since_ulid / until_ulid take ULIDs.
          */
         get: operations["streamTradeEventsV1"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/events/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Stream trade updates (SSE)
          * @description event_id is a ULID; since_id / until_id take ULIDs. Use since or since_id (not both) to replay history; until / until_id end the stream.
          */
         get: operations["streamTradeEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/options/approval": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Ask for options trading approval for an account */
         post: operations["requestOptionsForAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/options/approvals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List options approval requests */
         get: operations["listOptionsApprovals"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/documents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List an account's documents */
         get: operations["listDocumentsForAccount"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/documents/upload": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Upload documents to an account */
         post: operations["uploadDocumentToAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/documents/{document_id}/download": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Download one document of an account */
         get: operations["downloadDocumentFromAccount"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/recipient_banks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List an account's recipient banks */
         get: operations["listRecipientBanks"];
-        put?: never;
         /** Add a recipient bank to an account */
         post: operations["createRecipientBank"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/recipient_banks/{bank_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Remove a recipient bank */
         delete: operations["deleteRecipientBank"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/ira_excess_contributions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List IRA excess contributions */
         get: operations["listIRAExcessContributions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta/demo/banking/funding": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Simulate an incoming deposit (sandbox) */
         post: operations["demoDepositFunding"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta/accounts/funding_wallet": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Batch create funding wallets */
         post: operations["batchCreateFundingWallets"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta/accounts/{account_id}/funding_wallet": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Get funding wallet */
         get: operations["getFundingWallet"];
-        put?: never;
         /** Create funding wallet */
         post: operations["createFundingWallet"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta/accounts/{account_id}/funding_wallet/funding_details": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List funding details */
         get: operations["listFundingDetails"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta/accounts/{account_id}/funding_wallet/transfers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Get funding wallet transfers */
         get: operations["getFundingWalletTransfers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta/accounts/{account_id}/funding_wallet/transfers/{transfer_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Get funding wallet transfer by id */
         get: operations["getFundingWalletTransferByID"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta/accounts/{account_id}/funding_wallet/recipient_bank": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Get funding wallet recipient bank */
         get: operations["getFundingWalletRecipientBank"];
-        put?: never;
         /** Create funding wallet recipient bank */
         post: operations["createFundingWalletRecipientBank"];
         /** Delete funding wallet recipient bank */
         delete: operations["deleteFundingWalletRecipientBank"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta/accounts/{account_id}/funding_wallet/withdrawal": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Create funding wallet withdrawal */
         post: operations["createFundingWalletWithdrawal"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/transfers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List an account's transfers */
         get: operations["listTransfersForAccount"];
-        put?: never;
         /** Start a transfer for an account */
         post: operations["createTransferForAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/transfers/{transfer_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Cancel a pending transfer */
         delete: operations["cancelTransfer"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/activities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List activities across accounts */
         get: operations["listAccountActivities"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/activities/{activity_type}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List activities of one type */
         get: operations["listAccountActivitiesByType"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/ach_relationships": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List an account's ACH relationships */
         get: operations["listACHRelationshipsForAccount"];
-        put?: never;
         /** Link a bank account by ACH */
         post: operations["createACHRelationshipForAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/ach_relationships/{ach_relationship_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Remove an ACH relationship */
         delete: operations["deleteACHRelationshipFromAccount"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/account": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read an account's trading balances and status */
         get: operations["getTradingAccount"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/account/pdt/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read an account's pattern day trader status */
         get: operations["getPdtStatus"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/account/pdt/one-time-removal": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Lift the pattern day trader flag once */
         post: operations["removePdtFlagOnce"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/positions/{symbol_or_contract_id}/exercise": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Exercise an option position */
         post: operations["exerciseOptionPosition"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/positions/{symbol_or_contract_id}/do-not-exercise": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Opt out of exercising an option position */
         post: operations["doNotExerciseOptionPosition"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/assets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List assets */
         get: operations["listAssets"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/assets/{symbol_or_asset_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one asset */
         get: operations["getAsset"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/assets/entry-requirements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List asset entry requirements */
         get: operations["getAssetEntryRequirements"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/options/contracts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List option contracts */
         get: operations["listOptionContracts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/options/contracts/{symbol_or_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one option contract */
         get: operations["getOptionContract"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/assets/fixed_income/us_treasuries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List US treasuries */
         get: operations["listUsTreasuries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/assets/fixed_income/us_corporates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List US corporate bonds */
         get: operations["listUsCorporates"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/calendar": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Market calendar */
         get: operations["getCalendar"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/clock": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Market clock */
         get: operations["getClock"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/country-info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Country information */
         get: operations["listCountryInfos"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/events/journals/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stream journal status changes (SSE) */
         get: operations["streamJournalStatusEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/events/system": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stream system events (SSE) */
         get: operations["streamSystemEventsV2"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/events/journals/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stream journal status changes, v2 (SSE) */
         get: operations["streamJournalStatusEventsV2"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/events/transfers/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stream transfer status changes (SSE) */
         get: operations["streamTransferStatusEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/events/admin-actions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stream admin actions (SSE) */
         get: operations["streamAdminActionEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/journals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List journals */
         get: operations["listJournals"];
-        put?: never;
         /** Move cash or securities between accounts */
         post: operations["createJournal"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/journals/{journal_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one journal */
         get: operations["getJournal"];
-        put?: never;
-        post?: never;
         /** Cancel a pending journal */
         delete: operations["cancelJournal"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/journals/batch": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Journal from one account to many */
         post: operations["createBatchJournal"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/oauth/clients/{client_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read an OAuth client */
         get: operations["getOAuthClient"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/oauth/token": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Issue an OAuth token */
         post: operations["issueOAuthToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/oauth/authorize": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Authorize an OAuth token */
         post: operations["authorizeOAuthToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/watchlists": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List an account's watchlists */
         get: operations["listWatchlistsForAccount"];
-        put?: never;
         /** Create a watchlist for an account */
         post: operations["createWatchlistForAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/watchlists/{watchlist_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one watchlist of an account */
         get: operations["getWatchlistForAccount"];
         /** Replace a watchlist */
@@ -1044,840 +289,226 @@ export interface paths {
         post: operations["addAssetToWatchlistForAccount"];
         /** Delete a watchlist */
         delete: operations["deleteWatchlistForAccount"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/corporate_actions/announcements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List corporate action announcements */
         get: operations["listCorporateAnnouncements"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/cip": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read an account's CIP record */
         get: operations["getCipForAccount"];
-        put?: never;
         /** Submit an account's CIP record */
         post: operations["createCipForAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/onfido/sdk/tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Get an Onfido SDK token */
         get: operations["getOnfidoSdkToken"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/onfido/sdk": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
         /** Report the Onfido SDK outcome */
         patch: operations["updateOnfidoSdkOutcome"];
-        trace?: never;
     };
     "/v1/accounts/{account_id}/documents/w8ben/{document_id}/download": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Download a W-8BEN document */
         get: operations["downloadW8benDocument"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/corporate_actions/announcements/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one corporate action announcement */
         get: operations["getCorporateAnnouncement"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/events/nta": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stream non-trade activities (SSE) */
         get: operations["streamNonTradeActivityEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/transfers/jit/reports": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** JIT transfer reports */
         get: operations["getJitReports"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/transfers/jit/limits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** JIT transfer limits */
         get: operations["getJitLimits"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/transfers/jit/ledgers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List JIT ledgers */
         get: operations["listJitLedgers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/transfers/jit/{ledger_id}/balances": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** JIT ledger balances */
         get: operations["getJitLedgerBalances"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/journals/reverse_batch": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Journal from many accounts to one */
         post: operations["createReverseBatchJournal"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/logos/{symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Logo of a symbol */
         get: operations["getLogo"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/reporting/eod/aggregate_positions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** End-of-day aggregate positions */
         get: operations["getEodAggregatePositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/reporting/eod/positions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** End-of-day positions */
         get: operations["getEodPositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/orders/estimation": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Estimate an order for an account */
         post: operations["estimateOrderForAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/positions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Positions across accounts */
         get: operations["listPositionsAcrossAccounts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/account/portfolio/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** An account's portfolio history */
         get: operations["getPortfolioHistoryForAccount"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/watchlists/{watchlist_id}/{symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Remove a symbol from a watchlist */
         delete: operations["removeSymbolFromWatchlistForAccount"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/account/configurations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
         /** Update an account's trading configuration */
         patch: operations["updateAccountConfigurations"];
-        trace?: never;
     };
     "/v1/rebalancing/portfolios": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List rebalancing portfolios */
         get: operations["listRebalancingPortfolios"];
-        put?: never;
         /** Create a rebalancing portfolio */
         post: operations["createRebalancingPortfolio"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/rebalancing/portfolios/{portfolio_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read a rebalancing portfolio */
         get: operations["getRebalancingPortfolio"];
-        put?: never;
-        post?: never;
         /** Delete a rebalancing portfolio */
         delete: operations["deleteRebalancingPortfolio"];
-        options?: never;
-        head?: never;
         /** Update a rebalancing portfolio */
         patch: operations["updateRebalancingPortfolio"];
-        trace?: never;
     };
     "/v1/rebalancing/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List rebalancing subscriptions */
         get: operations["listRebalancingSubscriptions"];
-        put?: never;
         /** Subscribe an account to a portfolio */
         post: operations["createRebalancingSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/rebalancing/subscriptions/{subscription_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read a rebalancing subscription */
         get: operations["getRebalancingSubscription"];
-        put?: never;
-        post?: never;
         /** Delete a rebalancing subscription */
         delete: operations["deleteRebalancingSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/rebalancing/runs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List rebalancing runs */
         get: operations["listRebalancingRuns"];
-        put?: never;
         /** Start a rebalancing run */
         post: operations["createRebalancingRun"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/rebalancing/runs/{run_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read a rebalancing run */
         get: operations["getRebalancingRun"];
-        put?: never;
-        post?: never;
         /** Cancel a rebalancing run */
         delete: operations["cancelRebalancingRun"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/actions/close": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Close a customer account */
         post: operations["closeAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/wallets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List crypto funding wallets */
         get: operations["listCryptoFundingWallets"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/wallets/transfers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List crypto funding transfers */
         get: operations["listCryptoFundingTransfers"];
-        put?: never;
         /** Create crypto transfer for account */
         post: operations["createCryptoTransferForAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/wallets/transfers/{transfer_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Get crypto funding transfer */
         get: operations["getCryptoFundingTransfer"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/wallets/whitelists": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List whitelisted address */
         get: operations["listWhitelistedAddress"];
-        put?: never;
         /** Create whitelisted address */
         post: operations["createWhitelistedAddress"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/accounts/{account_id}/wallets/whitelists/{whitelisted_address_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Delete whitelisted address */
         delete: operations["deleteWhitelistedAddress"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/wallets/fees/estimate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Get crypto transfer estimate */
         get: operations["getCryptoTransferEstimate"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/trading/accounts/{account_id}/limits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Get account trading limits */
         get: operations["getAccountTradingLimits"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/instant_funding": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List instant fundings */
         get: operations["listInstantFundings"];
-        put?: never;
         /** Request instant funding */
         post: operations["createInstantFunding"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/instant_funding/{instant_funding_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one instant funding */
         get: operations["getInstantFunding"];
-        put?: never;
-        post?: never;
         /** Cancel an instant funding */
         delete: operations["cancelInstantFunding"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/instant_funding/settlements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List instant funding settlements */
         get: operations["listInstantFundingSettlements"];
-        put?: never;
         /** Settle instant fundings */
         post: operations["createInstantFundingSettlement"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/instant_funding/settlements/{settlement_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one instant funding settlement */
         get: operations["getInstantFundingSettlement"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/instant_funding/limits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Instant funding limits of the partner */
         get: operations["getInstantFundingCorrespondentLimits"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/instant_funding/limits/accounts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Instant funding limits per account */
         get: operations["getInstantFundingAccountLimits"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/instant_funding/reports": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Instant funding reports */
         get: operations["getInstantFundingReports"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/jit/settlements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List JIT settlements */
         get: operations["listJitSettlements"];
-        put?: never;
         /** Create a JIT settlement */
         post: operations["createJitSettlement"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/jit/settlements/{settlement_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one JIT settlement */
         get: operations["getJitSettlement"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/cash_interest/apr_tiers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List cash interest APR tiers */
         get: operations["listAprTiers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/reporting/eod/cash_interest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** End-of-day cash interest report */
         get: operations["getEodCashInterestReport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/fpsl/tiers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List FPSL tiers */
         get: operations["listFpslTiers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/fpsl/loans": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List FPSL loans */
         get: operations["listFpslLoans"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/events/funding/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stream funding status changes (SSE) */
         get: operations["streamFundingStatusEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
@@ -1887,13 +518,9 @@ export interface components {
             code: number;
             message: string;
         };
-        /** @enum {string} */
         AccountStatus: "INACTIVE" | "ONBOARDING" | "SUBMITTED" | "SUBMISSION_FAILED" | "ACTION_REQUIRED" | "ACCOUNT_UPDATED" | "APPROVAL_PENDING" | "APPROVED" | "REJECTED" | "ACTIVE" | "ACCOUNT_CLOSED";
-        /** @enum {string} */
         AccountType: "trading" | "custodial" | "donor_advised" | "ira";
-        /** @enum {string} */
         AccountSubType: "traditional" | "roth";
-        /** @enum {string} */
         AssetClass: "us_equity" | "us_option" | "crypto";
         Contact: {
             /** Format: email */
@@ -1913,10 +540,7 @@ export interface components {
             /** Format: date */
             date_of_birth: string;
             tax_id?: string;
-            /**
-             * @description Kind of tax id, e.g. USA_SSN, or NOT_SPECIFIED.
-             * @enum {string}
-             */
+            /** Kind of tax id, e.g. USA_SSN, or NOT_SPECIFIED. */
             tax_id_type: "USA_SSN" | "USA_ITIN" | "ARG_AG_CUIT" | "AUS_TFN" | "AUS_ABN" | "BOL_NIT" | "BRA_CPF" | "CHL_RUT" | "COL_NIT" | "CRI_NITE" | "DEU_TAX_ID" | "DOM_RNC" | "ECU_RUC" | "FRA_SPI" | "GBR_UTR" | "GBR_NINO" | "GTM_NIT" | "HND_RTN" | "HUN_TIN" | "IDN_KTP" | "IND_PAN" | "ISR_TAX_ID" | "ITA_TAX_ID" | "JPN_TAX_ID" | "MEX_RFC" | "NIC_RUC" | "NLD_TIN" | "PAN_RUC" | "PER_RUC" | "PRY_RUC" | "SGP_NRIC" | "SGP_FIN" | "SGP_ASGD" | "SGP_ITR" | "SLV_NIT" | "SWE_TAX_ID" | "URY_RUT" | "VEN_RIF" | "NATIONAL_ID" | "PASSPORT" | "PERMANENT_RESIDENT" | "DRIVER_LICENSE" | "OTHER_GOV_ID" | "NOT_SPECIFIED";
             country_of_citizenship?: string;
             country_of_birth?: string;
@@ -1928,24 +552,17 @@ export interface components {
             liquid_net_worth_max?: number;
             total_net_worth_min?: number;
             total_net_worth_max?: number;
-            /** @enum {string} */
             marital_status?: "SINGLE" | "MARRIED" | "DIVORCED" | "WIDOWED";
             number_of_dependents?: number;
             permanent_resident?: boolean;
             visa_type?: string;
             /** Format: date */
             visa_expiration_date?: string;
-            /** @enum {string} */
             liquidity_needs?: "very_important" | "important" | "somewhat_important" | "does_not_matter";
-            /** @enum {string} */
             investment_experience_with_stocks?: "none" | "1_to_5_years" | "over_5_years";
-            /** @enum {string} */
             investment_experience_with_options?: "none" | "1_to_5_years" | "over_5_years";
-            /** @enum {string} */
             risk_tolerance?: "conservative" | "moderate" | "significant_risk";
-            /** @enum {string} */
             investment_objective?: "generate_income" | "preserve_wealth" | "market_speculation" | "growth" | "balance_preserve_wealth_with_growth";
-            /** @enum {string} */
             investment_time_horizon?: "less_than_1_year" | "1_to_2_years" | "3_to_5_years" | "6_to_10_years" | "more_than_10_years";
             /** Format: date */
             date_of_departure_from_usa?: string;
@@ -1955,17 +572,14 @@ export interface components {
             is_affiliated_exchange_or_finra: boolean;
             is_politically_exposed: boolean;
             immediate_family_exposed: boolean;
-            /** @enum {string} */
             employment_status?: "unemployed" | "employed" | "student" | "retired";
             employer_name?: string;
             employer_address?: string;
             employment_position?: string;
-            /** @enum {string} */
             employment_sector?: "agriculture" | "business_management" | "computers_and_it" | "construction" | "education" | "finance" | "government" | "healthcare" | "hospitality" | "manufacturing" | "marketing" | "media" | "other" | "science" | "self_employed" | "transportation" | "not_employed";
             context?: components["schemas"]["DisclosureContextAnnotation"][] | null;
         };
         Agreement: {
-            /** @enum {string} */
             agreement: "margin_agreement" | "account_agreement" | "customer_agreement" | "crypto_agreement" | "options_agreement";
             /** Format: date-time */
             signed_at: string;
@@ -1999,13 +613,9 @@ export interface components {
             trading_configurations?: components["schemas"]["AccountConfigurations"];
             cash_interest?: components["schemas"]["AccountCashInterestPost"];
             fpsl?: components["schemas"]["AccountFPSLPost"];
-            /** @enum {string} */
             risk_tolerance?: "conservative" | "moderate" | "significant_risk";
-            /** @enum {string} */
             investment_objective?: "generate_income" | "preserve_wealth" | "market_speculation" | "growth" | "balance_preserve_wealth_with_growth";
-            /** @enum {string} */
             investment_time_horizon?: "less_than_1_year" | "1_to_2_years" | "3_to_5_years" | "6_to_10_years" | "more_than_10_years";
-            /** @enum {string} */
             liquidity_needs?: "very_important" | "important" | "somewhat_important" | "does_not_matter";
         };
         Account: {
@@ -2030,7 +640,7 @@ export interface components {
             cash_interest?: components["schemas"]["AccountCashInterestResponse"];
             fpsl?: components["schemas"]["AccountFPSLResponse"];
         };
-        /** @description An account as listed or read, with the KYC outcome and profile fields. */
+        /** An account as listed or read, with the KYC outcome and profile fields. */
         AccountDetails: WithRequired<components["schemas"]["Account"], "account_type"> & {
             account_name?: string;
             account_sub_type?: components["schemas"]["AccountSubType"];
@@ -2049,33 +659,20 @@ export interface components {
                 last_equity?: string;
             };
             beneficiaries?: components["schemas"]["Beneficiary"][];
-            /** @enum {string} */
             risk_tolerance?: "conservative" | "moderate" | "significant_risk";
-            /** @enum {string} */
             investment_objective?: "generate_income" | "preserve_wealth" | "market_speculation" | "growth" | "balance_preserve_wealth_with_growth";
-            /** @enum {string} */
             investment_time_horizon?: "less_than_1_year" | "1_to_2_years" | "3_to_5_years" | "6_to_10_years" | "more_than_10_years";
-            /** @enum {string} */
             liquidity_needs?: "very_important" | "important" | "somewhat_important" | "does_not_matter";
         };
-        /** @enum {string} */
         OrderSide: "buy" | "sell" | "buy_minus" | "sell_plus" | "sell_short" | "sell_short_exempt" | "undisclosed" | "cross" | "cross_short";
-        /** @enum {string} */
         OrderType: "market" | "limit" | "stop" | "stop_limit" | "trailing_stop";
-        /** @enum {string} */
         TimeInForce: "day" | "gtc" | "opg" | "cls" | "ioc" | "fok";
-        /** @enum {string} */
         OrderClass: "simple" | "bracket" | "oco" | "oto" | "mleg";
-        /** @enum {string} */
         PositionIntent: "buy_to_open" | "buy_to_close" | "sell_to_open" | "sell_to_close";
-        /** @enum {string} */
         OrderStatus: "new" | "partially_filled" | "filled" | "done_for_day" | "canceled" | "expired" | "replaced" | "pending_cancel" | "pending_replace" | "accepted" | "pending_new" | "accepted_for_bidding" | "stopped" | "rejected" | "suspended" | "calculated";
-        /**
-         * @default notional
-         * @enum {string}
-         */
+        /** @default notional */
         CommissionType: "notional" | "qty" | "bps";
-        /** @description Give either qty or notional. Prices and quantities are decimal strings. */
+        /** Give either qty or notional. Prices and quantities are decimal strings. */
         CreateOrderRequest: {
             symbol?: string;
             /** Format: decimal */
@@ -2094,7 +691,7 @@ export interface components {
             /** Format: decimal */
             trail_percent?: string;
             extended_hours?: boolean;
-            /** @description Caller's unique key for this order. */
+            /** Caller's unique key for this order. */
             client_order_id?: string;
             order_class?: components["schemas"]["OrderClass"];
             legs?: {
@@ -2131,7 +728,7 @@ export interface components {
             swap_fee_bps?: string;
             position_intent?: components["schemas"]["PositionIntent"];
         };
-        /** @description Only the fields to change. */
+        /** Only the fields to change. */
         ReplaceOrderRequest: {
             /** Format: decimal */
             qty?: string;
@@ -2144,7 +741,7 @@ export interface components {
             trail?: string;
             client_order_id?: string;
         };
-        /** @description Fields shared by an order and its legs. */
+        /** Fields shared by an order and its legs. */
         OrderFields: {
             /** Format: uuid */
             id?: string;
@@ -2209,7 +806,7 @@ export interface components {
             commission_type?: components["schemas"]["CommissionType"];
             swap_rate?: string;
             swap_fee_bps?: string;
-            /** @description Money fields converted to USD for orders in another currency. */
+            /** Money fields converted to USD for orders in another currency. */
             usd?: {
                 [key: string]: unknown;
             };
@@ -2219,7 +816,7 @@ export interface components {
             cancel_requested_at?: string | null;
             legs?: components["schemas"]["OrderLeg"][] | null;
         };
-        /** @description A child order of a bracket, OCO, OTO or multi-leg order (present when nested). */
+        /** A child order of a bracket, OCO, OTO or multi-leg order (present when nested). */
         OrderLeg: WithRequired<components["schemas"]["OrderFields"], "id" | "symbol"> & {
             legs?: {
                 [key: string]: unknown;
@@ -2228,7 +825,7 @@ export interface components {
         CancelOrderResult: {
             /** Format: uuid */
             id: string;
-            /** @description HTTP status of this order's cancellation. */
+            /** HTTP status of this order's cancellation. */
             status: number;
             body?: components["schemas"]["Order"];
         };
@@ -2242,7 +839,6 @@ export interface components {
             avg_entry_price: string;
             qty: string;
             qty_available: string;
-            /** @enum {string} */
             side: "long" | "short";
             /** Format: decimal */
             market_value: string;
@@ -2266,7 +862,7 @@ export interface components {
             swap_rate?: string;
             /** Format: decimal */
             avg_entry_swap_rate?: string;
-            /** @description Money fields converted to USD for positions in another currency. */
+            /** Money fields converted to USD for positions in another currency. */
             usd?: {
                 /** Format: decimal */
                 avg_entry_price?: string;
@@ -2294,19 +890,19 @@ export interface components {
         };
         ClosePositionResult: {
             symbol: string;
-            /** @description HTTP status of this position's close. */
+            /** HTTP status of this position's close. */
             status: number;
             body?: components["schemas"]["Order"];
         };
-        /** @description One account change; only the properties that changed are present. */
+        /** One account change; only the properties that changed are present. */
         AccountStatusEvent: {
-            /** @description Legacy monotonically increasing id. */
+            /** Legacy monotonically increasing id. */
             event_id: number;
             /** Format: ulid */
             event_ulid: string;
             account_id: string;
             account_number?: string;
-            /** @description When the change happened. */
+            /** When the change happened. */
             at: string;
             status_from?: string;
             status_to?: string;
@@ -2328,7 +924,7 @@ export interface components {
                 approved_level_from?: number;
                 approved_level_to?: number;
             };
-            /** @description Flags overridden by Alpaca; only changed ones. */
+            /** Flags overridden by Alpaca; only changed ones. */
             admin_configurations?: {
                 restrict_to_liquidation_reasons?: components["schemas"]["RestrictToLiquidationReasons"];
                 outgoing_transfers_blocked?: boolean;
@@ -2354,7 +950,7 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
-            /** @description Change of cash-interest enrolment or tier. */
+            /** Change of cash-interest enrolment or tier. */
             cash_interest?: {
                 currency?: string;
                 apr_tier_name_from?: string;
@@ -2364,7 +960,7 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
-            /** @description Change of fully-paid securities lending enrolment or tier. */
+            /** Change of fully-paid securities lending enrolment or tier. */
             fspl?: {
                 US?: {
                     tier_from?: string;
@@ -2376,7 +972,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @enum {string} */
         TradeEventType: "new" | "fill" | "partial_fill" | "canceled" | "expired" | "done_for_day" | "replaced" | "rejected" | "pending_new" | "stopped" | "pending_cancel" | "pending_replace" | "calculated" | "suspended" | "order_replace_rejected" | "order_cancel_rejected" | "trade_bust" | "trade_correct";
         TradeEventV1: {
             /**
@@ -2428,7 +1023,7 @@ export interface components {
             position_qty?: string;
             position_qtys?: string;
             swap_rate?: string;
-            /** @description Per-leg fills of a multi-leg order. */
+            /** Per-leg fills of a multi-leg order. */
             legs?: {
                 /** Format: uuid */
                 order_id?: string;
@@ -2483,13 +1078,9 @@ export interface components {
             beneficiaries?: components["schemas"]["Beneficiary"][];
             cash_interest?: components["schemas"]["AccountCashInterestResponse"];
             fpsl?: components["schemas"]["AccountFPSLResponse"];
-            /** @enum {string} */
             risk_tolerance?: "conservative" | "moderate" | "significant_risk";
-            /** @enum {string} */
             investment_objective?: "generate_income" | "preserve_wealth" | "market_speculation" | "growth" | "balance_preserve_wealth_with_growth";
-            /** @enum {string} */
             investment_time_horizon?: "less_than_1_year" | "1_to_2_years" | "3_to_5_years" | "6_to_10_years" | "more_than_10_years";
-            /** @enum {string} */
             liquidity_needs?: "very_important" | "important" | "somewhat_important" | "does_not_matter";
         };
         Beneficiary: {
@@ -2542,15 +1133,12 @@ export interface components {
             email: string;
         };
         AccountConfigurations: {
-            /** @enum {string} */
             dtbp_check?: "both" | "entry" | "exit";
-            /** @enum {string} */
             trade_confirm_email?: "all" | "none";
             suspend_trade?: boolean;
             no_shorting?: boolean;
             fractional_trading?: boolean;
             max_margin_multiplier?: string;
-            /** @enum {integer} */
             max_options_trading_level?: 0 | 1 | 2 | 3;
             pdt_check?: string;
             ptp_no_exception_entry?: string;
@@ -2572,12 +1160,9 @@ export interface components {
             status?: string;
         };
         KYCResultType: string;
-        /** @enum {string} */
         OwnerDocumentType: "account_approval_letter" | "address_verification" | "cip_result" | "company_formation" | "date_of_birth_verification" | "entity_operating_document" | "entity_registration" | "hio_declaration_form" | "identity_verification" | "limited_trading_authorization" | "pep_declaration_form" | "tax_id_verification" | "w8ben" | "w9";
-        /** @enum {string} */
         TaxIdType: "USA_SSN" | "USA_ITIN" | "ARG_AG_CUIT" | "AUS_TFN" | "AUS_ABN" | "BOL_NIT" | "BRA_CPF" | "CHL_RUT" | "COL_NIT" | "CRI_NITE" | "DEU_TAX_ID" | "DOM_RNC" | "ECU_RUC" | "FRA_SPI" | "GBR_UTR" | "GBR_NINO" | "GTM_NIT" | "HND_RTN" | "HUN_TIN" | "IDN_KTP" | "IND_PAN" | "ISR_TAX_ID" | "ITA_TAX_ID" | "JPN_TAX_ID" | "MEX_RFC" | "NIC_RUC" | "NLD_TIN" | "PAN_RUC" | "PER_RUC" | "PRY_RUC" | "SGP_NRIC" | "SGP_FIN" | "SGP_ASGD" | "SGP_ITR" | "SLV_NIT" | "SWE_TAX_ID" | "URY_RUT" | "VEN_RIF" | "NATIONAL_ID" | "PASSPORT" | "PERMANENT_RESIDENT" | "DRIVER_LICENSE" | "OTHER_GOV_ID" | "NOT_SPECIFIED";
         OptionsApprovalRequest: {
-            /** @enum {integer} */
             level?: 1 | 2 | 3;
         };
         OptionsApprovalResponse: {
@@ -2589,15 +1174,11 @@ export interface components {
             created_at?: string;
             /** Format: date-time */
             updated_at?: string;
-            /** @enum {integer} */
             requested_level?: 0 | 1 | 2 | 3;
-            /** @enum {integer} */
             approved_level?: 0 | 1 | 2 | 3;
             status?: components["schemas"]["OptionsApprovalStatus"];
-            /** @enum {string} */
             requester?: "CORRESPONDENT" | "ALPACA_ADMIN";
         };
-        /** @enum {string} */
         OptionsApprovalStatus: "PENDING" | "APPROVED" | "LOWER_LEVEL_APPROVED" | "REJECTED";
         OptionsApprovalsList: {
             options_approvals?: components["schemas"]["OptionsApprovalResponse"][];
@@ -2613,7 +1194,6 @@ export interface components {
             /** Format: date */
             date: string;
         };
-        /** @enum {string} */
         AccountDocumentType: "account_application" | "account_statement" | "crypto_account_statement" | "options_application" | "tax_statement" | "trade_confirmation_json" | "trade_confirmation";
         OwnerDocumentUploadRequest: {
             document_type: components["schemas"]["OwnerDocumentType"];
@@ -2660,11 +1240,9 @@ export interface components {
             updated_at: string;
             /** Format: uuid */
             account_id?: string;
-            /** @enum {string} */
             status?: "QUEUED" | "SENT_TO_CLEARING" | "APPROVED" | "REJECTED" | "CANCELED";
             name: string;
             bank_code: string;
-            /** @enum {string} */
             bank_code_type: "ABA" | "BIC";
             country?: string;
             state_province?: string;
@@ -2676,7 +1254,6 @@ export interface components {
         CreateBankRequest: {
             name: string;
             bank_code: string;
-            /** @enum {string} */
             bank_code_type: "ABA" | "BIC";
             account_number: string;
             country?: string;
@@ -2710,9 +1287,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        /** @enum {string} */
         FundingWalletStatus: "active" | "pending" | "disabled";
-        /** @enum {string} */
         FundingDetailPaymentType: "swift_wire" | "local_rails";
         ListFundingDetails: {
             funding_details?: components["schemas"]["FundingDetail"][];
@@ -2729,7 +1304,6 @@ export interface components {
             payment_type?: components["schemas"]["FundingDetailPaymentType"];
             bank_country?: string;
         };
-        /** @enum {string} */
         FundingDetailRoutingCodeType: "BIC" | "ACH_ROUTING" | "ABA" | "ROUTING" | "SORT_CODE";
         ListTransfersResponse: {
             transfers?: components["schemas"]["FundingWalletTransfer"][];
@@ -2761,17 +1335,13 @@ export interface components {
             currency: components["schemas"]["Currency"];
             payment_type: components["schemas"]["FeePaymentType"];
         };
-        /** @enum {string} */
         FundingWalletTransferDirection: "incoming" | "outgoing";
-        /** @enum {string} */
         FundingWalletTransferStatus: "PENDING" | "CANCELED" | "EXECUTED" | "FAILED" | "COMPLETE";
         Usd: {
             /** Format: decimal */
             amount: string;
         };
-        /** @enum {string} */
         FeeType: "withdrawal_fee" | "fx_fee" | "network_fee" | "deposit_fee" | "ach_return_fee" | "parnter_fee" | "alpaca_fee";
-        /** @enum {string} */
         FeePaymentType: "invoice";
         FundingWalletRecipientBank: {
             /** Format: uuid */
@@ -2834,11 +1404,8 @@ export interface components {
             fee_payment_method?: string | null;
             ira?: components["schemas"]["TransferIRADetails"];
         };
-        /** @enum {string} */
         TransferType: "ach" | "wire";
-        /** @enum {string} */
         TransferStatus: "QUEUED" | "APPROVAL_PENDING" | "PENDING" | "SENT_TO_CLEARING" | "REJECTED" | "CANCELED" | "APPROVED" | "COMPLETE" | "RETURNED";
-        /** @enum {string} */
         TransferDirection: "INCOMING" | "OUTGOING";
         TransferIRADetails: {
             tax_year?: string;
@@ -2862,7 +1429,6 @@ export interface components {
             fee_payment_method?: components["schemas"]["FeePaymentMethod"];
             ira?: components["schemas"]["TransferIRA"];
         };
-        /** @enum {string} */
         TransferTiming: "immediate";
         FeePaymentMethod: string;
         TransferIRA: {
@@ -2874,7 +1440,6 @@ export interface components {
             fed_pct?: string;
             state_pct?: string;
         };
-        /** @enum {string} */
         ActivityType: "FILL" | "ACATC" | "ACATS" | "CIL" | "CSD" | "CSW" | "DIV" | "DIVCGL" | "DIVCGS" | "DIVNRA" | "DIVROC" | "DIVTXEX" | "FEE" | "INT" | "JNLC" | "JNLS" | "MA" | "OPASN" | "OPCA" | "OPCSH" | "OPEXC" | "OPEXP" | "OPTRD" | "PTC" | "REORG" | "SPIN" | "SPLIT";
         Activity: {
             id: string;
@@ -2885,7 +1450,6 @@ export interface components {
         TradeActivity: {
             /** Format: date-time */
             transaction_time?: string;
-            /** @enum {string} */
             type?: "fill" | "partial_fill";
             /** Format: decimal */
             price?: string;
@@ -2908,7 +1472,6 @@ export interface components {
             /** Format: decimal */
             net_amount?: string;
             description?: string;
-            /** @enum {string} */
             status?: "executed" | "correct" | "canceled";
             symbol?: string;
             cusip?: string;
@@ -2931,10 +1494,8 @@ export interface components {
             updated_at: string;
             /** Format: uuid */
             account_id: string;
-            /** @enum {string} */
             status: "QUEUED" | "APPROVED" | "REJECTED" | "PENDING" | "CANCEL_REQUESTED";
             account_owner_name: string;
-            /** @enum {string} */
             bank_account_type?: "CHECKING" | "SAVINGS";
             bank_account_number?: string;
             bank_routing_number?: string;
@@ -2942,7 +1503,6 @@ export interface components {
         };
         CreateACHRelationshipRequest: {
             account_owner_name: string;
-            /** @enum {string} */
             bank_account_type: "CHECKING" | "SAVINGS";
             bank_account_number: string;
             bank_routing_number: string;
@@ -3023,9 +1583,7 @@ export interface components {
             last_buying_power?: string;
             last_daytrade_count?: number;
             clearing_broker?: string;
-            /** @enum {integer} */
             options_approved_level?: 0 | 1 | 2 | 3;
-            /** @enum {integer} */
             options_trading_level?: 0 | 1 | 2 | 3;
             intraday_adjustments?: string;
             pending_reg_taf_fees?: string;
@@ -3073,7 +1631,6 @@ export interface components {
             id?: string;
             /** Format: uuid */
             account_id?: string;
-            /** @enum {string} */
             status?: "approved" | "rejected";
             /** Format: date-time */
             created_at?: string;
@@ -3100,7 +1657,6 @@ export interface components {
             exchange: components["schemas"]["Exchange"];
             symbol: string;
             name: string;
-            /** @enum {string} */
             status: "active" | "inactive";
             tradable: boolean;
             marginable: boolean;
@@ -3115,7 +1671,6 @@ export interface components {
             margin_requirement_short: string;
             attributes?: ("ptp_no_exception" | "ptp_with_exception" | "ipo" | "has_options" | "options_late_close" | "fractional_eh_enabled" | "overnight_tradable" | "overnight_halted")[];
         };
-        /** @enum {string} */
         Exchange: "AMEX" | "ARCA" | "BATS" | "NYSE" | "NASDAQ" | "NYSEARCA" | "OTC";
         AssetEntryRequirements: {
             symbol: string;
@@ -3132,7 +1687,6 @@ export interface components {
             id: string;
             symbol: string;
             name: string;
-            /** @enum {string} */
             status: "active" | "inactive";
             tradable: boolean;
             /** Format: date */
@@ -3140,9 +1694,7 @@ export interface components {
             root_symbol?: string;
             underlying_symbol: string;
             underlying_asset_id: string;
-            /** @enum {string} */
             type: "call" | "put";
-            /** @enum {string} */
             style: "american" | "european";
             strike_price: string;
             multiplier: string;
@@ -3156,21 +1708,16 @@ export interface components {
             deliverables?: components["schemas"]["OptionDeliverable"][];
         };
         OptionDeliverable: {
-            /** @enum {string} */
             type: "cash" | "equity";
             symbol: string;
             asset_id?: string;
             amount: string;
             allocation_percentage: string;
-            /** @enum {string} */
             settlement_type: "T+0" | "T+1" | "T+2" | "T+3" | "T+4" | "T+5";
-            /** @enum {string} */
             settlement_method: "BTOB" | "CADF" | "CAFX" | "CCC";
             delayed_settlement: boolean;
         };
-        /** @enum {string} */
         treasury_subtype: "bond" | "bill" | "note" | "strips" | "tips" | "floating";
-        /** @enum {string} */
         bond_status: "outstanding" | "matured" | "pre_issuance";
         us_treasuries_resp: {
             us_treasuries: components["schemas"]["us_treasury"][];
@@ -3206,9 +1753,7 @@ export interface components {
             /** Format: date */
             last_coupon_date?: string;
         };
-        /** @enum {string} */
         coupon_type: "fixed" | "floating" | "zero";
-        /** @enum {string} */
         coupon_frequency: "annual" | "semi_annual" | "quarterly" | "monthly" | "zero";
         us_corporates_resp: {
             us_corporates: components["schemas"]["us_corporate"][];
@@ -3292,11 +1837,8 @@ export interface components {
             accrued_interest?: number;
             call_type?: components["schemas"]["call_type"];
         };
-        /** @enum {string} */
         day_count: "A/360" | "A/365" | "30/360" | "30/365" | "A/A" | "30E/360" | "B/252" | "A/364";
-        /** @enum {string} */
         sp_outlook: "positive" | "negative" | "developing" | "stable" | "not_rated" | "not_meaningful";
-        /** @enum {string} */
         call_type: "ordinary" | "make_whole" | "regulatory" | "special";
         Calendar: {
             /** Format: date */
@@ -3321,9 +1863,7 @@ export interface components {
         };
         CountryInfo: {
             full_name: string;
-            /** @enum {string} */
             crypto_risk_rating: "low" | "medium" | "high" | "prohibited";
-            /** @enum {string} */
             securities_risk_rating: "low" | "medium" | "high" | "prohibited";
             crypto_supported_states?: string[];
         };
@@ -3339,16 +1879,13 @@ export interface components {
             status_from: components["schemas"]["JournalStatus"];
             status_to: components["schemas"]["JournalStatus"];
         };
-        /** @enum {string} */
         JournalEntryType: "JNLC" | "JNLS";
-        /** @enum {string} */
         JournalStatus: "pending" | "canceled" | "executed" | "queued" | "rejected" | "deleted" | "refused" | "sent_to_clearing" | "correct";
         SystemEventV2: {
             /** Format: date-time */
             at: string;
             /** Format: ulid */
             event_id: string;
-            /** @enum {string} */
             type: "eod_balances_ready" | "eod_positions_ready";
             /** Format: date */
             system_date: string;
@@ -3367,7 +1904,6 @@ export interface components {
             description?: string;
             /** Format: uuid */
             idempotency_key?: string;
-            /** @enum {string} */
             idempotency_key_type?: "single" | "batch";
             batch_error_message?: string;
         };
@@ -3429,15 +1965,10 @@ export interface components {
             kind?: components["schemas"]["AdminActionCreatedByKind"];
             id_reference?: string;
         };
-        /** @enum {unknown} */
         AdminActionType: "liquidation_admin_event" | "legacy_note_admin_event" | "transaction_cancel_admin_event";
-        /** @enum {unknown} */
         AdminActionCategory: "order" | "other";
-        /** @enum {unknown} */
         AdminActionVisibility: "internal" | "external" | "correspondent_only";
-        /** @enum {unknown} */
         AdminActionBelongsToKind: "account" | "owner" | "correspondent";
-        /** @enum {unknown} */
         AdminActionCreatedByKind: "admin";
         Journal: {
             /** Format: uuid */
@@ -3509,7 +2040,6 @@ export interface components {
             currency?: string;
         };
         BatchJournalRequest: {
-            /** @enum {string} */
             entry_type: "JNLC";
             /** Format: uuid */
             from_account: string;
@@ -3538,7 +2068,6 @@ export interface components {
             url?: string;
             terms_of_use?: string;
             privacy_policy?: string;
-            /** @enum {string} */
             status?: "ACTIVE" | "DISABLED";
             redirect_uri?: string[];
             live_trading_approved?: boolean;
@@ -3553,7 +2082,6 @@ export interface components {
         };
         IssueOAuthTokenResponse: {
             access_token: string;
-            /** @enum {string} */
             token_type: "Bearer";
             scope: string;
         };
@@ -3607,9 +2135,7 @@ export interface components {
             old_rate: string | null;
             new_rate: string | null;
         };
-        /** @enum {string} */
         AnnouncementCAType: "dividend" | "merger" | "split" | "spinoff";
-        /** @enum {string} */
         AnnouncementCASubType: "cash" | "stock" | "merger_update" | "merger_completion" | "stock_split" | "until_split" | "reverse_split" | "recapitalization" | "spinoff";
         CIPInfo: {
             /** Format: uuid */
@@ -3649,7 +2175,6 @@ export interface components {
             check_initiated_at?: string;
             /** Format: date-time */
             check_completed_at?: string;
-            /** @enum {string} */
             approval_status?: "approved" | "rejected";
             approved_by?: string;
             /** Format: date-time */
@@ -3685,7 +2210,6 @@ export interface components {
         CIPPhoto: {
             id: string;
             result?: components["schemas"]["CIPResult"];
-            /** @enum {string} */
             status?: "complete" | "withdrawn";
             created_at?: string;
             face_comparison?: components["schemas"]["CIPResult"];
@@ -3730,7 +2254,6 @@ export interface components {
             id: string;
             /** Format: decimal */
             qty?: number;
-            /** @enum {string} */
             status?: "executed" | "correct" | "canceled";
             symbol?: string;
             cusip?: string;
@@ -3785,7 +2308,6 @@ export interface components {
             balance?: string;
         };
         ReverseBatchJournalRequest: {
-            /** @enum {string} */
             entry_type?: "JNLC";
             to_account?: string;
             entries?: {
@@ -3825,7 +2347,6 @@ export interface components {
         Portfolio: {
             id?: string;
             name?: string;
-            /** @enum {string} */
             status?: "active" | "inactive" | "needs_adjustment";
             description?: string;
             weights?: components["schemas"]["PortfolioWeights"][];
@@ -3857,9 +2378,7 @@ export interface components {
             id?: string;
             account_id?: string;
             portfolio_id?: string;
-            /** @enum {string} */
             type?: "full_rebalance" | "invest_cash";
-            /** @enum {string} */
             initiated_from?: "system" | "api";
             updated_at?: string;
             completed_at?: string;
@@ -3871,7 +2390,6 @@ export interface components {
             failed_orders?: components["schemas"]["Order"][];
             skipped_orders?: components["schemas"]["SkippedOrder"][];
         };
-        /** @enum {string} */
         PortfolioRunStatus: "QUEUED" | "IN_PROGRESS" | "CANCELED" | "CANCELED_MID_RUN" | "ERROR" | "TIMEOUT" | "COMPLETED_ADJUSTED" | "COMPLETED_SUCCESS";
         SkippedOrder: {
             symbol: string;
@@ -3904,7 +2422,6 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
-        /** @enum {string} */
         CryptoTransferStatus: "PROCESSING" | "FAILED" | "COMPLETE";
         CreateCryptoTransferRequest: {
             amount: string;
@@ -3916,7 +2433,6 @@ export interface components {
             chain?: string;
             asset?: string;
             address?: string;
-            /** @enum {string} */
             status?: "APPROVED" | "PENDING";
             /** Format: date-time */
             created_at?: string;
@@ -3944,11 +2460,8 @@ export interface components {
             /** Format: decimal */
             held?: string;
         };
-        /** @enum {string} */
         ListSortBy: "created_at" | "amount" | "deadline";
-        /** @enum {string} */
         SortOrder: "ASC" | "DESC";
-        /** @enum {string} */
         InstantFundingStatus: "PENDING" | "CANCELED" | "EXECUTED" | "FAILED" | "COMPLETED";
         InstantFunding: {
             /** Format: uuid */
@@ -3991,7 +2504,6 @@ export interface components {
             amount: string;
             type: components["schemas"]["IFFeeType"];
         };
-        /** @enum {string} */
         IFFeeType: "partner" | "alpaca";
         CreateIFTransferRequest: {
             account_no: string;
@@ -4022,9 +2534,7 @@ export interface components {
             currency?: string;
             asset_class?: components["schemas"]["JITAssetClass"];
         };
-        /** @enum {string} */
         SettlementStatus: "PENDING" | "AWAITING_ADDITIONAL_FUNDS" | "COMPLETED" | "FAILED";
-        /** @enum {string} */
         JITAssetClass: "crypto" | "us_equity";
         CreateSettlementRequest: {
             transfers: components["schemas"]["SettlementTransfer"][];
@@ -4181,7 +2691,6 @@ export interface components {
             reason?: string;
         };
         DisclosureContextAnnotation: {
-            /** @enum {string} */
             context_type: "CONTROLLED_FIRM" | "IMMEDIATE_FAMILY_EXPOSED" | "AFFILIATE_FIRM";
             company_name?: string;
             company_street_address?: string;
@@ -4204,34 +2713,25 @@ export interface components {
         };
     };
     responses: {
-        /** @description Malformed input. */
+        /** Malformed input. */
         BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Missing or wrong credentials. */
+        /** Missing or wrong credentials. */
         Unauthorized: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No such resource. */
+        /** No such resource. */
         NotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Over the rate limit; wait until X-RateLimit-Reset. */
+        /** Over the rate limit; wait until X-RateLimit-Reset. */
         TooManyRequests: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -4246,17 +2746,17 @@ export interface components {
     };
     parameters: {
         AccountId: string;
-        /** @description Replay from this day (YYYY-MM-DD). */
+        /** Replay from this day (YYYY-MM-DD). */
         SinceDate: string;
-        /** @description End the stream after this day (YYYY-MM-DD). */
+        /** End the stream after this day (YYYY-MM-DD). */
         UntilDate: string;
-        /** @description Replay events after this integer id. */
+        /** Replay events after this integer id. */
         SinceIntId: number;
-        /** @description End the stream at this integer id. */
+        /** End the stream at this integer id. */
         UntilIntId: number;
-        /** @description Replay events after this ULID. */
+        /** Replay events after this ULID. */
         SinceUlid: string;
-        /** @description End the stream at this ULID. */
+        /** End the stream at this ULID. */
         UntilUlid: string;
         PageToken: string;
         AccountDocumentType: "account_application" | "account_statement" | "crypto_account_statement" | "options_application" | "tax_statement" | "trade_confirmation_json" | "trade_confirmation";
@@ -4266,11 +2766,11 @@ export interface components {
     };
     requestBodies: never;
     headers: {
-        /** @description Requests allowed per minute. */
+        /** Requests allowed per minute. */
         RateLimitLimit: number;
-        /** @description Requests left in the current minute. */
+        /** Requests left in the current minute. */
         RateLimitRemaining: number;
-        /** @description Unix time (seconds) at which the quota refills. */
+        /** Unix time (seconds) at which the quota refills. */
         RateLimitReset: number;
     };
     pathItems: never;
@@ -4280,15 +2780,15 @@ export interface operations {
     listAccounts: {
         parameters: {
             query?: {
-                /** @description Space-separated tokens that must all match (name, email, account number...). */
+                /** Space-separated tokens that must all match (name, email, account number...). */
                 query?: string;
                 created_after?: string;
                 created_before?: string;
-                /** @description An AccountStatus value. */
+                /** An AccountStatus value. */
                 status?: string;
-                /** @description By creation time; desc by default. */
+                /** By creation time; desc by default. */
                 sort?: "asc" | "desc";
-                /** @description Comma-separated parts to include; all when omitted. */
+                /** Comma-separated parts to include; all when omitted. */
                 entities?: "agreements" | "contact" | "disclosures" | "documents" | "identity" | "trading_configurations" | "trusted_contact";
             };
             header?: never;
@@ -4297,11 +2797,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Accounts. */
+            /** Accounts. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountDetails"][];
                 };
@@ -4323,37 +2820,25 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new account, usually SUBMITTED while KYC runs. */
+            /** The new account, usually SUBMITTED while KYC runs. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            /** @description The body is not well formed. */
+            /** The body is not well formed. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
-            /** @description An account with this email address already exists. */
+            /** An account with this email address already exists. */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description A value is invalid. */
+            /** A value is invalid. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
@@ -4372,11 +2857,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The account. */
+            /** The account. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountDetails"];
                 };
@@ -4401,29 +2883,20 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountExtended"];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
@@ -4440,7 +2913,7 @@ export interface operations {
                 until?: string;
                 direction?: "asc" | "desc";
                 nested?: boolean;
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols?: string;
                 qty_above?: string;
                 qty_below?: string;
@@ -4454,11 +2927,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Matching orders. */
+            /** Matching orders. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"][];
                 };
@@ -4484,32 +2954,23 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The accepted order. */
+            /** The accepted order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description Not allowed, e.g. insufficient buying power. */
+            /** Not allowed, e.g. insufficient buying power. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description Cannot be applied, e.g. a reused client_order_id. */
+            /** Cannot be applied, e.g. a reused client_order_id. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -4528,11 +2989,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One status per order. */
+            /** One status per order. */
             207: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CancelOrderResult"][];
                 };
@@ -4555,11 +3013,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order. */
+            /** The order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -4582,11 +3037,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Cancellation accepted. */
+            /** Cancellation accepted. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
@@ -4611,22 +3063,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new order that replaces the old one. */
+            /** The new order that replaces the old one. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The order can no longer be replaced. */
+            /** The order can no longer be replaced. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             404: components["responses"]["NotFound"];
@@ -4644,11 +3090,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Open positions. */
+            /** Open positions. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Position"][];
                 };
@@ -4660,7 +3103,7 @@ export interface operations {
     closeAllPositionsForAccount: {
         parameters: {
             query?: {
-                /** @description Cancel open orders before closing. */
+                /** Cancel open orders before closing. */
                 cancel_orders?: boolean;
             };
             header?: never;
@@ -4671,11 +3114,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One result per position. */
+            /** One result per position. */
             207: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ClosePositionResult"][];
                 };
@@ -4696,11 +3136,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The position. */
+            /** The position. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Position"];
                 };
@@ -4713,9 +3150,9 @@ export interface operations {
     closePositionForAccount: {
         parameters: {
             query?: {
-                /** @description Quantity to close (decimal string). */
+                /** Quantity to close (decimal string). */
                 qty?: string;
-                /** @description Share to close, 0 to 100 (decimal string). */
+                /** Share to close, 0 to 100 (decimal string). */
                 percentage?: string;
             };
             header?: never;
@@ -4727,11 +3164,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The closing order. */
+            /** The closing order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -4744,19 +3178,19 @@ export interface operations {
     streamAccountStatusEvents: {
         parameters: {
             query?: {
-                /** @description Replay from this day (YYYY-MM-DD). */
+                /** Replay from this day (YYYY-MM-DD). */
                 since?: components["parameters"]["SinceDate"];
-                /** @description End the stream after this day (YYYY-MM-DD). */
+                /** End the stream after this day (YYYY-MM-DD). */
                 until?: components["parameters"]["UntilDate"];
-                /** @description Replay events after this integer id. */
+                /** Replay events after this integer id. */
                 since_id?: components["parameters"]["SinceIntId"];
-                /** @description End the stream at this integer id. */
+                /** End the stream at this integer id. */
                 until_id?: components["parameters"]["UntilIntId"];
-                /** @description Replay events after this ULID. */
+                /** Replay events after this ULID. */
                 since_ulid?: components["parameters"]["SinceUlid"];
-                /** @description End the stream at this ULID. */
+                /** End the stream at this ULID. */
                 until_ulid?: components["parameters"]["UntilUlid"];
-                /** @description Only events of this account id. */
+                /** Only events of this account id. */
                 id?: string;
             };
             header?: never;
@@ -4765,11 +3199,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Connected; events follow for as long as the connection stays open. */
+            /** Connected; events follow for as long as the connection stays open. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": components["schemas"]["AccountStatusEvent"][];
                 };
@@ -4780,17 +3211,17 @@ export interface operations {
     streamTradeEventsV1: {
         parameters: {
             query?: {
-                /** @description Replay from this day (YYYY-MM-DD). */
+                /** Replay from this day (YYYY-MM-DD). */
                 since?: components["parameters"]["SinceDate"];
-                /** @description End the stream after this day (YYYY-MM-DD). */
+                /** End the stream after this day (YYYY-MM-DD). */
                 until?: components["parameters"]["UntilDate"];
-                /** @description Replay events after this integer id. */
+                /** Replay events after this integer id. */
                 since_id?: components["parameters"]["SinceIntId"];
-                /** @description End the stream at this integer id. */
+                /** End the stream at this integer id. */
                 until_id?: components["parameters"]["UntilIntId"];
-                /** @description Replay events after this ULID. */
+                /** Replay events after this ULID. */
                 since_ulid?: components["parameters"]["SinceUlid"];
-                /** @description End the stream at this ULID. */
+                /** End the stream at this ULID. */
                 until_ulid?: components["parameters"]["UntilUlid"];
             };
             header?: never;
@@ -4799,21 +3230,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Connected; events follow for as long as the connection stays open. */
+            /** Connected; events follow for as long as the connection stays open. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": components["schemas"]["TradeEventV1"][];
                 };
             };
             401: components["responses"]["Unauthorized"];
-            /** @description The legacy stream is not available to this partner. */
+            /** The legacy stream is not available to this partner. */
             410: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -4821,13 +3246,13 @@ export interface operations {
     streamTradeEvents: {
         parameters: {
             query?: {
-                /** @description Replay from this day (YYYY-MM-DD). */
+                /** Replay from this day (YYYY-MM-DD). */
                 since?: components["parameters"]["SinceDate"];
-                /** @description End the stream after this day (YYYY-MM-DD). */
+                /** End the stream after this day (YYYY-MM-DD). */
                 until?: components["parameters"]["UntilDate"];
-                /** @description Replay events after this ULID. */
+                /** Replay events after this ULID. */
                 since_id?: string;
-                /** @description End the stream at this ULID. */
+                /** End the stream at this ULID. */
                 until_id?: string;
             };
             header?: never;
@@ -4836,11 +3261,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Connected; events follow for as long as the connection stays open. */
+            /** Connected; events follow for as long as the connection stays open. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": components["schemas"]["TradeEvent"][];
                 };
@@ -4863,38 +3285,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionsApprovalResponse"];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong credentials. */
+            /** Missing or wrong credentials. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -4917,38 +3327,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionsApprovalsList"];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong credentials. */
+            /** Missing or wrong credentials. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not allowed. */
+            /** Not allowed. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -4970,20 +3368,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountDocument"][];
                 };
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
@@ -5005,27 +3397,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
@@ -5044,18 +3427,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Answer. */
+            /** Answer. */
             301: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -5074,20 +3451,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Bank"][];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -5107,27 +3478,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Bank"];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Conflicts with the current state. */
+            /** Conflicts with the current state. */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -5144,25 +3506,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -5176,20 +3529,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OvercontributedIRAAccount"][];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5209,20 +3556,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["DemoFundingTransfer"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5242,20 +3583,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["BatchCreateFundingWalletResponse"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5273,20 +3608,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FundingWallet"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5304,20 +3633,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FundingWallet"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5338,20 +3661,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": unknown;
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5369,20 +3686,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ListTransfersResponse"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5401,27 +3712,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FundingWalletTransfer"];
                 };
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5439,18 +3741,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5475,12 +3771,10 @@ export interface operations {
                     currency: string;
                     street_address: string;
                     account_number: string;
-                    /** @enum {string} */
                     routing_code_type?: "sort_code" | "aba" | "bsb_code" | "institution_no" | "bank_code" | "branch_code" | "clabe" | "cnaps" | "ifsc";
                     routing_code?: string;
                     bic_swift?: string;
                     iban?: string;
-                    /** @enum {string} */
                     account_type?: "checking" | "savings";
                     city: string;
                     postal_code?: string;
@@ -5489,20 +3783,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FundingWalletRecipientBank"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5520,18 +3808,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5553,20 +3835,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FundingWalletTransfer"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5588,11 +3864,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Transfer"][];
                 };
@@ -5614,11 +3887,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Transfer"];
                 };
@@ -5637,18 +3907,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -5672,11 +3936,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Activity"][];
                 };
@@ -5702,11 +3963,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Activity"][];
                 };
@@ -5726,11 +3984,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ACHRelationship"][];
                 };
@@ -5752,22 +4007,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ACHRelationship"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description Conflicts with the current state. */
+            /** Conflicts with the current state. */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5786,25 +4035,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -5820,11 +4060,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["TradeAccount"];
                 };
@@ -5842,11 +4079,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PDTStatus"];
                 };
@@ -5864,20 +4098,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PDTRemoval"];
                 };
             };
-            /** @description Not allowed. */
+            /** Not allowed. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5900,20 +4128,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ExerciseResponse"];
                 };
             };
-            /** @description Not allowed. */
+            /** Not allowed. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5936,29 +4158,20 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["DoNotExerciseResponse"];
                 };
             };
-            /** @description Not allowed. */
+            /** Not allowed. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -5978,11 +4191,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Asset"][];
                 };
@@ -6000,20 +4210,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6029,11 +4233,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AssetEntryRequirements"][];
                 };
@@ -6064,11 +4265,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         option_contracts: components["schemas"]["OptionContract"][];
@@ -6089,20 +4287,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionContract"];
                 };
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -6123,29 +4315,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["us_treasuries_resp"];
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description Not allowed. */
+            /** Not allowed. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             429: components["responses"]["TooManyRequests"];
-            /** @description Server error; retry later. */
+            /** Server error; retry later. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6164,30 +4347,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["us_corporates_resp"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description Not allowed. */
+            /** Not allowed. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             429: components["responses"]["TooManyRequests"];
-            /** @description Server error; retry later. */
+            /** Server error; retry later. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6205,11 +4379,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Calendar"][];
                 };
@@ -6225,11 +4396,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Clock"];
                 };
@@ -6245,11 +4413,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CountryInfos"];
                 };
@@ -6273,11 +4438,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": components["schemas"]["JournalStatusEvent"][];
                 };
@@ -6298,11 +4460,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": components["schemas"]["SystemEventV2"][];
                 };
@@ -6324,11 +4483,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": components["schemas"]["JournalStatusEventV2"][];
                 };
@@ -6351,20 +4507,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": components["schemas"]["TransferStatusEvent"][];
                 };
             };
-            /** @description Answer. */
+            /** Answer. */
             410: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6383,11 +4533,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": (components["schemas"]["AdminActionLegacyNote"] | components["schemas"]["AdminActionLiquidation"] | components["schemas"]["AdminActionTransactionCancel"])[];
                 };
@@ -6411,29 +4558,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Journal"][];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
@@ -6455,47 +4593,32 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Journal"];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
-            /** @description Not allowed. */
+            /** Not allowed. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6511,11 +4634,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Journal"];
                 };
@@ -6533,25 +4653,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6571,20 +4682,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["BatchJournalResponse"][];
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6604,20 +4709,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OathClientResponse"];
                 };
             };
-            /** @description Missing or wrong credentials. */
+            /** Missing or wrong credentials. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
@@ -6637,29 +4736,20 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["IssueOAuthTokenResponse"];
                 };
             };
-            /** @description Missing or wrong credentials. */
+            /** Missing or wrong credentials. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
@@ -6679,29 +4769,20 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AuthorizeOAuthTokenResponse"];
                 };
             };
-            /** @description Missing or wrong credentials. */
+            /** Missing or wrong credentials. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": string;
                 };
@@ -6719,11 +4800,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["WatchlistWithoutAsset"][];
                 };
@@ -6745,11 +4823,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -6768,11 +4843,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -6795,11 +4867,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -6824,27 +4893,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6861,11 +4921,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6886,11 +4943,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Announcement"][];
                 };
@@ -6909,11 +4963,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CIPInfo"];
                 };
@@ -6935,11 +4986,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6958,22 +5006,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         token?: string;
                     };
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -6997,25 +5039,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7032,18 +5065,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Answer. */
+            /** Answer. */
             301: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7059,32 +5086,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Server error; retry later. */
+            /** Server error; retry later. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7108,11 +5123,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["NonTradeActivityEvent"];
                 };
@@ -7132,11 +5144,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["JITReport"];
                 };
@@ -7152,11 +5161,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["DailyTradingLimit"];
                 };
@@ -7172,11 +5178,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["JITLedgerAccount"][];
                 };
@@ -7197,11 +5200,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         id?: string;
@@ -7232,34 +5232,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["BatchJournalResponse"][];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Not allowed. */
+            /** Not allowed. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7277,11 +5265,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7299,11 +5284,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AggregatePositionResponse"][];
                 };
@@ -7325,11 +5307,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         /** Format: date */
@@ -7341,11 +5320,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7372,11 +5348,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -7394,11 +5367,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         /** Format: date-time */
@@ -7429,11 +5399,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioHistory"];
                 };
@@ -7453,18 +5420,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7484,11 +5445,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountConfigurations"];
                 };
@@ -7510,11 +5468,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Portfolio"][];
                 };
@@ -7540,11 +5495,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Portfolio"];
                 };
@@ -7562,11 +5514,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Portfolio"];
                 };
@@ -7584,25 +5533,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Cannot be applied. */
+            /** Cannot be applied. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7628,11 +5568,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Portfolio"];
                 };
@@ -7653,11 +5590,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         subscriptions: components["schemas"]["PortfolioSubscription"][];
@@ -7683,11 +5617,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioSubscription"];
                 };
@@ -7705,11 +5636,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioSubscription"];
                 };
@@ -7727,11 +5655,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7751,11 +5676,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioRun"][];
                 };
@@ -7779,11 +5701,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7799,11 +5718,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioRun"];
                 };
@@ -7821,11 +5737,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7841,18 +5754,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -7871,20 +5778,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoWallet"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -7902,20 +5803,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTransfer"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -7937,11 +5832,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTransfer"];
                 };
@@ -7960,11 +5852,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTransfer"];
                 };
@@ -7982,20 +5871,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["WhitelistedAddress"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8020,11 +5903,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["WhitelistedAddress"];
                 };
@@ -8043,11 +5923,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -8066,22 +5943,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         fee?: string;
                     };
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8099,20 +5970,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountTradingLimit"];
                 };
             };
-            /** @description No such resource. */
+            /** No such resource. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
         };
@@ -8135,20 +6000,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["InstantFunding"][];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8168,20 +6027,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["InstantFunding"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8199,20 +6052,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["InstantFunding"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8230,18 +6077,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done, no body. */
+            /** Done, no body. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8259,20 +6100,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["SettlementsResponse"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8292,20 +6127,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["SettlementResponse"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8323,20 +6152,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["SettlementResponse"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8352,20 +6175,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CorrespondentLimit"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8383,20 +6200,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountLimit"][];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8415,20 +6226,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ReportsResponse"][];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8446,20 +6251,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["SettlementsResponse"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8479,20 +6278,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["SettlementResponse"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8510,20 +6303,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["SettlementResponse"];
                 };
             };
-            /** @description Other outcome. */
+            /** Other outcome. */
             default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8539,38 +6326,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ListAPRTiersResponse"];
                 };
             };
-            /** @description Missing or wrong credentials. */
+            /** Missing or wrong credentials. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the rate limit. */
+            /** Over the rate limit. */
             429: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Server error; retry later. */
+            /** Server error; retry later. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8594,47 +6369,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["EoDCashInterestReportResponse"];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or wrong credentials. */
+            /** Missing or wrong credentials. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the rate limit. */
+            /** Over the rate limit. */
             429: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Server error; retry later. */
+            /** Server error; retry later. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8650,38 +6410,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FPSLTier"][];
                 };
             };
-            /** @description Missing or wrong credentials. */
+            /** Missing or wrong credentials. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Over the rate limit. */
+            /** Over the rate limit. */
             429: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Server error; retry later. */
+            /** Server error; retry later. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
@@ -8703,47 +6451,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ListFPSLLoansResponse"];
                 };
             };
-            /** @description Malformed input. */
+            /** Malformed input. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FPSLError"];
                 };
             };
-            /** @description Missing or wrong credentials. */
+            /** Missing or wrong credentials. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FPSLError"];
                 };
             };
-            /** @description Not allowed. */
+            /** Not allowed. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FPSLError"];
                 };
             };
-            /** @description Server error; retry later. */
+            /** Server error; retry later. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FPSLError"];
                 };
@@ -8766,11 +6499,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": components["schemas"]["StatusFundingEvent"][];
                 };

@@ -93,7 +93,7 @@ export interface components {
         OrderbooksMessage: components["schemas"]["Routing"] & {
             /** @constant */
             T: "o";
-            /** @description True when this is a whole book that replaces the one held (after a reset). */
+            /** True when this is a whole book that replaces the one held (after a reset). */
             r?: boolean;
         } & components["schemas"]["CryptoOrderbook"];
         NewsRequest: {
@@ -105,24 +105,24 @@ export interface components {
             /** @constant */
             T: "n";
         } & components["schemas"]["NewsItem"];
-        /** @description Symbols, e.g. ["AAPL","MSFT"], "BTC/USD" for crypto, an OCC symbol for options, or ["*"] for every symbol. */
+        /** Symbols, e.g. ["AAPL","MSFT"], "BTC/USD" for crypto, an OCC symbol for options, or ["*"] for every symbol. */
         SymbolList: string[];
         Routing: {
-            /** @description The message's symbol. */
+            /** The message's symbol. */
             S: string;
         };
         TradingStatus: {
-            /** @description Status code (e.g. H halted */
+            /** Status code (e.g. H halted */
             sc: string;
-            /** @description What the status code means. */
+            /** What the status code means. */
             sm: string;
-            /** @description Reason code. */
+            /** Reason code. */
             rc: string;
-            /** @description What the reason code means. */
+            /** What the reason code means. */
             rm: string;
             /** Format: date-time */
             t: string;
-            /** @description Tape. */
+            /** Tape. */
             z: string;
         };
         Luld: {
@@ -136,15 +136,15 @@ export interface components {
              * @description Lower price band.
              */
             d: number;
-            /** @description Indicator. */
+            /** Indicator. */
             i: string;
             /** Format: date-time */
             t: string;
-            /** @description Tape. */
+            /** Tape. */
             z: string;
         };
         TradeCorrection: {
-            /** @description Exchange. */
+            /** Exchange. */
             x: string;
             /**
              * Format: int64
@@ -161,7 +161,7 @@ export interface components {
              * @description Its size.
              */
             os: number;
-            /** @description Its conditions. */
+            /** Its conditions. */
             oc: string[];
             /**
              * Format: int64
@@ -178,11 +178,11 @@ export interface components {
              * @description Corrected size.
              */
             cs: number;
-            /** @description Corrected conditions. */
+            /** Corrected conditions. */
             cc: string[];
             /** Format: date-time */
             t: string;
-            /** @description Tape. */
+            /** Tape. */
             z: string;
         };
         TradeCancelError: {
@@ -191,17 +191,17 @@ export interface components {
              * @description Id of the trade cancelled or in error.
              */
             i: number;
-            /** @description Exchange. */
+            /** Exchange. */
             x: string;
             /** Format: double */
             p: number;
             /** Format: uint32 */
             s: number;
-            /** @description Action: C (cancel) or E (error). */
+            /** Action: C (cancel) or E (error). */
             a: string;
             /** Format: date-time */
             t: string;
-            /** @description Tape. */
+            /** Tape. */
             z: string;
         };
         NewsItem: {
@@ -220,7 +220,6 @@ export interface components {
             symbols: string[];
             source: string;
         };
-        /** @enum {string} */
         Tape: "A" | "B" | "C" | "N" | "O";
         StockTrade: {
             /** Format: date-time */
@@ -234,7 +233,7 @@ export interface components {
             s: number;
             c: string[];
             z: components["schemas"]["Tape"];
-            /** @description Update flag, e.g. canceled or corrected. */
+            /** Update flag, e.g. canceled or corrected. */
             u?: string;
         };
         CryptoTrade: {
@@ -246,7 +245,7 @@ export interface components {
             s: number;
             /** Format: int64 */
             i: number;
-            /** @description Taker side: B (buy) or S (sell). */
+            /** Taker side: B (buy) or S (sell). */
             tks: string;
         };
         OptionTrade: {
@@ -320,7 +319,7 @@ export interface components {
             /** Format: double */
             vw: number;
         };
-        /** @description Like a stock bar, but volume is fractional. */
+        /** Like a stock bar, but volume is fractional. */
         CryptoBar: {
             /** Format: date-time */
             t: string;

@@ -3,6 +3,9 @@
 import type { FlatArgs, OpArgs, OpResult, OpsTable } from "@brokerkit/middleware";
 import type { operations } from "./types.js";
 
+type Args<Id extends keyof operations> = OpArgs<FlatArgs<operations[Id]>>;
+type Result<Id extends keyof operations, Throws extends boolean> = OpResult<operations[Id], Throws>;
+
 /** operationId → the operation's index in `config.operations` (and its header parameters, or 0 for `{ params, body }`). */
 export const opsTable: OpsTable = {
   getCorporateActions: 0,
@@ -64,12 +67,8 @@ export const opsTable: OpsTable = {
  * the path calls; with `throwOnError: true` a non-2xx answer throws and `data` is always there.
  */
 export interface MarketDataOps<Throws extends boolean = false> {
-  /**
-   * Corporate actions by type and date
-   *
-   * `GET /v1/corporate-actions`
-   */
-  getCorporateActions(...args: OpArgs<FlatArgs<operations["getCorporateActions"]>>): OpResult<operations["getCorporateActions"], Throws>;
+  /** Corporate actions by type and date (`GET /v1/corporate-actions`) */
+  getCorporateActions(...args: Args<"getCorporateActions">): Result<"getCorporateActions", Throws>;
   /**
    * Historical crypto bars
    *
@@ -77,293 +76,101 @@ export interface MarketDataOps<Throws extends boolean = false> {
    *
    * `GET /v1beta3/crypto/{loc}/bars`
    */
-  getCryptoBars(...args: OpArgs<FlatArgs<operations["getCryptoBars"]>>): OpResult<operations["getCryptoBars"], Throws>;
-  /**
-   * Historical crypto quotes
-   *
-   * `GET /v1beta3/crypto/{loc}/quotes`
-   */
-  getCryptoQuotes(...args: OpArgs<FlatArgs<operations["getCryptoQuotes"]>>): OpResult<operations["getCryptoQuotes"], Throws>;
-  /**
-   * Snapshots of crypto pairs
-   *
-   * `GET /v1beta3/crypto/{loc}/snapshots`
-   */
-  getCryptoSnapshots(...args: OpArgs<FlatArgs<operations["getCryptoSnapshots"]>>): OpResult<operations["getCryptoSnapshots"], Throws>;
-  /**
-   * Historical crypto trades
-   *
-   * `GET /v1beta3/crypto/{loc}/trades`
-   */
-  getCryptoTrades(...args: OpArgs<FlatArgs<operations["getCryptoTrades"]>>): OpResult<operations["getCryptoTrades"], Throws>;
-  /**
-   * Historical currency exchange rates
-   *
-   * `GET /v1beta1/forex/rates`
-   */
-  getForexRates(...args: OpArgs<FlatArgs<operations["getForexRates"]>>): OpResult<operations["getForexRates"], Throws>;
-  /**
-   * Historical index values
-   *
-   * `GET /v1beta1/indices/values`
-   */
-  getIndexValues(...args: OpArgs<FlatArgs<operations["getIndexValues"]>>): OpResult<operations["getIndexValues"], Throws>;
-  /**
-   * Latest crypto minute bars
-   *
-   * `GET /v1beta3/crypto/{loc}/latest/bars`
-   */
-  getLatestCryptoBars(...args: OpArgs<FlatArgs<operations["getLatestCryptoBars"]>>): OpResult<operations["getLatestCryptoBars"], Throws>;
-  /**
-   * Latest order book per crypto pair
-   *
-   * `GET /v1beta3/crypto/{loc}/latest/orderbooks`
-   */
-  getLatestCryptoOrderbooks(...args: OpArgs<FlatArgs<operations["getLatestCryptoOrderbooks"]>>): OpResult<operations["getLatestCryptoOrderbooks"], Throws>;
-  /**
-   * Latest minute bar per perpetual
-   *
-   * `GET /v1beta1/crypto-perps/{loc}/latest/bars`
-   */
-  getLatestCryptoPerpBars(...args: OpArgs<FlatArgs<operations["getLatestCryptoPerpBars"]>>): OpResult<operations["getLatestCryptoPerpBars"], Throws>;
-  /**
-   * Latest order book per perpetual
-   *
-   * `GET /v1beta1/crypto-perps/{loc}/latest/orderbooks`
-   */
-  getLatestCryptoPerpOrderbooks(...args: OpArgs<FlatArgs<operations["getLatestCryptoPerpOrderbooks"]>>): OpResult<operations["getLatestCryptoPerpOrderbooks"], Throws>;
-  /**
-   * Latest funding and mark pricing per perpetual
-   *
-   * `GET /v1beta1/crypto-perps/{loc}/latest/pricing`
-   */
-  getLatestCryptoPerpPricing(...args: OpArgs<FlatArgs<operations["getLatestCryptoPerpPricing"]>>): OpResult<operations["getLatestCryptoPerpPricing"], Throws>;
-  /**
-   * Latest quote per perpetual
-   *
-   * `GET /v1beta1/crypto-perps/{loc}/latest/quotes`
-   */
-  getLatestCryptoPerpQuotes(...args: OpArgs<FlatArgs<operations["getLatestCryptoPerpQuotes"]>>): OpResult<operations["getLatestCryptoPerpQuotes"], Throws>;
-  /**
-   * Latest trade per perpetual
-   *
-   * `GET /v1beta1/crypto-perps/{loc}/latest/trades`
-   */
-  getLatestCryptoPerpTrades(...args: OpArgs<FlatArgs<operations["getLatestCryptoPerpTrades"]>>): OpResult<operations["getLatestCryptoPerpTrades"], Throws>;
-  /**
-   * Latest crypto quotes
-   *
-   * `GET /v1beta3/crypto/{loc}/latest/quotes`
-   */
-  getLatestCryptoQuotes(...args: OpArgs<FlatArgs<operations["getLatestCryptoQuotes"]>>): OpResult<operations["getLatestCryptoQuotes"], Throws>;
-  /**
-   * Latest crypto trades
-   *
-   * `GET /v1beta3/crypto/{loc}/latest/trades`
-   */
-  getLatestCryptoTrades(...args: OpArgs<FlatArgs<operations["getLatestCryptoTrades"]>>): OpResult<operations["getLatestCryptoTrades"], Throws>;
-  /**
-   * Latest bond prices by ISIN
-   *
-   * `GET /v1beta1/fixed_income/latest/prices`
-   */
-  getLatestFixedIncomePrices(...args: OpArgs<FlatArgs<operations["getLatestFixedIncomePrices"]>>): OpResult<operations["getLatestFixedIncomePrices"], Throws>;
-  /**
-   * Latest bond quotes by ISIN
-   *
-   * `GET /v1beta1/fixed_income/latest/quotes`
-   */
-  getLatestFixedIncomeQuotes(...args: OpArgs<FlatArgs<operations["getLatestFixedIncomeQuotes"]>>): OpResult<operations["getLatestFixedIncomeQuotes"], Throws>;
-  /**
-   * Latest currency exchange rates
-   *
-   * `GET /v1beta1/forex/latest/rates`
-   */
-  getLatestForexRates(...args: OpArgs<FlatArgs<operations["getLatestForexRates"]>>): OpResult<operations["getLatestForexRates"], Throws>;
-  /**
-   * Latest index values
-   *
-   * `GET /v1beta1/indices/latest/values`
-   */
-  getLatestIndexValues(...args: OpArgs<FlatArgs<operations["getLatestIndexValues"]>>): OpResult<operations["getLatestIndexValues"], Throws>;
-  /**
-   * Latest quote per option contract
-   *
-   * `GET /v1beta1/options/quotes/latest`
-   */
-  getLatestOptionQuotes(...args: OpArgs<FlatArgs<operations["getLatestOptionQuotes"]>>): OpResult<operations["getLatestOptionQuotes"], Throws>;
-  /**
-   * Latest trade per option contract
-   *
-   * `GET /v1beta1/options/trades/latest`
-   */
-  getLatestOptionTrades(...args: OpArgs<FlatArgs<operations["getLatestOptionTrades"]>>): OpResult<operations["getLatestOptionTrades"], Throws>;
-  /**
-   * Latest minute bar of one symbol
-   *
-   * `GET /v2/stocks/{symbol}/bars/latest`
-   */
-  getLatestStockBar(...args: OpArgs<FlatArgs<operations["getLatestStockBar"]>>): OpResult<operations["getLatestStockBar"], Throws>;
-  /**
-   * Latest minute bar of several symbols
-   *
-   * `GET /v2/stocks/bars/latest`
-   */
-  getLatestStockBars(...args: OpArgs<FlatArgs<operations["getLatestStockBars"]>>): OpResult<operations["getLatestStockBars"], Throws>;
-  /**
-   * Latest quote of one symbol
-   *
-   * `GET /v2/stocks/{symbol}/quotes/latest`
-   */
-  getLatestStockQuote(...args: OpArgs<FlatArgs<operations["getLatestStockQuote"]>>): OpResult<operations["getLatestStockQuote"], Throws>;
-  /**
-   * Latest quote of several symbols
-   *
-   * `GET /v2/stocks/quotes/latest`
-   */
-  getLatestStockQuotes(...args: OpArgs<FlatArgs<operations["getLatestStockQuotes"]>>): OpResult<operations["getLatestStockQuotes"], Throws>;
-  /**
-   * Latest trade of one symbol
-   *
-   * `GET /v2/stocks/{symbol}/trades/latest`
-   */
-  getLatestStockTrade(...args: OpArgs<FlatArgs<operations["getLatestStockTrade"]>>): OpResult<operations["getLatestStockTrade"], Throws>;
-  /**
-   * Latest trade of several symbols
-   *
-   * `GET /v2/stocks/trades/latest`
-   */
-  getLatestStockTrades(...args: OpArgs<FlatArgs<operations["getLatestStockTrades"]>>): OpResult<operations["getLatestStockTrades"], Throws>;
-  /**
-   * Company logo image
-   *
-   * `GET /v1beta1/logos/{symbol}`
-   */
-  getLogo(...args: OpArgs<FlatArgs<operations["getLogo"]>>): OpResult<operations["getLogo"], Throws>;
-  /**
-   * Most active stocks by volume or trade count
-   *
-   * `GET /v1beta1/screener/stocks/most-actives`
-   */
-  getMostActiveStocks(...args: OpArgs<FlatArgs<operations["getMostActiveStocks"]>>): OpResult<operations["getMostActiveStocks"], Throws>;
-  /**
-   * News articles
-   *
-   * `GET /v1beta1/news`
-   */
-  getNews(...args: OpArgs<FlatArgs<operations["getNews"]>>): OpResult<operations["getNews"], Throws>;
-  /**
-   * Historical option bars
-   *
-   * `GET /v1beta1/options/bars`
-   */
-  getOptionBars(...args: OpArgs<FlatArgs<operations["getOptionBars"]>>): OpResult<operations["getOptionBars"], Throws>;
-  /**
-   * Snapshots of every contract of an underlying
-   *
-   * `GET /v1beta1/options/snapshots/{underlying_symbol}`
-   */
-  getOptionChain(...args: OpArgs<FlatArgs<operations["getOptionChain"]>>): OpResult<operations["getOptionChain"], Throws>;
-  /**
-   * Names of the option trade or quote condition codes
-   *
-   * `GET /v1beta1/options/meta/conditions/{ticktype}`
-   */
-  getOptionConditionCodes(...args: OpArgs<FlatArgs<operations["getOptionConditionCodes"]>>): OpResult<operations["getOptionConditionCodes"], Throws>;
-  /**
-   * Names of the option exchange codes
-   *
-   * `GET /v1beta1/options/meta/exchanges`
-   */
-  getOptionExchangeCodes(...args: OpArgs<FlatArgs<operations["getOptionExchangeCodes"]>>): OpResult<operations["getOptionExchangeCodes"], Throws>;
-  /**
-   * Snapshots of option contracts
-   *
-   * `GET /v1beta1/options/snapshots`
-   */
-  getOptionSnapshots(...args: OpArgs<FlatArgs<operations["getOptionSnapshots"]>>): OpResult<operations["getOptionSnapshots"], Throws>;
-  /**
-   * Historical option trades
-   *
-   * `GET /v1beta1/options/trades`
-   */
-  getOptionTrades(...args: OpArgs<FlatArgs<operations["getOptionTrades"]>>): OpResult<operations["getOptionTrades"], Throws>;
-  /**
-   * Opening and closing auctions of several stocks
-   *
-   * `GET /v2/stocks/auctions`
-   */
-  getStockAuctions(...args: OpArgs<FlatArgs<operations["getStockAuctions"]>>): OpResult<operations["getStockAuctions"], Throws>;
-  /**
-   * Opening and closing auctions of one stock
-   *
-   * `GET /v2/stocks/{symbol}/auctions`
-   */
-  getStockAuctionsForSymbol(...args: OpArgs<FlatArgs<operations["getStockAuctionsForSymbol"]>>): OpResult<operations["getStockAuctionsForSymbol"], Throws>;
-  /**
-   * Historical bars for several symbols
-   *
-   * `GET /v2/stocks/bars`
-   */
-  getStockBars(...args: OpArgs<FlatArgs<operations["getStockBars"]>>): OpResult<operations["getStockBars"], Throws>;
-  /**
-   * Historical bars for one symbol
-   *
-   * `GET /v2/stocks/{symbol}/bars`
-   */
-  getStockBarsForSymbol(...args: OpArgs<FlatArgs<operations["getStockBarsForSymbol"]>>): OpResult<operations["getStockBarsForSymbol"], Throws>;
-  /**
-   * Names of the trade or quote condition codes of a tape
-   *
-   * `GET /v2/stocks/meta/conditions/{ticktype}`
-   */
-  getStockConditionCodes(...args: OpArgs<FlatArgs<operations["getStockConditionCodes"]>>): OpResult<operations["getStockConditionCodes"], Throws>;
-  /**
-   * Names of the stock exchange codes
-   *
-   * `GET /v2/stocks/meta/exchanges`
-   */
-  getStockExchangeCodes(...args: OpArgs<FlatArgs<operations["getStockExchangeCodes"]>>): OpResult<operations["getStockExchangeCodes"], Throws>;
-  /**
-   * Historical quotes for several symbols
-   *
-   * `GET /v2/stocks/quotes`
-   */
-  getStockQuotes(...args: OpArgs<FlatArgs<operations["getStockQuotes"]>>): OpResult<operations["getStockQuotes"], Throws>;
-  /**
-   * Historical quotes for one symbol
-   *
-   * `GET /v2/stocks/{symbol}/quotes`
-   */
-  getStockQuotesForSymbol(...args: OpArgs<FlatArgs<operations["getStockQuotesForSymbol"]>>): OpResult<operations["getStockQuotesForSymbol"], Throws>;
-  /**
-   * Snapshot of one symbol
-   *
-   * `GET /v2/stocks/{symbol}/snapshot`
-   */
-  getStockSnapshot(...args: OpArgs<FlatArgs<operations["getStockSnapshot"]>>): OpResult<operations["getStockSnapshot"], Throws>;
-  /**
-   * Snapshots of several symbols
-   *
-   * `GET /v2/stocks/snapshots`
-   */
-  getStockSnapshots(...args: OpArgs<FlatArgs<operations["getStockSnapshots"]>>): OpResult<operations["getStockSnapshots"], Throws>;
-  /**
-   * Historical trades for several symbols
-   *
-   * `GET /v2/stocks/trades`
-   */
-  getStockTrades(...args: OpArgs<FlatArgs<operations["getStockTrades"]>>): OpResult<operations["getStockTrades"], Throws>;
-  /**
-   * Historical trades for one symbol
-   *
-   * `GET /v2/stocks/{symbol}/trades`
-   */
-  getStockTradesForSymbol(...args: OpArgs<FlatArgs<operations["getStockTradesForSymbol"]>>): OpResult<operations["getStockTradesForSymbol"], Throws>;
-  /**
-   * Biggest gainers and losers
-   *
-   * `GET /v1beta1/screener/{market_type}/movers`
-   */
-  getTopMovers(...args: OpArgs<FlatArgs<operations["getTopMovers"]>>): OpResult<operations["getTopMovers"], Throws>;
+  getCryptoBars(...args: Args<"getCryptoBars">): Result<"getCryptoBars", Throws>;
+  /** Historical crypto quotes (`GET /v1beta3/crypto/{loc}/quotes`) */
+  getCryptoQuotes(...args: Args<"getCryptoQuotes">): Result<"getCryptoQuotes", Throws>;
+  /** Snapshots of crypto pairs (`GET /v1beta3/crypto/{loc}/snapshots`) */
+  getCryptoSnapshots(...args: Args<"getCryptoSnapshots">): Result<"getCryptoSnapshots", Throws>;
+  /** Historical crypto trades (`GET /v1beta3/crypto/{loc}/trades`) */
+  getCryptoTrades(...args: Args<"getCryptoTrades">): Result<"getCryptoTrades", Throws>;
+  /** Historical currency exchange rates (`GET /v1beta1/forex/rates`) */
+  getForexRates(...args: Args<"getForexRates">): Result<"getForexRates", Throws>;
+  /** Historical index values (`GET /v1beta1/indices/values`) */
+  getIndexValues(...args: Args<"getIndexValues">): Result<"getIndexValues", Throws>;
+  /** Latest crypto minute bars (`GET /v1beta3/crypto/{loc}/latest/bars`) */
+  getLatestCryptoBars(...args: Args<"getLatestCryptoBars">): Result<"getLatestCryptoBars", Throws>;
+  /** Latest order book per crypto pair (`GET /v1beta3/crypto/{loc}/latest/orderbooks`) */
+  getLatestCryptoOrderbooks(...args: Args<"getLatestCryptoOrderbooks">): Result<"getLatestCryptoOrderbooks", Throws>;
+  /** Latest minute bar per perpetual (`GET /v1beta1/crypto-perps/{loc}/latest/bars`) */
+  getLatestCryptoPerpBars(...args: Args<"getLatestCryptoPerpBars">): Result<"getLatestCryptoPerpBars", Throws>;
+  /** Latest order book per perpetual (`GET /v1beta1/crypto-perps/{loc}/latest/orderbooks`) */
+  getLatestCryptoPerpOrderbooks(...args: Args<"getLatestCryptoPerpOrderbooks">): Result<"getLatestCryptoPerpOrderbooks", Throws>;
+  /** Latest funding and mark pricing per perpetual (`GET /v1beta1/crypto-perps/{loc}/latest/pricing`) */
+  getLatestCryptoPerpPricing(...args: Args<"getLatestCryptoPerpPricing">): Result<"getLatestCryptoPerpPricing", Throws>;
+  /** Latest quote per perpetual (`GET /v1beta1/crypto-perps/{loc}/latest/quotes`) */
+  getLatestCryptoPerpQuotes(...args: Args<"getLatestCryptoPerpQuotes">): Result<"getLatestCryptoPerpQuotes", Throws>;
+  /** Latest trade per perpetual (`GET /v1beta1/crypto-perps/{loc}/latest/trades`) */
+  getLatestCryptoPerpTrades(...args: Args<"getLatestCryptoPerpTrades">): Result<"getLatestCryptoPerpTrades", Throws>;
+  /** Latest crypto quotes (`GET /v1beta3/crypto/{loc}/latest/quotes`) */
+  getLatestCryptoQuotes(...args: Args<"getLatestCryptoQuotes">): Result<"getLatestCryptoQuotes", Throws>;
+  /** Latest crypto trades (`GET /v1beta3/crypto/{loc}/latest/trades`) */
+  getLatestCryptoTrades(...args: Args<"getLatestCryptoTrades">): Result<"getLatestCryptoTrades", Throws>;
+  /** Latest bond prices by ISIN (`GET /v1beta1/fixed_income/latest/prices`) */
+  getLatestFixedIncomePrices(...args: Args<"getLatestFixedIncomePrices">): Result<"getLatestFixedIncomePrices", Throws>;
+  /** Latest bond quotes by ISIN (`GET /v1beta1/fixed_income/latest/quotes`) */
+  getLatestFixedIncomeQuotes(...args: Args<"getLatestFixedIncomeQuotes">): Result<"getLatestFixedIncomeQuotes", Throws>;
+  /** Latest currency exchange rates (`GET /v1beta1/forex/latest/rates`) */
+  getLatestForexRates(...args: Args<"getLatestForexRates">): Result<"getLatestForexRates", Throws>;
+  /** Latest index values (`GET /v1beta1/indices/latest/values`) */
+  getLatestIndexValues(...args: Args<"getLatestIndexValues">): Result<"getLatestIndexValues", Throws>;
+  /** Latest quote per option contract (`GET /v1beta1/options/quotes/latest`) */
+  getLatestOptionQuotes(...args: Args<"getLatestOptionQuotes">): Result<"getLatestOptionQuotes", Throws>;
+  /** Latest trade per option contract (`GET /v1beta1/options/trades/latest`) */
+  getLatestOptionTrades(...args: Args<"getLatestOptionTrades">): Result<"getLatestOptionTrades", Throws>;
+  /** Latest minute bar of one symbol (`GET /v2/stocks/{symbol}/bars/latest`) */
+  getLatestStockBar(...args: Args<"getLatestStockBar">): Result<"getLatestStockBar", Throws>;
+  /** Latest minute bar of several symbols (`GET /v2/stocks/bars/latest`) */
+  getLatestStockBars(...args: Args<"getLatestStockBars">): Result<"getLatestStockBars", Throws>;
+  /** Latest quote of one symbol (`GET /v2/stocks/{symbol}/quotes/latest`) */
+  getLatestStockQuote(...args: Args<"getLatestStockQuote">): Result<"getLatestStockQuote", Throws>;
+  /** Latest quote of several symbols (`GET /v2/stocks/quotes/latest`) */
+  getLatestStockQuotes(...args: Args<"getLatestStockQuotes">): Result<"getLatestStockQuotes", Throws>;
+  /** Latest trade of one symbol (`GET /v2/stocks/{symbol}/trades/latest`) */
+  getLatestStockTrade(...args: Args<"getLatestStockTrade">): Result<"getLatestStockTrade", Throws>;
+  /** Latest trade of several symbols (`GET /v2/stocks/trades/latest`) */
+  getLatestStockTrades(...args: Args<"getLatestStockTrades">): Result<"getLatestStockTrades", Throws>;
+  /** Company logo image (`GET /v1beta1/logos/{symbol}`) */
+  getLogo(...args: Args<"getLogo">): Result<"getLogo", Throws>;
+  /** Most active stocks by volume or trade count (`GET /v1beta1/screener/stocks/most-actives`) */
+  getMostActiveStocks(...args: Args<"getMostActiveStocks">): Result<"getMostActiveStocks", Throws>;
+  /** News articles (`GET /v1beta1/news`) */
+  getNews(...args: Args<"getNews">): Result<"getNews", Throws>;
+  /** Historical option bars (`GET /v1beta1/options/bars`) */
+  getOptionBars(...args: Args<"getOptionBars">): Result<"getOptionBars", Throws>;
+  /** Snapshots of every contract of an underlying (`GET /v1beta1/options/snapshots/{underlying_symbol}`) */
+  getOptionChain(...args: Args<"getOptionChain">): Result<"getOptionChain", Throws>;
+  /** Names of the option trade or quote condition codes (`GET /v1beta1/options/meta/conditions/{ticktype}`) */
+  getOptionConditionCodes(...args: Args<"getOptionConditionCodes">): Result<"getOptionConditionCodes", Throws>;
+  /** Names of the option exchange codes (`GET /v1beta1/options/meta/exchanges`) */
+  getOptionExchangeCodes(...args: Args<"getOptionExchangeCodes">): Result<"getOptionExchangeCodes", Throws>;
+  /** Snapshots of option contracts (`GET /v1beta1/options/snapshots`) */
+  getOptionSnapshots(...args: Args<"getOptionSnapshots">): Result<"getOptionSnapshots", Throws>;
+  /** Historical option trades (`GET /v1beta1/options/trades`) */
+  getOptionTrades(...args: Args<"getOptionTrades">): Result<"getOptionTrades", Throws>;
+  /** Opening and closing auctions of several stocks (`GET /v2/stocks/auctions`) */
+  getStockAuctions(...args: Args<"getStockAuctions">): Result<"getStockAuctions", Throws>;
+  /** Opening and closing auctions of one stock (`GET /v2/stocks/{symbol}/auctions`) */
+  getStockAuctionsForSymbol(...args: Args<"getStockAuctionsForSymbol">): Result<"getStockAuctionsForSymbol", Throws>;
+  /** Historical bars for several symbols (`GET /v2/stocks/bars`) */
+  getStockBars(...args: Args<"getStockBars">): Result<"getStockBars", Throws>;
+  /** Historical bars for one symbol (`GET /v2/stocks/{symbol}/bars`) */
+  getStockBarsForSymbol(...args: Args<"getStockBarsForSymbol">): Result<"getStockBarsForSymbol", Throws>;
+  /** Names of the trade or quote condition codes of a tape (`GET /v2/stocks/meta/conditions/{ticktype}`) */
+  getStockConditionCodes(...args: Args<"getStockConditionCodes">): Result<"getStockConditionCodes", Throws>;
+  /** Names of the stock exchange codes (`GET /v2/stocks/meta/exchanges`) */
+  getStockExchangeCodes(...args: Args<"getStockExchangeCodes">): Result<"getStockExchangeCodes", Throws>;
+  /** Historical quotes for several symbols (`GET /v2/stocks/quotes`) */
+  getStockQuotes(...args: Args<"getStockQuotes">): Result<"getStockQuotes", Throws>;
+  /** Historical quotes for one symbol (`GET /v2/stocks/{symbol}/quotes`) */
+  getStockQuotesForSymbol(...args: Args<"getStockQuotesForSymbol">): Result<"getStockQuotesForSymbol", Throws>;
+  /** Snapshot of one symbol (`GET /v2/stocks/{symbol}/snapshot`) */
+  getStockSnapshot(...args: Args<"getStockSnapshot">): Result<"getStockSnapshot", Throws>;
+  /** Snapshots of several symbols (`GET /v2/stocks/snapshots`) */
+  getStockSnapshots(...args: Args<"getStockSnapshots">): Result<"getStockSnapshots", Throws>;
+  /** Historical trades for several symbols (`GET /v2/stocks/trades`) */
+  getStockTrades(...args: Args<"getStockTrades">): Result<"getStockTrades", Throws>;
+  /** Historical trades for one symbol (`GET /v2/stocks/{symbol}/trades`) */
+  getStockTradesForSymbol(...args: Args<"getStockTradesForSymbol">): Result<"getStockTradesForSymbol", Throws>;
+  /** Biggest gainers and losers (`GET /v1beta1/screener/{market_type}/movers`) */
+  getTopMovers(...args: Args<"getTopMovers">): Result<"getTopMovers", Throws>;
 }

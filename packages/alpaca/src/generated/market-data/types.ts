@@ -2,857 +2,207 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export interface paths {
     "/v2/stocks/bars": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical bars for several symbols */
         get: operations["getStockBars"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/{symbol}/bars": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical bars for one symbol */
         get: operations["getStockBarsForSymbol"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/quotes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical quotes for several symbols */
         get: operations["getStockQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/{symbol}/quotes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical quotes for one symbol */
         get: operations["getStockQuotesForSymbol"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical trades for several symbols */
         get: operations["getStockTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/{symbol}/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical trades for one symbol */
         get: operations["getStockTradesForSymbol"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/quotes/latest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest quote of several symbols */
         get: operations["getLatestStockQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/{symbol}/quotes/latest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest quote of one symbol */
         get: operations["getLatestStockQuote"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/trades/latest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest trade of several symbols */
         get: operations["getLatestStockTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/{symbol}/trades/latest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest trade of one symbol */
         get: operations["getLatestStockTrade"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/bars/latest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest minute bar of several symbols */
         get: operations["getLatestStockBars"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/{symbol}/bars/latest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest minute bar of one symbol */
         get: operations["getLatestStockBar"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/meta/exchanges": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Names of the stock exchange codes */
         get: operations["getStockExchangeCodes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/meta/conditions/{ticktype}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Names of the trade or quote condition codes of a tape */
         get: operations["getStockConditionCodes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/snapshots": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Snapshots of several symbols */
         get: operations["getStockSnapshots"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/{symbol}/snapshot": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Snapshot of one symbol */
         get: operations["getStockSnapshot"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta3/crypto/{loc}/bars": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Historical crypto bars
          * @description Crypto data needs no credentials; sending them raises the rate limit to the account's.
          */
         get: operations["getCryptoBars"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta3/crypto/{loc}/latest/quotes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest crypto quotes */
         get: operations["getLatestCryptoQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta3/crypto/{loc}/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical crypto trades */
         get: operations["getCryptoTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta3/crypto/{loc}/quotes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical crypto quotes */
         get: operations["getCryptoQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta3/crypto/{loc}/latest/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest crypto trades */
         get: operations["getLatestCryptoTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta3/crypto/{loc}/latest/bars": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest crypto minute bars */
         get: operations["getLatestCryptoBars"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/options/meta/exchanges": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Names of the option exchange codes */
         get: operations["getOptionExchangeCodes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/options/meta/conditions/{ticktype}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Names of the option trade or quote condition codes */
         get: operations["getOptionConditionCodes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/news": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** News articles */
         get: operations["getNews"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/crypto-perps/{loc}/latest/bars": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest minute bar per perpetual */
         get: operations["getLatestCryptoPerpBars"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/crypto-perps/{loc}/latest/orderbooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest order book per perpetual */
         get: operations["getLatestCryptoPerpOrderbooks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/crypto-perps/{loc}/latest/pricing": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest funding and mark pricing per perpetual */
         get: operations["getLatestCryptoPerpPricing"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/crypto-perps/{loc}/latest/quotes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest quote per perpetual */
         get: operations["getLatestCryptoPerpQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/crypto-perps/{loc}/latest/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest trade per perpetual */
         get: operations["getLatestCryptoPerpTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/fixed_income/latest/prices": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest bond prices by ISIN */
         get: operations["getLatestFixedIncomePrices"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/fixed_income/latest/quotes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest bond quotes by ISIN */
         get: operations["getLatestFixedIncomeQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/forex/latest/rates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest currency exchange rates */
         get: operations["getLatestForexRates"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/forex/rates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical currency exchange rates */
         get: operations["getForexRates"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/indices/latest/values": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest index values */
         get: operations["getLatestIndexValues"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/indices/values": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical index values */
         get: operations["getIndexValues"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/logos/{symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Company logo image */
         get: operations["getLogo"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/options/bars": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical option bars */
         get: operations["getOptionBars"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/options/quotes/latest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest quote per option contract */
         get: operations["getLatestOptionQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/options/snapshots": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Snapshots of option contracts */
         get: operations["getOptionSnapshots"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/options/snapshots/{underlying_symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Snapshots of every contract of an underlying */
         get: operations["getOptionChain"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/options/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Historical option trades */
         get: operations["getOptionTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/options/trades/latest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest trade per option contract */
         get: operations["getLatestOptionTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/screener/{market_type}/movers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Biggest gainers and losers */
         get: operations["getTopMovers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta1/screener/stocks/most-actives": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Most active stocks by volume or trade count */
         get: operations["getMostActiveStocks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta3/crypto/{loc}/latest/orderbooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest order book per crypto pair */
         get: operations["getLatestCryptoOrderbooks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1beta3/crypto/{loc}/snapshots": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Snapshots of crypto pairs */
         get: operations["getCryptoSnapshots"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/corporate-actions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Corporate actions by type and date */
         get: operations["getCorporateActions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/{symbol}/auctions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Opening and closing auctions of one stock */
         get: operations["getStockAuctionsForSymbol"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/stocks/auctions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Opening and closing auctions of several stocks */
         get: operations["getStockAuctions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
@@ -862,9 +212,8 @@ export interface components {
             code?: number;
             message?: string;
         };
-        /** @description Pass as page_token to get the next page; null on the last page. */
+        /** Pass as page_token to get the next page; null on the last page. */
         NextPageToken: string | null;
-        /** @enum {string} */
         Tape: "A" | "B" | "C" | "N" | "O";
         StockBar: {
             /** Format: date-time */
@@ -912,7 +261,7 @@ export interface components {
             s: number;
             c: string[];
             z: components["schemas"]["Tape"];
-            /** @description Update flag, e.g. canceled or corrected. */
+            /** Update flag, e.g. canceled or corrected. */
             u?: string;
         };
         StockBarsResponse: {
@@ -982,7 +331,7 @@ export interface components {
             bar: components["schemas"]["StockBar"];
             currency?: string;
         };
-        /** @description A code (exchange or condition) mapped to its human-readable name. */
+        /** A code (exchange or condition) mapped to its human-readable name. */
         CodeNames: {
             [key: string]: string;
         };
@@ -991,7 +340,7 @@ export interface components {
             trade: components["schemas"]["StockTrade"];
             currency?: string;
         };
-        /** @description The latest trade and quote with the current minute, day and previous day bars. */
+        /** The latest trade and quote with the current minute, day and previous day bars. */
         StockSnapshot: {
             latestTrade?: components["schemas"]["StockTrade"];
             latestQuote?: components["schemas"]["StockQuote"];
@@ -999,7 +348,7 @@ export interface components {
             dailyBar?: components["schemas"]["StockBar"];
             prevDailyBar?: components["schemas"]["StockBar"];
         };
-        /** @description Like a stock bar, but volume is fractional. */
+        /** Like a stock bar, but volume is fractional. */
         CryptoBar: {
             /** Format: date-time */
             t: string;
@@ -1050,7 +399,7 @@ export interface components {
             s: number;
             /** Format: int64 */
             i: number;
-            /** @description Taker side: B (buy) or S (sell). */
+            /** Taker side: B (buy) or S (sell). */
             tks: string;
         };
         CryptoTradesResponse: {
@@ -1076,7 +425,6 @@ export interface components {
             };
         };
         NewsImage: {
-            /** @enum {string} */
             size: "thumb" | "small" | "large";
             /** Format: uri */
             url: string;
@@ -1091,7 +439,7 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             summary: string;
-            /** @description HTML body; empty unless include_content is set. */
+            /** HTML body; empty unless include_content is set. */
             content: string;
             /** Format: uri */
             url?: string | null;
@@ -1335,7 +683,6 @@ export interface components {
             gainers: components["schemas"]["Mover"][];
             last_updated: string;
             losers: components["schemas"]["Mover"][];
-            /** @enum {string} */
             market_type: "stocks" | "crypto";
         };
         Mover: {
@@ -1413,7 +760,6 @@ export interface components {
             /** Format: date */
             record_date?: string;
             special: boolean;
-            /** @enum {string} */
             sub_type?: "interest" | "return_of_capital";
             symbol: string;
         };
@@ -1481,7 +827,6 @@ export interface components {
             isin?: string;
             /** Format: date */
             lottery_date?: string;
-            /** @enum {string} */
             lottery_type?: "original" | "supplemental";
             /** Format: date */
             payable_date?: string;
@@ -1735,34 +1080,25 @@ export interface components {
         };
     };
     responses: {
-        /** @description A parameter is invalid. */
+        /** A parameter is invalid. */
         BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Missing or wrong credentials. */
+        /** Missing or wrong credentials. */
         Unauthorized: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The subscription does not include this data. */
+        /** The subscription does not include this data. */
         Forbidden: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Over the rate limit; wait until X-RateLimit-Reset. */
+        /** Over the rate limit; wait until X-RateLimit-Reset. */
         TooManyRequests: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -1777,37 +1113,37 @@ export interface components {
     };
     parameters: {
         Symbol: string;
-        /** @description Comma-separated symbols. */
+        /** Comma-separated symbols. */
         Symbols: string;
-        /** @description Bar width such as 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month ([1-59]Min, [1-23]Hour, 1Day, 1Week, [1,2,3,4,6,12]Month). */
+        /** Bar width such as 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month ([1-59]Min, [1-23]Hour, 1Day, 1Week, [1,2,3,4,6,12]Month). */
         Timeframe: string;
-        /** @description Inclusive start, RFC 3339 or a date. */
+        /** Inclusive start, RFC 3339 or a date. */
         Start: string;
-        /** @description Inclusive end, RFC 3339 or a date. */
+        /** Inclusive end, RFC 3339 or a date. */
         End: string;
-        /** @description Most data points in one page, summed over all symbols. */
+        /** Most data points in one page, summed over all symbols. */
         Limit: number;
-        /** @description Corporate-action adjustment, e.g. raw, split, dividend, spin-off, all (comma-separated to combine). */
+        /** Corporate-action adjustment, e.g. raw, split, dividend, spin-off, all (comma-separated to combine). */
         Adjustment: string;
-        /** @description Date that resolves symbol renames (YYYY-MM-DD). */
+        /** Date that resolves symbol renames (YYYY-MM-DD). */
         Asof: string;
         HistoricalFeed: "iex" | "otc" | "sip" | "boats";
         LatestFeed: "delayed_sip" | "iex" | "otc" | "sip" | "boats" | "overnight";
-        /** @description ISO 4217 code of the prices; USD by default. */
+        /** ISO 4217 code of the prices; USD by default. */
         Currency: string;
-        /** @description The next_page_token of the previous page. */
+        /** The next_page_token of the previous page. */
         PageToken: string;
         Sort: "asc" | "desc";
-        /** @description Crypto venue cluster; `us` is Alpaca's. */
+        /** Crypto venue cluster; `us` is Alpaca's. */
         CryptoLoc: "us" | "us-1" | "us-2" | "eu-1" | "bs-1";
     };
     requestBodies: never;
     headers: {
-        /** @description Requests allowed per minute. */
+        /** Requests allowed per minute. */
         RateLimitLimit: number;
-        /** @description Requests left in the current minute. */
+        /** Requests left in the current minute. */
         RateLimitRemaining: number;
-        /** @description Unix time (seconds) at which the quota refills. */
+        /** Unix time (seconds) at which the quota refills. */
         RateLimitReset: number;
     };
     pathItems: never;
@@ -1817,24 +1153,24 @@ export interface operations {
     getStockBars: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
-                /** @description Bar width such as 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month ([1-59]Min, [1-23]Hour, 1Day, 1Week, [1,2,3,4,6,12]Month). */
+                /** Bar width such as 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month ([1-59]Min, [1-23]Hour, 1Day, 1Week, [1,2,3,4,6,12]Month). */
                 timeframe: components["parameters"]["Timeframe"];
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
-                /** @description Most data points in one page, summed over all symbols. */
+                /** Most data points in one page, summed over all symbols. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Corporate-action adjustment, e.g. raw, split, dividend, spin-off, all (comma-separated to combine). */
+                /** Corporate-action adjustment, e.g. raw, split, dividend, spin-off, all (comma-separated to combine). */
                 adjustment?: components["parameters"]["Adjustment"];
-                /** @description Date that resolves symbol renames (YYYY-MM-DD). */
+                /** Date that resolves symbol renames (YYYY-MM-DD). */
                 asof?: components["parameters"]["Asof"];
                 feed?: components["parameters"]["HistoricalFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
                 sort?: components["parameters"]["Sort"];
             };
@@ -1844,11 +1180,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Bars keyed by symbol, one page. */
+            /** Bars keyed by symbol, one page. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StockBarsResponse"];
                 };
@@ -1862,22 +1195,22 @@ export interface operations {
     getStockBarsForSymbol: {
         parameters: {
             query: {
-                /** @description Bar width such as 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month ([1-59]Min, [1-23]Hour, 1Day, 1Week, [1,2,3,4,6,12]Month). */
+                /** Bar width such as 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month ([1-59]Min, [1-23]Hour, 1Day, 1Week, [1,2,3,4,6,12]Month). */
                 timeframe: components["parameters"]["Timeframe"];
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
-                /** @description Most data points in one page, summed over all symbols. */
+                /** Most data points in one page, summed over all symbols. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Corporate-action adjustment, e.g. raw, split, dividend, spin-off, all (comma-separated to combine). */
+                /** Corporate-action adjustment, e.g. raw, split, dividend, spin-off, all (comma-separated to combine). */
                 adjustment?: components["parameters"]["Adjustment"];
-                /** @description Date that resolves symbol renames (YYYY-MM-DD). */
+                /** Date that resolves symbol renames (YYYY-MM-DD). */
                 asof?: components["parameters"]["Asof"];
                 feed?: components["parameters"]["HistoricalFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
                 sort?: components["parameters"]["Sort"];
             };
@@ -1889,11 +1222,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Bars of the symbol, one page. */
+            /** Bars of the symbol, one page. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StockBarsForSymbolResponse"];
                 };
@@ -1907,20 +1237,20 @@ export interface operations {
     getStockQuotes: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
-                /** @description Most data points in one page, summed over all symbols. */
+                /** Most data points in one page, summed over all symbols. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Date that resolves symbol renames (YYYY-MM-DD). */
+                /** Date that resolves symbol renames (YYYY-MM-DD). */
                 asof?: components["parameters"]["Asof"];
                 feed?: components["parameters"]["HistoricalFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
                 sort?: components["parameters"]["Sort"];
             };
@@ -1930,11 +1260,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Quotes keyed by symbol, one page. */
+            /** Quotes keyed by symbol, one page. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StockQuotesResponse"];
                 };
@@ -1948,18 +1275,18 @@ export interface operations {
     getStockQuotesForSymbol: {
         parameters: {
             query?: {
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
-                /** @description Most data points in one page, summed over all symbols. */
+                /** Most data points in one page, summed over all symbols. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Date that resolves symbol renames (YYYY-MM-DD). */
+                /** Date that resolves symbol renames (YYYY-MM-DD). */
                 asof?: components["parameters"]["Asof"];
                 feed?: components["parameters"]["HistoricalFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
                 sort?: components["parameters"]["Sort"];
             };
@@ -1971,11 +1298,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Quotes of the symbol, one page. */
+            /** Quotes of the symbol, one page. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StockQuotesForSymbolResponse"];
                 };
@@ -1989,20 +1313,20 @@ export interface operations {
     getStockTrades: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
-                /** @description Most data points in one page, summed over all symbols. */
+                /** Most data points in one page, summed over all symbols. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Date that resolves symbol renames (YYYY-MM-DD). */
+                /** Date that resolves symbol renames (YYYY-MM-DD). */
                 asof?: components["parameters"]["Asof"];
                 feed?: components["parameters"]["HistoricalFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
                 sort?: components["parameters"]["Sort"];
             };
@@ -2012,11 +1336,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Trades keyed by symbol, one page. */
+            /** Trades keyed by symbol, one page. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StockTradesResponse"];
                 };
@@ -2030,18 +1351,18 @@ export interface operations {
     getStockTradesForSymbol: {
         parameters: {
             query?: {
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
-                /** @description Most data points in one page, summed over all symbols. */
+                /** Most data points in one page, summed over all symbols. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Date that resolves symbol renames (YYYY-MM-DD). */
+                /** Date that resolves symbol renames (YYYY-MM-DD). */
                 asof?: components["parameters"]["Asof"];
                 feed?: components["parameters"]["HistoricalFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
                 sort?: components["parameters"]["Sort"];
             };
@@ -2053,11 +1374,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Trades of the symbol, one page. */
+            /** Trades of the symbol, one page. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StockTradesForSymbolResponse"];
                 };
@@ -2071,10 +1389,10 @@ export interface operations {
     getLatestStockQuotes: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
                 feed?: components["parameters"]["LatestFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
             };
             header?: never;
@@ -2083,11 +1401,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One quote per symbol. */
+            /** One quote per symbol. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LatestStockQuotesResponse"];
                 };
@@ -2102,7 +1417,7 @@ export interface operations {
         parameters: {
             query?: {
                 feed?: components["parameters"]["LatestFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
             };
             header?: never;
@@ -2113,11 +1428,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The quote. */
+            /** The quote. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LatestStockQuoteResponse"];
                 };
@@ -2131,10 +1443,10 @@ export interface operations {
     getLatestStockTrades: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
                 feed?: components["parameters"]["LatestFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
             };
             header?: never;
@@ -2143,11 +1455,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One trade per symbol. */
+            /** One trade per symbol. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LatestStockTradesResponse"];
                 };
@@ -2162,7 +1471,7 @@ export interface operations {
         parameters: {
             query?: {
                 feed?: components["parameters"]["LatestFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
             };
             header?: never;
@@ -2173,11 +1482,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The trade. */
+            /** The trade. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LatestStockTradeResponse"];
                 };
@@ -2191,10 +1497,10 @@ export interface operations {
     getLatestStockBars: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
                 feed?: components["parameters"]["LatestFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
             };
             header?: never;
@@ -2203,11 +1509,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The newest bar per symbol. */
+            /** The newest bar per symbol. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LatestStockBarsResponse"];
                 };
@@ -2222,7 +1525,7 @@ export interface operations {
         parameters: {
             query?: {
                 feed?: components["parameters"]["LatestFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
             };
             header?: never;
@@ -2233,11 +1536,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The newest bar of the symbol. */
+            /** The newest bar of the symbol. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LatestStockBarResponse"];
                 };
@@ -2257,11 +1557,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Exchange code to exchange name. */
+            /** Exchange code to exchange name. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CodeNames"];
                 };
@@ -2285,11 +1582,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Condition code to condition name. */
+            /** Condition code to condition name. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CodeNames"];
                 };
@@ -2303,10 +1597,10 @@ export interface operations {
     getStockSnapshots: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
                 feed?: components["parameters"]["LatestFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
             };
             header?: never;
@@ -2315,11 +1609,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Snapshots keyed by symbol (at the top level of the body). */
+            /** Snapshots keyed by symbol (at the top level of the body). */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         [key: string]: components["schemas"]["StockSnapshot"];
@@ -2336,7 +1627,7 @@ export interface operations {
         parameters: {
             query?: {
                 feed?: components["parameters"]["LatestFeed"];
-                /** @description ISO 4217 code of the prices; USD by default. */
+                /** ISO 4217 code of the prices; USD by default. */
                 currency?: components["parameters"]["Currency"];
             };
             header?: never;
@@ -2347,11 +1638,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The snapshot, with the symbol and currency beside it. */
+            /** The snapshot, with the symbol and currency beside it. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         symbol?: string;
@@ -2368,34 +1656,31 @@ export interface operations {
     getCryptoBars: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
-                /** @description Bar width such as 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month ([1-59]Min, [1-23]Hour, 1Day, 1Week, [1,2,3,4,6,12]Month). */
+                /** Bar width such as 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month ([1-59]Min, [1-23]Hour, 1Day, 1Week, [1,2,3,4,6,12]Month). */
                 timeframe: components["parameters"]["Timeframe"];
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
-                /** @description Most data points in one page, summed over all symbols. */
+                /** Most data points in one page, summed over all symbols. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
                 sort?: components["parameters"]["Sort"];
             };
             header?: never;
             path: {
-                /** @description Crypto venue cluster; `us` is Alpaca's. */
+                /** Crypto venue cluster; `us` is Alpaca's. */
                 loc: components["parameters"]["CryptoLoc"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Bars keyed by symbol (e.g. BTC/USD), one page. */
+            /** Bars keyed by symbol (e.g. BTC/USD), one page. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoBarsResponse"];
                 };
@@ -2407,23 +1692,20 @@ export interface operations {
     getLatestCryptoQuotes: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
             };
             header?: never;
             path: {
-                /** @description Crypto venue cluster; `us` is Alpaca's. */
+                /** Crypto venue cluster; `us` is Alpaca's. */
                 loc: components["parameters"]["CryptoLoc"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One quote per symbol. */
+            /** One quote per symbol. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LatestCryptoQuotesResponse"];
                 };
@@ -2435,32 +1717,29 @@ export interface operations {
     getCryptoTrades: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
-                /** @description Most data points in one page, summed over all symbols. */
+                /** Most data points in one page, summed over all symbols. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
                 sort?: components["parameters"]["Sort"];
             };
             header?: never;
             path: {
-                /** @description Crypto venue cluster; `us` is Alpaca's. */
+                /** Crypto venue cluster; `us` is Alpaca's. */
                 loc: components["parameters"]["CryptoLoc"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Trades keyed by symbol, one page. */
+            /** Trades keyed by symbol, one page. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTradesResponse"];
                 };
@@ -2472,32 +1751,29 @@ export interface operations {
     getCryptoQuotes: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
-                /** @description Most data points in one page, summed over all symbols. */
+                /** Most data points in one page, summed over all symbols. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
                 sort?: components["parameters"]["Sort"];
             };
             header?: never;
             path: {
-                /** @description Crypto venue cluster; `us` is Alpaca's. */
+                /** Crypto venue cluster; `us` is Alpaca's. */
                 loc: components["parameters"]["CryptoLoc"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Quotes keyed by symbol, one page. */
+            /** Quotes keyed by symbol, one page. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoQuotesResponse"];
                 };
@@ -2509,23 +1785,20 @@ export interface operations {
     getLatestCryptoTrades: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
             };
             header?: never;
             path: {
-                /** @description Crypto venue cluster; `us` is Alpaca's. */
+                /** Crypto venue cluster; `us` is Alpaca's. */
                 loc: components["parameters"]["CryptoLoc"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One trade per symbol. */
+            /** One trade per symbol. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LatestCryptoTradesResponse"];
                 };
@@ -2537,23 +1810,20 @@ export interface operations {
     getLatestCryptoBars: {
         parameters: {
             query: {
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols: components["parameters"]["Symbols"];
             };
             header?: never;
             path: {
-                /** @description Crypto venue cluster; `us` is Alpaca's. */
+                /** Crypto venue cluster; `us` is Alpaca's. */
                 loc: components["parameters"]["CryptoLoc"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One bar per symbol. */
+            /** One bar per symbol. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LatestCryptoBarsResponse"];
                 };
@@ -2571,11 +1841,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Exchange code to exchange name. */
+            /** Exchange code to exchange name. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CodeNames"];
                 };
@@ -2597,11 +1864,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Condition code to condition name. */
+            /** Condition code to condition name. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CodeNames"];
                 };
@@ -2615,18 +1879,18 @@ export interface operations {
     getNews: {
         parameters: {
             query?: {
-                /** @description Inclusive start, RFC 3339 or a date. */
+                /** Inclusive start, RFC 3339 or a date. */
                 start?: components["parameters"]["Start"];
-                /** @description Inclusive end, RFC 3339 or a date. */
+                /** Inclusive end, RFC 3339 or a date. */
                 end?: components["parameters"]["End"];
                 sort?: "asc" | "desc";
-                /** @description Comma-separated symbols; omit for all news. */
+                /** Comma-separated symbols; omit for all news. */
                 symbols?: string;
-                /** @description Articles per page. */
+                /** Articles per page. */
                 limit?: number;
                 include_content?: boolean;
                 exclude_contentless?: boolean;
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: components["parameters"]["PageToken"];
             };
             header?: never;
@@ -2635,11 +1899,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of articles. */
+            /** One page of articles. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["NewsResponse"];
                 };
@@ -2663,11 +1924,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoLatestBarsResp"];
                 };
@@ -2691,11 +1949,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoLatestOrderbooksResp"];
                 };
@@ -2719,11 +1974,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoPerpLatestFuturesPricingResp"];
                 };
@@ -2747,11 +1999,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoLatestQuotesResp"];
                 };
@@ -2775,11 +2024,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoLatestTradesResp"];
                 };
@@ -2801,11 +2047,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FixedIncomeLatestPricesResp"];
                 };
@@ -2828,11 +2071,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FixedIncomeLatestQuotesResp"];
                 };
@@ -2854,11 +2094,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ForexLatestRatesResp"];
                 };
@@ -2886,11 +2123,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ForexRatesResp"];
                 };
@@ -2912,11 +2146,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["IndexLatestValuesResp"];
                 };
@@ -2943,11 +2174,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["IndexValuesResp"];
                 };
@@ -2971,11 +2199,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The logo as a PNG image (a placeholder when Alpaca has none and placeholder is true). */
+            /** The logo as a PNG image (a placeholder when Alpaca has none and placeholder is true). */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "image/png": string;
                 };
@@ -3003,11 +2228,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionBarsResp"];
                 };
@@ -3030,11 +2252,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionLatestQuotesResp"];
                 };
@@ -3060,11 +2279,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionSnapshotsResp"];
                 };
@@ -3098,11 +2314,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionSnapshotsResp"];
                 };
@@ -3129,11 +2342,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionTradesResp"];
                 };
@@ -3156,11 +2366,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionLatestTradesResp"];
                 };
@@ -3184,11 +2391,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["MoversResp"];
                 };
@@ -3211,11 +2415,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["MostActivesResp"];
                 };
@@ -3239,11 +2440,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoLatestOrderbooksResp"];
                 };
@@ -3267,11 +2465,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoSnapshotsResp"];
                 };
@@ -3302,11 +2497,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CorporateActionsResp"];
                 };
@@ -3337,11 +2529,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StockAuctionsRespSingle"];
                 };
@@ -3371,11 +2560,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["StockAuctionsResp"];
                 };

@@ -8,7 +8,7 @@ export interface components {
             /** @constant */
             action: "listen";
             data: {
-                /** @description Every stream wanted, e.g. ["trade_updates"]. */
+                /** Every stream wanted, e.g. ["trade_updates"]. */
                 streams: string[];
             };
         };
@@ -18,47 +18,37 @@ export interface components {
             data: components["schemas"]["OrderEvent"];
         };
         /**
-         * @description What happened to the order. Common: new (routed to the exchange), fill, partial_fill, canceled,
+         * What happened to the order. Common: new (routed to the exchange), fill, partial_fill, canceled,
          *     expired, done_for_day, replaced. Rare: rejected, pending_new, stopped, pending_cancel,
          *     pending_replace, calculated, suspended, order_replace_rejected, order_cancel_rejected.
-         * @enum {string}
          */
         OrderEventType: "new" | "fill" | "partial_fill" | "canceled" | "expired" | "done_for_day" | "replaced" | "rejected" | "pending_new" | "stopped" | "pending_cancel" | "pending_replace" | "calculated" | "suspended" | "order_replace_rejected" | "order_cancel_rejected";
         OrderEvent: {
             event: components["schemas"]["OrderEventType"];
-            /** @description Id of the execution (fill and partial_fill events); unique per fill. */
+            /** Id of the execution (fill and partial_fill events); unique per fill. */
             execution_id?: string;
             /**
              * Format: date-time
              * @description When the event happened (fills
              */
             timestamp?: string;
-            /** @description Price of this fill (fill and partial_fill). */
+            /** Price of this fill (fill and partial_fill). */
             price?: string;
-            /** @description Quantity of this fill (fill and partial_fill). */
+            /** Quantity of this fill (fill and partial_fill). */
             qty?: string;
-            /** @description Position in the symbol after this fill. */
+            /** Position in the symbol after this fill. */
             position_qty?: string;
             order: components["schemas"]["Order"];
         };
-        /** @enum {string} */
         AssetClass: "us_equity" | "us_option" | "crypto" | "ipo";
-        /**
-         * @description The empty string is what Alpaca reports for a plain order in some responses.
-         * @enum {string}
-         */
+        /** The empty string is what Alpaca reports for a plain order in some responses. */
         OrderClass: "simple" | "bracket" | "oco" | "oto" | "mleg" | "";
-        /** @enum {string} */
         OrderType: "market" | "limit" | "stop" | "stop_limit" | "trailing_stop";
-        /** @enum {string} */
         OrderSide: "buy" | "sell";
-        /** @enum {string} */
         PositionIntent: "buy_to_open" | "buy_to_close" | "sell_to_open" | "sell_to_close";
-        /** @enum {string} */
         TimeInForce: "day" | "gtc" | "opg" | "cls" | "ioc" | "fok";
-        /** @enum {string} */
         OrderStatus: "new" | "partially_filled" | "filled" | "done_for_day" | "canceled" | "expired" | "replaced" | "pending_cancel" | "pending_replace" | "accepted" | "pending_new" | "accepted_for_bidding" | "stopped" | "rejected" | "suspended" | "calculated" | "held";
-        /** @description Fields shared by an order and its legs. */
+        /** Fields shared by an order and its legs. */
         OrderFields: {
             /** Format: uuid */
             id?: string;
@@ -107,10 +97,10 @@ export interface components {
             extended_hours?: boolean;
             trail_percent?: string | null;
             trail_price?: string | null;
-            /** @description High-water mark of a trailing stop. */
+            /** High-water mark of a trailing stop. */
             hwm?: string | null;
         };
-        /** @description A child order of a bracket, OCO, OTO or multi-leg order (present when nested). */
+        /** A child order of a bracket, OCO, OTO or multi-leg order (present when nested). */
         OrderLeg: WithRequired<components["schemas"]["OrderFields"], "symbol" | "type" | "time_in_force" | "notional" | "qty" | "side"> & {
             legs?: {
                 [key: string]: unknown;

@@ -3,6 +3,9 @@
 import type { FlatArgs, OpArgs, OpResult, OpsTable } from "@brokerkit/middleware";
 import type { operations } from "./types.js";
 
+type Args<Id extends keyof operations> = OpArgs<FlatArgs<operations[Id]>>;
+type Result<Id extends keyof operations, Throws extends boolean> = OpResult<operations[Id], Throws>;
+
 /** operationId → the operation's index in `config.operations` (and its header parameters, or 0 for `{ params, body }`). */
 export const opsTable: OpsTable = {
   addCryptoAllowedAddress: 52,
@@ -82,72 +85,28 @@ export const opsTable: OpsTable = {
  * the path calls; with `throwOnError: true` a non-2xx answer throws and `data` is always there.
  */
 export interface TradingOps<Throws extends boolean = false> {
-  /**
-   * Allow a crypto withdrawal address
-   *
-   * `POST /v2/wallets/whitelists`
-   */
-  addCryptoAllowedAddress(...args: OpArgs<FlatArgs<operations["addCryptoAllowedAddress"]>>): OpResult<operations["addCryptoAllowedAddress"], Throws>;
-  /**
-   * Allow a withdrawal address (perpetuals)
-   *
-   * `POST /v2/perpetuals/wallets/whitelists`
-   */
-  addCryptoPerpAllowedAddress(...args: OpArgs<FlatArgs<operations["addCryptoPerpAllowedAddress"]>>): OpResult<operations["addCryptoPerpAllowedAddress"], Throws>;
-  /**
-   * Append one asset to a watchlist
-   *
-   * `POST /v2/watchlists/{watchlist_id}`
-   */
-  addWatchlistAsset(...args: OpArgs<FlatArgs<operations["addWatchlistAsset"]>>): OpResult<operations["addWatchlistAsset"], Throws>;
-  /**
-   * Append one asset to the watchlist of that name
-   *
-   * `POST /v2/watchlists:by_name`
-   */
-  addWatchlistAssetByName(...args: OpArgs<FlatArgs<operations["addWatchlistAssetByName"]>>): OpResult<operations["addWatchlistAssetByName"], Throws>;
-  /**
-   * Cancel every open order
-   *
-   * `DELETE /v2/orders`
-   */
-  cancelAllOrders(...args: OpArgs<FlatArgs<operations["cancelAllOrders"]>>): OpResult<operations["cancelAllOrders"], Throws>;
-  /**
-   * Cancel an open order
-   *
-   * `DELETE /v2/orders/{order_id}`
-   */
-  cancelOrder(...args: OpArgs<FlatArgs<operations["cancelOrder"]>>): OpResult<operations["cancelOrder"], Throws>;
-  /**
-   * Close every open position
-   *
-   * `DELETE /v2/positions`
-   */
-  closeAllPositions(...args: OpArgs<FlatArgs<operations["closeAllPositions"]>>): OpResult<operations["closeAllPositions"], Throws>;
-  /**
-   * Close all or part of a position
-   *
-   * `DELETE /v2/positions/{symbol_or_asset_id}`
-   */
-  closePosition(...args: OpArgs<FlatArgs<operations["closePosition"]>>): OpResult<operations["closePosition"], Throws>;
-  /**
-   * Withdraw from the perpetuals wallet
-   *
-   * `POST /v2/perpetuals/wallets/transfers`
-   */
-  createCryptoPerpTransfer(...args: OpArgs<FlatArgs<operations["createCryptoPerpTransfer"]>>): OpResult<operations["createCryptoPerpTransfer"], Throws>;
-  /**
-   * Withdraw crypto to an outside address
-   *
-   * `POST /v2/wallets/transfers`
-   */
-  createCryptoTransfer(...args: OpArgs<FlatArgs<operations["createCryptoTransfer"]>>): OpResult<operations["createCryptoTransfer"], Throws>;
-  /**
-   * Request short-sale locates
-   *
-   * `POST /v1/locates`
-   */
-  createLocates(...args: OpArgs<FlatArgs<operations["createLocates"]>>): OpResult<operations["createLocates"], Throws>;
+  /** Allow a crypto withdrawal address (`POST /v2/wallets/whitelists`) */
+  addCryptoAllowedAddress(...args: Args<"addCryptoAllowedAddress">): Result<"addCryptoAllowedAddress", Throws>;
+  /** Allow a withdrawal address (perpetuals) (`POST /v2/perpetuals/wallets/whitelists`) */
+  addCryptoPerpAllowedAddress(...args: Args<"addCryptoPerpAllowedAddress">): Result<"addCryptoPerpAllowedAddress", Throws>;
+  /** Append one asset to a watchlist (`POST /v2/watchlists/{watchlist_id}`) */
+  addWatchlistAsset(...args: Args<"addWatchlistAsset">): Result<"addWatchlistAsset", Throws>;
+  /** Append one asset to the watchlist of that name (`POST /v2/watchlists:by_name`) */
+  addWatchlistAssetByName(...args: Args<"addWatchlistAssetByName">): Result<"addWatchlistAssetByName", Throws>;
+  /** Cancel every open order (`DELETE /v2/orders`) */
+  cancelAllOrders(...args: Args<"cancelAllOrders">): Result<"cancelAllOrders", Throws>;
+  /** Cancel an open order (`DELETE /v2/orders/{order_id}`) */
+  cancelOrder(...args: Args<"cancelOrder">): Result<"cancelOrder", Throws>;
+  /** Close every open position (`DELETE /v2/positions`) */
+  closeAllPositions(...args: Args<"closeAllPositions">): Result<"closeAllPositions", Throws>;
+  /** Close all or part of a position (`DELETE /v2/positions/{symbol_or_asset_id}`) */
+  closePosition(...args: Args<"closePosition">): Result<"closePosition", Throws>;
+  /** Withdraw from the perpetuals wallet (`POST /v2/perpetuals/wallets/transfers`) */
+  createCryptoPerpTransfer(...args: Args<"createCryptoPerpTransfer">): Result<"createCryptoPerpTransfer", Throws>;
+  /** Withdraw crypto to an outside address (`POST /v2/wallets/transfers`) */
+  createCryptoTransfer(...args: Args<"createCryptoTransfer">): Result<"createCryptoTransfer", Throws>;
+  /** Request short-sale locates (`POST /v1/locates`) */
+  createLocates(...args: Args<"createLocates">): Result<"createLocates", Throws>;
   /**
    * Submit an order
    *
@@ -155,104 +114,44 @@ export interface TradingOps<Throws extends boolean = false> {
    *
    * `POST /v2/orders`
    */
-  createOrder(...args: OpArgs<FlatArgs<operations["createOrder"]>>): OpResult<operations["createOrder"], Throws>;
-  /**
-   * Create a watchlist
-   *
-   * `POST /v2/watchlists`
-   */
-  createWatchlist(...args: OpArgs<FlatArgs<operations["createWatchlist"]>>): OpResult<operations["createWatchlist"], Throws>;
-  /**
-   * Ask that an in-the-money option position not be exercised at expiry
-   *
-   * `POST /v2/positions/{symbol_or_contract_id}/do-not-exercise`
-   */
-  declineOptionExercise(...args: OpArgs<FlatArgs<operations["declineOptionExercise"]>>): OpResult<operations["declineOptionExercise"], Throws>;
-  /**
-   * Delete a watchlist
-   *
-   * `DELETE /v2/watchlists/{watchlist_id}`
-   */
-  deleteWatchlist(...args: OpArgs<FlatArgs<operations["deleteWatchlist"]>>): OpResult<operations["deleteWatchlist"], Throws>;
-  /**
-   * Delete the watchlist of that name
-   *
-   * `DELETE /v2/watchlists:by_name`
-   */
-  deleteWatchlistByName(...args: OpArgs<FlatArgs<operations["deleteWatchlistByName"]>>): OpResult<operations["deleteWatchlistByName"], Throws>;
-  /**
-   * Estimate the fee of a perpetuals wallet withdrawal
-   *
-   * `GET /v2/perpetuals/wallets/fees/estimate`
-   */
-  estimateCryptoPerpTransferFee(...args: OpArgs<FlatArgs<operations["estimateCryptoPerpTransferFee"]>>): OpResult<operations["estimateCryptoPerpTransferFee"], Throws>;
-  /**
-   * Estimate the fee of a crypto withdrawal
-   *
-   * `GET /v2/wallets/fees/estimate`
-   */
-  estimateCryptoTransferFee(...args: OpArgs<FlatArgs<operations["estimateCryptoTransferFee"]>>): OpResult<operations["estimateCryptoTransferFee"], Throws>;
-  /**
-   * Exercise a held option position (all of its contracts)
-   *
-   * `POST /v2/positions/{symbol_or_contract_id}/exercise`
-   */
-  exerciseOptionPosition(...args: OpArgs<FlatArgs<operations["exerciseOptionPosition"]>>): OpResult<operations["exerciseOptionPosition"], Throws>;
-  /**
-   * Read the trading account
-   *
-   * `GET /v2/account`
-   */
-  getAccount(...args: OpArgs<FlatArgs<operations["getAccount"]>>): OpResult<operations["getAccount"], Throws>;
-  /**
-   * Read the account's trading settings
-   *
-   * `GET /v2/account/configurations`
-   */
-  getAccountConfigurations(...args: OpArgs<FlatArgs<operations["getAccountConfigurations"]>>): OpResult<operations["getAccountConfigurations"], Throws>;
-  /**
-   * Read one asset
-   *
-   * `GET /v2/assets/{symbol_or_asset_id}`
-   */
-  getAsset(...args: OpArgs<FlatArgs<operations["getAsset"]>>): OpResult<operations["getAsset"], Throws>;
-  /**
-   * Clocks for one or more markets
-   *
-   * `GET /v3/clock`
-   */
-  getClock(...args: OpArgs<FlatArgs<operations["getClock"]>>): OpResult<operations["getClock"], Throws>;
+  createOrder(...args: Args<"createOrder">): Result<"createOrder", Throws>;
+  /** Create a watchlist (`POST /v2/watchlists`) */
+  createWatchlist(...args: Args<"createWatchlist">): Result<"createWatchlist", Throws>;
+  /** Ask that an in-the-money option position not be exercised at expiry (`POST /v2/positions/{symbol_or_contract_id}/do-not-exercise`) */
+  declineOptionExercise(...args: Args<"declineOptionExercise">): Result<"declineOptionExercise", Throws>;
+  /** Delete a watchlist (`DELETE /v2/watchlists/{watchlist_id}`) */
+  deleteWatchlist(...args: Args<"deleteWatchlist">): Result<"deleteWatchlist", Throws>;
+  /** Delete the watchlist of that name (`DELETE /v2/watchlists:by_name`) */
+  deleteWatchlistByName(...args: Args<"deleteWatchlistByName">): Result<"deleteWatchlistByName", Throws>;
+  /** Estimate the fee of a perpetuals wallet withdrawal (`GET /v2/perpetuals/wallets/fees/estimate`) */
+  estimateCryptoPerpTransferFee(...args: Args<"estimateCryptoPerpTransferFee">): Result<"estimateCryptoPerpTransferFee", Throws>;
+  /** Estimate the fee of a crypto withdrawal (`GET /v2/wallets/fees/estimate`) */
+  estimateCryptoTransferFee(...args: Args<"estimateCryptoTransferFee">): Result<"estimateCryptoTransferFee", Throws>;
+  /** Exercise a held option position (all of its contracts) (`POST /v2/positions/{symbol_or_contract_id}/exercise`) */
+  exerciseOptionPosition(...args: Args<"exerciseOptionPosition">): Result<"exerciseOptionPosition", Throws>;
+  /** Read the trading account (`GET /v2/account`) */
+  getAccount(...args: Args<"getAccount">): Result<"getAccount", Throws>;
+  /** Read the account's trading settings (`GET /v2/account/configurations`) */
+  getAccountConfigurations(...args: Args<"getAccountConfigurations">): Result<"getAccountConfigurations", Throws>;
+  /** Read one asset (`GET /v2/assets/{symbol_or_asset_id}`) */
+  getAsset(...args: Args<"getAsset">): Result<"getAsset", Throws>;
+  /** Clocks for one or more markets (`GET /v3/clock`) */
+  getClock(...args: Args<"getClock">): Result<"getClock", Throws>;
   /**
    * One corporate action announcement
    *
    * `GET /v2/corporate_actions/announcements/{id}`
    * @deprecated The spec marks this operation deprecated.
    */
-  getCorporateActionAnnouncement(...args: OpArgs<FlatArgs<operations["getCorporateActionAnnouncement"]>>): OpResult<operations["getCorporateActionAnnouncement"], Throws>;
-  /**
-   * Margin health of the perpetuals account
-   *
-   * `GET /v2/perpetuals/account_vitals`
-   */
-  getCryptoPerpAccountVitals(...args: OpArgs<FlatArgs<operations["getCryptoPerpAccountVitals"]>>): OpResult<operations["getCryptoPerpAccountVitals"], Throws>;
-  /**
-   * Leverage set for a perpetual
-   *
-   * `GET /v2/perpetuals/leverage`
-   */
-  getCryptoPerpLeverage(...args: OpArgs<FlatArgs<operations["getCryptoPerpLeverage"]>>): OpResult<operations["getCryptoPerpLeverage"], Throws>;
-  /**
-   * One perpetuals wallet transfer
-   *
-   * `GET /v2/perpetuals/wallets/transfers/{transfer_id}`
-   */
-  getCryptoPerpTransfer(...args: OpArgs<FlatArgs<operations["getCryptoPerpTransfer"]>>): OpResult<operations["getCryptoPerpTransfer"], Throws>;
-  /**
-   * One crypto wallet transfer
-   *
-   * `GET /v2/wallets/transfers/{transfer_id}`
-   */
-  getCryptoTransfer(...args: OpArgs<FlatArgs<operations["getCryptoTransfer"]>>): OpResult<operations["getCryptoTransfer"], Throws>;
+  getCorporateActionAnnouncement(...args: Args<"getCorporateActionAnnouncement">): Result<"getCorporateActionAnnouncement", Throws>;
+  /** Margin health of the perpetuals account (`GET /v2/perpetuals/account_vitals`) */
+  getCryptoPerpAccountVitals(...args: Args<"getCryptoPerpAccountVitals">): Result<"getCryptoPerpAccountVitals", Throws>;
+  /** Leverage set for a perpetual (`GET /v2/perpetuals/leverage`) */
+  getCryptoPerpLeverage(...args: Args<"getCryptoPerpLeverage">): Result<"getCryptoPerpLeverage", Throws>;
+  /** One perpetuals wallet transfer (`GET /v2/perpetuals/wallets/transfers/{transfer_id}`) */
+  getCryptoPerpTransfer(...args: Args<"getCryptoPerpTransfer">): Result<"getCryptoPerpTransfer", Throws>;
+  /** One crypto wallet transfer (`GET /v2/wallets/transfers/{transfer_id}`) */
+  getCryptoTransfer(...args: Args<"getCryptoTransfer">): Result<"getCryptoTransfer", Throws>;
   /**
    * US market calendar (legacy)
    *
@@ -261,7 +160,7 @@ export interface TradingOps<Throws extends boolean = false> {
    * `GET /v2/calendar`
    * @deprecated The spec marks this operation deprecated.
    */
-  getLegacyCalendar(...args: OpArgs<FlatArgs<operations["getLegacyCalendar"]>>): OpResult<operations["getLegacyCalendar"], Throws>;
+  getLegacyCalendar(...args: Args<"getLegacyCalendar">): Result<"getLegacyCalendar", Throws>;
   /**
    * US market clock (legacy)
    *
@@ -270,134 +169,54 @@ export interface TradingOps<Throws extends boolean = false> {
    * `GET /v2/clock`
    * @deprecated The spec marks this operation deprecated.
    */
-  getLegacyClock(...args: OpArgs<FlatArgs<operations["getLegacyClock"]>>): OpResult<operations["getLegacyClock"], Throws>;
-  /**
-   * Read one locate
-   *
-   * `GET /v1/locates/{locate_id}`
-   */
-  getLocate(...args: OpArgs<FlatArgs<operations["getLocate"]>>): OpResult<operations["getLocate"], Throws>;
-  /**
-   * Session calendar of one market
-   *
-   * `GET /v3/calendar/{market}`
-   */
-  getMarketCalendar(...args: OpArgs<FlatArgs<operations["getMarketCalendar"]>>): OpResult<operations["getMarketCalendar"], Throws>;
-  /**
-   * Read one option contract
-   *
-   * `GET /v2/options/contracts/{symbol_or_id}`
-   */
-  getOptionContract(...args: OpArgs<FlatArgs<operations["getOptionContract"]>>): OpResult<operations["getOptionContract"], Throws>;
-  /**
-   * Read one order by id
-   *
-   * `GET /v2/orders/{order_id}`
-   */
-  getOrder(...args: OpArgs<FlatArgs<operations["getOrder"]>>): OpResult<operations["getOrder"], Throws>;
-  /**
-   * Read one order by its client order id
-   *
-   * `GET /v2/orders:by_client_order_id`
-   */
-  getOrderByClientOrderId(...args: OpArgs<FlatArgs<operations["getOrderByClientOrderId"]>>): OpResult<operations["getOrderByClientOrderId"], Throws>;
-  /**
-   * Equity and profit/loss over time
-   *
-   * `GET /v2/account/portfolio/history`
-   */
-  getPortfolioHistory(...args: OpArgs<FlatArgs<operations["getPortfolioHistory"]>>): OpResult<operations["getPortfolioHistory"], Throws>;
-  /**
-   * Read one open position
-   *
-   * `GET /v2/positions/{symbol_or_asset_id}`
-   */
-  getPosition(...args: OpArgs<FlatArgs<operations["getPosition"]>>): OpResult<operations["getPosition"], Throws>;
-  /**
-   * Read a watchlist with its assets
-   *
-   * `GET /v2/watchlists/{watchlist_id}`
-   */
-  getWatchlist(...args: OpArgs<FlatArgs<operations["getWatchlist"]>>): OpResult<operations["getWatchlist"], Throws>;
-  /**
-   * Read a watchlist found by its name
-   *
-   * `GET /v2/watchlists:by_name`
-   */
-  getWatchlistByName(...args: OpArgs<FlatArgs<operations["getWatchlistByName"]>>): OpResult<operations["getWatchlistByName"], Throws>;
-  /**
-   * List account activities of any type
-   *
-   * `GET /v2/account/activities`
-   */
-  listAccountActivities(...args: OpArgs<FlatArgs<operations["listAccountActivities"]>>): OpResult<operations["listAccountActivities"], Throws>;
-  /**
-   * List account activities of one type
-   *
-   * `GET /v2/account/activities/{activity_type}`
-   */
-  listAccountActivitiesByType(...args: OpArgs<FlatArgs<operations["listAccountActivitiesByType"]>>): OpResult<operations["listAccountActivitiesByType"], Throws>;
-  /**
-   * List tradable assets
-   *
-   * `GET /v2/assets`
-   */
-  listAssets(...args: OpArgs<FlatArgs<operations["listAssets"]>>): OpResult<operations["listAssets"], Throws>;
+  getLegacyClock(...args: Args<"getLegacyClock">): Result<"getLegacyClock", Throws>;
+  /** Read one locate (`GET /v1/locates/{locate_id}`) */
+  getLocate(...args: Args<"getLocate">): Result<"getLocate", Throws>;
+  /** Session calendar of one market (`GET /v3/calendar/{market}`) */
+  getMarketCalendar(...args: Args<"getMarketCalendar">): Result<"getMarketCalendar", Throws>;
+  /** Read one option contract (`GET /v2/options/contracts/{symbol_or_id}`) */
+  getOptionContract(...args: Args<"getOptionContract">): Result<"getOptionContract", Throws>;
+  /** Read one order by id (`GET /v2/orders/{order_id}`) */
+  getOrder(...args: Args<"getOrder">): Result<"getOrder", Throws>;
+  /** Read one order by its client order id (`GET /v2/orders:by_client_order_id`) */
+  getOrderByClientOrderId(...args: Args<"getOrderByClientOrderId">): Result<"getOrderByClientOrderId", Throws>;
+  /** Equity and profit/loss over time (`GET /v2/account/portfolio/history`) */
+  getPortfolioHistory(...args: Args<"getPortfolioHistory">): Result<"getPortfolioHistory", Throws>;
+  /** Read one open position (`GET /v2/positions/{symbol_or_asset_id}`) */
+  getPosition(...args: Args<"getPosition">): Result<"getPosition", Throws>;
+  /** Read a watchlist with its assets (`GET /v2/watchlists/{watchlist_id}`) */
+  getWatchlist(...args: Args<"getWatchlist">): Result<"getWatchlist", Throws>;
+  /** Read a watchlist found by its name (`GET /v2/watchlists:by_name`) */
+  getWatchlistByName(...args: Args<"getWatchlistByName">): Result<"getWatchlistByName", Throws>;
+  /** List account activities of any type (`GET /v2/account/activities`) */
+  listAccountActivities(...args: Args<"listAccountActivities">): Result<"listAccountActivities", Throws>;
+  /** List account activities of one type (`GET /v2/account/activities/{activity_type}`) */
+  listAccountActivitiesByType(...args: Args<"listAccountActivitiesByType">): Result<"listAccountActivitiesByType", Throws>;
+  /** List tradable assets (`GET /v2/assets`) */
+  listAssets(...args: Args<"listAssets">): Result<"listAssets", Throws>;
   /**
    * Corporate action announcements in a date range
    *
    * `GET /v2/corporate_actions/announcements`
    * @deprecated The spec marks this operation deprecated.
    */
-  listCorporateActionAnnouncements(...args: OpArgs<FlatArgs<operations["listCorporateActionAnnouncements"]>>): OpResult<operations["listCorporateActionAnnouncements"], Throws>;
-  /**
-   * Allowed crypto withdrawal addresses
-   *
-   * `GET /v2/wallets/whitelists`
-   */
-  listCryptoAllowedAddresses(...args: OpArgs<FlatArgs<operations["listCryptoAllowedAddresses"]>>): OpResult<operations["listCryptoAllowedAddresses"], Throws>;
-  /**
-   * Allowed withdrawal addresses (perpetuals)
-   *
-   * `GET /v2/perpetuals/wallets/whitelists`
-   */
-  listCryptoPerpAllowedAddresses(...args: OpArgs<FlatArgs<operations["listCryptoPerpAllowedAddresses"]>>): OpResult<operations["listCryptoPerpAllowedAddresses"], Throws>;
-  /**
-   * Perpetuals wallet transfers
-   *
-   * `GET /v2/perpetuals/wallets/transfers`
-   */
-  listCryptoPerpTransfers(...args: OpArgs<FlatArgs<operations["listCryptoPerpTransfers"]>>): OpResult<operations["listCryptoPerpTransfers"], Throws>;
-  /**
-   * Perpetuals funding wallets
-   *
-   * `GET /v2/perpetuals/wallets`
-   */
-  listCryptoPerpWallets(...args: OpArgs<FlatArgs<operations["listCryptoPerpWallets"]>>): OpResult<operations["listCryptoPerpWallets"], Throws>;
-  /**
-   * Crypto wallet transfers
-   *
-   * `GET /v2/wallets/transfers`
-   */
-  listCryptoTransfers(...args: OpArgs<FlatArgs<operations["listCryptoTransfers"]>>): OpResult<operations["listCryptoTransfers"], Throws>;
-  /**
-   * Crypto funding wallets
-   *
-   * `GET /v2/wallets`
-   */
-  listCryptoWallets(...args: OpArgs<FlatArgs<operations["listCryptoWallets"]>>): OpResult<operations["listCryptoWallets"], Throws>;
-  /**
-   * Price locates before requesting them
-   *
-   * `GET /v1/locates/quotes`
-   */
-  listLocateQuotes(...args: OpArgs<FlatArgs<operations["listLocateQuotes"]>>): OpResult<operations["listLocateQuotes"], Throws>;
-  /**
-   * List short-sale locates
-   *
-   * `GET /v1/locates`
-   */
-  listLocates(...args: OpArgs<FlatArgs<operations["listLocates"]>>): OpResult<operations["listLocates"], Throws>;
+  listCorporateActionAnnouncements(...args: Args<"listCorporateActionAnnouncements">): Result<"listCorporateActionAnnouncements", Throws>;
+  /** Allowed crypto withdrawal addresses (`GET /v2/wallets/whitelists`) */
+  listCryptoAllowedAddresses(...args: Args<"listCryptoAllowedAddresses">): Result<"listCryptoAllowedAddresses", Throws>;
+  /** Allowed withdrawal addresses (perpetuals) (`GET /v2/perpetuals/wallets/whitelists`) */
+  listCryptoPerpAllowedAddresses(...args: Args<"listCryptoPerpAllowedAddresses">): Result<"listCryptoPerpAllowedAddresses", Throws>;
+  /** Perpetuals wallet transfers (`GET /v2/perpetuals/wallets/transfers`) */
+  listCryptoPerpTransfers(...args: Args<"listCryptoPerpTransfers">): Result<"listCryptoPerpTransfers", Throws>;
+  /** Perpetuals funding wallets (`GET /v2/perpetuals/wallets`) */
+  listCryptoPerpWallets(...args: Args<"listCryptoPerpWallets">): Result<"listCryptoPerpWallets", Throws>;
+  /** Crypto wallet transfers (`GET /v2/wallets/transfers`) */
+  listCryptoTransfers(...args: Args<"listCryptoTransfers">): Result<"listCryptoTransfers", Throws>;
+  /** Crypto funding wallets (`GET /v2/wallets`) */
+  listCryptoWallets(...args: Args<"listCryptoWallets">): Result<"listCryptoWallets", Throws>;
+  /** Price locates before requesting them (`GET /v1/locates/quotes`) */
+  listLocateQuotes(...args: Args<"listLocateQuotes">): Result<"listLocateQuotes", Throws>;
+  /** List short-sale locates (`GET /v1/locates`) */
+  listLocates(...args: Args<"listLocates">): Result<"listLocates", Throws>;
   /**
    * Search option contracts
    *
@@ -405,61 +224,25 @@ export interface TradingOps<Throws extends boolean = false> {
    *
    * `GET /v2/options/contracts`
    */
-  listOptionContracts(...args: OpArgs<FlatArgs<operations["listOptionContracts"]>>): OpResult<operations["listOptionContracts"], Throws>;
-  /**
-   * List orders
-   *
-   * `GET /v2/orders`
-   */
-  listOrders(...args: OpArgs<FlatArgs<operations["listOrders"]>>): OpResult<operations["listOrders"], Throws>;
-  /**
-   * List open positions
-   *
-   * `GET /v2/positions`
-   */
-  listPositions(...args: OpArgs<FlatArgs<operations["listPositions"]>>): OpResult<operations["listPositions"], Throws>;
-  /**
-   * Mint and redeem requests
-   *
-   * `GET /v2/tokenization/requests`
-   */
-  listTokenizationRequests(...args: OpArgs<FlatArgs<operations["listTokenizationRequests"]>>): OpResult<operations["listTokenizationRequests"], Throws>;
-  /**
-   * US corporate bonds
-   *
-   * `GET /v2/assets/fixed_income/us_corporates`
-   */
-  listUsCorporateBonds(...args: OpArgs<FlatArgs<operations["listUsCorporateBonds"]>>): OpResult<operations["listUsCorporateBonds"], Throws>;
-  /**
-   * US treasury securities
-   *
-   * `GET /v2/assets/fixed_income/us_treasuries`
-   */
-  listUsTreasuries(...args: OpArgs<FlatArgs<operations["listUsTreasuries"]>>): OpResult<operations["listUsTreasuries"], Throws>;
-  /**
-   * List watchlists
-   *
-   * `GET /v2/watchlists`
-   */
-  listWatchlists(...args: OpArgs<FlatArgs<operations["listWatchlists"]>>): OpResult<operations["listWatchlists"], Throws>;
-  /**
-   * Remove an allowed crypto withdrawal address
-   *
-   * `DELETE /v2/wallets/whitelists/{whitelisted_address_id}`
-   */
-  removeCryptoAllowedAddress(...args: OpArgs<FlatArgs<operations["removeCryptoAllowedAddress"]>>): OpResult<operations["removeCryptoAllowedAddress"], Throws>;
-  /**
-   * Remove an allowed withdrawal address (perpetuals)
-   *
-   * `DELETE /v2/perpetuals/wallets/whitelists/{whitelisted_address_id}`
-   */
-  removeCryptoPerpAllowedAddress(...args: OpArgs<FlatArgs<operations["removeCryptoPerpAllowedAddress"]>>): OpResult<operations["removeCryptoPerpAllowedAddress"], Throws>;
-  /**
-   * Remove one symbol from a watchlist
-   *
-   * `DELETE /v2/watchlists/{watchlist_id}/{symbol}`
-   */
-  removeWatchlistAsset(...args: OpArgs<FlatArgs<operations["removeWatchlistAsset"]>>): OpResult<operations["removeWatchlistAsset"], Throws>;
+  listOptionContracts(...args: Args<"listOptionContracts">): Result<"listOptionContracts", Throws>;
+  /** List orders (`GET /v2/orders`) */
+  listOrders(...args: Args<"listOrders">): Result<"listOrders", Throws>;
+  /** List open positions (`GET /v2/positions`) */
+  listPositions(...args: Args<"listPositions">): Result<"listPositions", Throws>;
+  /** Mint and redeem requests (`GET /v2/tokenization/requests`) */
+  listTokenizationRequests(...args: Args<"listTokenizationRequests">): Result<"listTokenizationRequests", Throws>;
+  /** US corporate bonds (`GET /v2/assets/fixed_income/us_corporates`) */
+  listUsCorporateBonds(...args: Args<"listUsCorporateBonds">): Result<"listUsCorporateBonds", Throws>;
+  /** US treasury securities (`GET /v2/assets/fixed_income/us_treasuries`) */
+  listUsTreasuries(...args: Args<"listUsTreasuries">): Result<"listUsTreasuries", Throws>;
+  /** List watchlists (`GET /v2/watchlists`) */
+  listWatchlists(...args: Args<"listWatchlists">): Result<"listWatchlists", Throws>;
+  /** Remove an allowed crypto withdrawal address (`DELETE /v2/wallets/whitelists/{whitelisted_address_id}`) */
+  removeCryptoAllowedAddress(...args: Args<"removeCryptoAllowedAddress">): Result<"removeCryptoAllowedAddress", Throws>;
+  /** Remove an allowed withdrawal address (perpetuals) (`DELETE /v2/perpetuals/wallets/whitelists/{whitelisted_address_id}`) */
+  removeCryptoPerpAllowedAddress(...args: Args<"removeCryptoPerpAllowedAddress">): Result<"removeCryptoPerpAllowedAddress", Throws>;
+  /** Remove one symbol from a watchlist (`DELETE /v2/watchlists/{watchlist_id}/{symbol}`) */
+  removeWatchlistAsset(...args: Args<"removeWatchlistAsset">): Result<"removeWatchlistAsset", Throws>;
   /**
    * Replace an open order
    *
@@ -467,19 +250,11 @@ export interface TradingOps<Throws extends boolean = false> {
    *
    * `PATCH /v2/orders/{order_id}`
    */
-  replaceOrder(...args: OpArgs<FlatArgs<operations["replaceOrder"]>>): OpResult<operations["replaceOrder"], Throws>;
-  /**
-   * Ask to mint tokenized shares
-   *
-   * `POST /v2/tokenization/mint`
-   */
-  requestTokenizationMint(...args: OpArgs<FlatArgs<operations["requestTokenizationMint"]>>): OpResult<operations["requestTokenizationMint"], Throws>;
-  /**
-   * Change the leverage of a perpetual
-   *
-   * `POST /v2/perpetuals/leverage`
-   */
-  setCryptoPerpLeverage(...args: OpArgs<FlatArgs<operations["setCryptoPerpLeverage"]>>): OpResult<operations["setCryptoPerpLeverage"], Throws>;
+  replaceOrder(...args: Args<"replaceOrder">): Result<"replaceOrder", Throws>;
+  /** Ask to mint tokenized shares (`POST /v2/tokenization/mint`) */
+  requestTokenizationMint(...args: Args<"requestTokenizationMint">): Result<"requestTokenizationMint", Throws>;
+  /** Change the leverage of a perpetual (`POST /v2/perpetuals/leverage`) */
+  setCryptoPerpLeverage(...args: Args<"setCryptoPerpLeverage">): Result<"setCryptoPerpLeverage", Throws>;
   /**
    * Stream account activities (SSE)
    *
@@ -487,23 +262,11 @@ export interface TradingOps<Throws extends boolean = false> {
    *
    * `GET /v2beta1/events/activities`
    */
-  streamActivityEvents(...args: OpArgs<FlatArgs<operations["streamActivityEvents"]>>): OpResult<operations["streamActivityEvents"], Throws>;
-  /**
-   * Change some of the account's trading settings
-   *
-   * `PATCH /v2/account/configurations`
-   */
-  updateAccountConfigurations(...args: OpArgs<FlatArgs<operations["updateAccountConfigurations"]>>): OpResult<operations["updateAccountConfigurations"], Throws>;
-  /**
-   * Rename a watchlist or replace its symbols
-   *
-   * `PUT /v2/watchlists/{watchlist_id}`
-   */
-  updateWatchlist(...args: OpArgs<FlatArgs<operations["updateWatchlist"]>>): OpResult<operations["updateWatchlist"], Throws>;
-  /**
-   * Rename the watchlist of that name or replace its symbols
-   *
-   * `PUT /v2/watchlists:by_name`
-   */
-  updateWatchlistByName(...args: OpArgs<FlatArgs<operations["updateWatchlistByName"]>>): OpResult<operations["updateWatchlistByName"], Throws>;
+  streamActivityEvents(...args: Args<"streamActivityEvents">): Result<"streamActivityEvents", Throws>;
+  /** Change some of the account's trading settings (`PATCH /v2/account/configurations`) */
+  updateAccountConfigurations(...args: Args<"updateAccountConfigurations">): Result<"updateAccountConfigurations", Throws>;
+  /** Rename a watchlist or replace its symbols (`PUT /v2/watchlists/{watchlist_id}`) */
+  updateWatchlist(...args: Args<"updateWatchlist">): Result<"updateWatchlist", Throws>;
+  /** Rename the watchlist of that name or replace its symbols (`PUT /v2/watchlists:by_name`) */
+  updateWatchlistByName(...args: Args<"updateWatchlistByName">): Result<"updateWatchlistByName", Throws>;
 }

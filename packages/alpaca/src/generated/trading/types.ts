@@ -2,32 +2,12 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export interface paths {
     "/v2/account": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read the trading account */
         get: operations["getAccount"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List orders */
         get: operations["listOrders"];
-        put?: never;
         /**
          * Submit an order
          * @description Alpaca rejects a client_order_id it has already seen (422) instead of replaying the first result, so an ambiguous submit is reconciled by looking the order up by client_order_id.
@@ -35,324 +15,98 @@ export interface paths {
         post: operations["createOrder"];
         /** Cancel every open order */
         delete: operations["cancelAllOrders"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/orders/{order_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                order_id: components["parameters"]["OrderId"];
-            };
-            cookie?: never;
-        };
         /** Read one order by id */
         get: operations["getOrder"];
-        put?: never;
-        post?: never;
         /** Cancel an open order */
         delete: operations["cancelOrder"];
-        options?: never;
-        head?: never;
         /**
          * Replace an open order
          * @description Creates a new order that replaces the given one; the old order ends as `replaced`.
          */
         patch: operations["replaceOrder"];
-        trace?: never;
     };
     "/v2/orders:by_client_order_id": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one order by its client order id */
         get: operations["getOrderByClientOrderId"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/positions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List open positions */
         get: operations["listPositions"];
-        put?: never;
-        post?: never;
         /** Close every open position */
         delete: operations["closeAllPositions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/positions/{symbol_or_asset_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A symbol or an asset id. */
-                symbol_or_asset_id: components["parameters"]["SymbolOrAssetId"];
-            };
-            cookie?: never;
-        };
         /** Read one open position */
         get: operations["getPosition"];
-        put?: never;
-        post?: never;
         /** Close all or part of a position */
         delete: operations["closePosition"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/positions/{symbol_or_contract_id}/exercise": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Exercise a held option position (all of its contracts) */
         post: operations["exerciseOptionPosition"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/positions/{symbol_or_contract_id}/do-not-exercise": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Ask that an in-the-money option position not be exercised at expiry */
         post: operations["declineOptionExercise"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/account/configurations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read the account's trading settings */
         get: operations["getAccountConfigurations"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
         /** Change some of the account's trading settings */
         patch: operations["updateAccountConfigurations"];
-        trace?: never;
     };
     "/v2/options/contracts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Search option contracts
          * @description Filters combine; without expiration filters only contracts expiring by the next weekend come back.
          */
         get: operations["listOptionContracts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/options/contracts/{symbol_or_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description OCC contract symbol or contract id. */
-                symbol_or_id: string;
-            };
-            cookie?: never;
-        };
         /** Read one option contract */
         get: operations["getOptionContract"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/assets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List tradable assets */
         get: operations["listAssets"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/assets/{symbol_or_asset_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A symbol or an asset id. */
-                symbol_or_asset_id: components["parameters"]["SymbolOrAssetId"];
-            };
-            cookie?: never;
-        };
         /** Read one asset */
         get: operations["getAsset"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/clock": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * US market clock (legacy)
          * @deprecated
          * @description Superseded by /v3/clock, whose body has a different shape (a list of per-market clocks with a phase instead of one is_open flag), so the two are not interchangeable.
          */
         get: operations["getLegacyClock"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v3/clock": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Clocks for one or more markets */
         get: operations["getClock"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/calendar": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * US market calendar (legacy)
          * @deprecated
          * @description Superseded by /v3/calendar/{market}, which returns a differently shaped body.
          */
         get: operations["getLegacyCalendar"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v3/calendar/{market}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Session calendar of one market */
         get: operations["getMarketCalendar"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/watchlists": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List watchlists */
         get: operations["listWatchlists"];
-        put?: never;
         /** Create a watchlist */
         post: operations["createWatchlist"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/watchlists:by_name": {
-        parameters: {
-            query: {
-                /** @description The watchlist's name. */
-                name: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read a watchlist found by its name */
         get: operations["getWatchlistByName"];
         /** Rename the watchlist of that name or replace its symbols */
@@ -361,20 +115,8 @@ export interface paths {
         post: operations["addWatchlistAssetByName"];
         /** Delete the watchlist of that name */
         delete: operations["deleteWatchlistByName"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/watchlists/{watchlist_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                watchlist_id: components["parameters"]["WatchlistId"];
-            };
-            cookie?: never;
-        };
         /** Read a watchlist with its assets */
         get: operations["getWatchlist"];
         /** Rename a watchlist or replace its symbols */
@@ -383,549 +125,179 @@ export interface paths {
         post: operations["addWatchlistAsset"];
         /** Delete a watchlist */
         delete: operations["deleteWatchlist"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/watchlists/{watchlist_id}/{symbol}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                watchlist_id: components["parameters"]["WatchlistId"];
-                symbol: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Remove one symbol from a watchlist */
         delete: operations["removeWatchlistAsset"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/account/activities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List account activities of any type */
         get: operations["listAccountActivities"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/account/activities/{activity_type}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List account activities of one type */
         get: operations["listAccountActivitiesByType"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/locates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** List short-sale locates */
         get: operations["listLocates"];
-        put?: never;
         /** Request short-sale locates */
         post: operations["createLocates"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/locates/{locate_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Read one locate */
         get: operations["getLocate"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v1/locates/quotes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Price locates before requesting them */
         get: operations["listLocateQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2beta1/events/activities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Stream account activities (SSE)
          * @description Beta. Each `data:` line holds one activity event; event ids are ULIDs. since / since_id replay history, until / until_id end the stream.
          */
         get: operations["streamActivityEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/account/portfolio/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Equity and profit/loss over time */
         get: operations["getPortfolioHistory"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/assets/fixed_income/us_corporates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** US corporate bonds */
         get: operations["listUsCorporateBonds"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/assets/fixed_income/us_treasuries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** US treasury securities */
         get: operations["listUsTreasuries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/corporate_actions/announcements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Corporate action announcements in a date range
          * @deprecated
          */
         get: operations["listCorporateActionAnnouncements"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/corporate_actions/announcements/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * One corporate action announcement
          * @deprecated
          */
         get: operations["getCorporateActionAnnouncement"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/perpetuals/account_vitals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Margin health of the perpetuals account */
         get: operations["getCryptoPerpAccountVitals"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/perpetuals/leverage": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Leverage set for a perpetual */
         get: operations["getCryptoPerpLeverage"];
-        put?: never;
         /** Change the leverage of a perpetual */
         post: operations["setCryptoPerpLeverage"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/perpetuals/wallets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Perpetuals funding wallets */
         get: operations["listCryptoPerpWallets"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/perpetuals/wallets/fees/estimate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Estimate the fee of a perpetuals wallet withdrawal */
         get: operations["estimateCryptoPerpTransferFee"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/perpetuals/wallets/transfers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Perpetuals wallet transfers */
         get: operations["listCryptoPerpTransfers"];
-        put?: never;
         /** Withdraw from the perpetuals wallet */
         post: operations["createCryptoPerpTransfer"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/perpetuals/wallets/transfers/{transfer_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One perpetuals wallet transfer */
         get: operations["getCryptoPerpTransfer"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/perpetuals/wallets/whitelists": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Allowed withdrawal addresses (perpetuals) */
         get: operations["listCryptoPerpAllowedAddresses"];
-        put?: never;
         /** Allow a withdrawal address (perpetuals) */
         post: operations["addCryptoPerpAllowedAddress"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/perpetuals/wallets/whitelists/{whitelisted_address_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Remove an allowed withdrawal address (perpetuals) */
         delete: operations["removeCryptoPerpAllowedAddress"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/tokenization/mint": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Ask to mint tokenized shares */
         post: operations["requestTokenizationMint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/tokenization/requests": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Mint and redeem requests */
         get: operations["listTokenizationRequests"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/wallets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Crypto funding wallets */
         get: operations["listCryptoWallets"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/wallets/fees/estimate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Estimate the fee of a crypto withdrawal */
         get: operations["estimateCryptoTransferFee"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/wallets/transfers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Crypto wallet transfers */
         get: operations["listCryptoTransfers"];
-        put?: never;
         /** Withdraw crypto to an outside address */
         post: operations["createCryptoTransfer"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/wallets/transfers/{transfer_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One crypto wallet transfer */
         get: operations["getCryptoTransfer"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/wallets/whitelists": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Allowed crypto withdrawal addresses */
         get: operations["listCryptoAllowedAddresses"];
-        put?: never;
         /** Allow a crypto withdrawal address */
         post: operations["addCryptoAllowedAddress"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/v2/wallets/whitelists/{whitelisted_address_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Remove an allowed crypto withdrawal address */
         delete: operations["removeCryptoAllowedAddress"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description Per-account trading settings; a PATCH sends only the settings it changes. */
+        /** Per-account trading settings; a PATCH sends only the settings it changes. */
         AccountConfigurations: {
-            /** @description Refuse orders for the overnight session. */
+            /** Refuse orders for the overnight session. */
             disable_overnight_trading?: boolean;
             /**
              * @deprecated
              * @description Which orders the day-trading buying power check applies to (being retired with the PDT rule).
-             * @enum {string}
              */
             dtbp_check?: "both" | "entry" | "exit";
             fractional_trading?: boolean;
-            /** @description Margin multiplier cap as a decimal string */
+            /** Margin multiplier cap as a decimal string */
             max_margin_multiplier?: string;
-            /**
-             * @description Highest options level allowed.
-             * @enum {integer}
-             */
+            /** Highest options level allowed. */
             max_options_trading_level?: 0 | 1 | 2 | 3;
-            /** @description Refuse orders that would open a short position. */
+            /** Refuse orders that would open a short position. */
             no_shorting?: boolean;
             /**
              * @deprecated
              * @description Pattern-day-trader check mode (being retired).
              */
             pdt_check?: string;
-            /** @description Allow buying publicly traded partnerships without the exception. */
+            /** Allow buying publicly traded partnerships without the exception. */
             ptp_no_exception_entry?: boolean;
-            /** @description Refuse every new order. */
+            /** Refuse every new order. */
             suspend_trade?: boolean;
-            /** @description Whether trade confirmation emails are sent (all or none). */
+            /** Whether trade confirmation emails are sent (all or none). */
             trade_confirm_email?: string;
         };
-        /** @description A listed option contract; prices and sizes are decimal strings. */
+        /** A listed option contract; prices and sizes are decimal strings. */
         OptionContract: {
             /** Format: uuid */
             id: string;
-            /** @description OCC symbol. */
+            /** OCC symbol. */
             symbol: string;
             name: string;
-            /** @enum {string} */
             status: "active" | "inactive";
             tradable: boolean;
             /** Format: date */
@@ -934,15 +306,13 @@ export interface components {
             underlying_symbol: string;
             /** Format: uuid */
             underlying_asset_id: string;
-            /** @enum {string} */
             type: "call" | "put";
-            /** @enum {string} */
             style: "american" | "european";
             /** Format: decimal */
             strike_price: string;
             /** Format: decimal */
             multiplier: string;
-            /** @description Units of the underlying per contract. */
+            /** Units of the underlying per contract. */
             size: string;
             open_interest?: string;
             /** Format: date */
@@ -952,29 +322,25 @@ export interface components {
             close_price_date?: string;
             deliverables?: components["schemas"]["OptionDeliverable"][];
         };
-        /** @description What one contract delivers on exercise. */
+        /** What one contract delivers on exercise. */
         OptionDeliverable: {
-            /** @enum {string} */
             type: "cash" | "equity";
             symbol: string;
             /** Format: uuid */
             asset_id?: string;
             amount: string;
             allocation_percentage: string;
-            /** @enum {string} */
             settlement_type: "T+0" | "T+1" | "T+2" | "T+3" | "T+4" | "T+5";
-            /** @enum {string} */
             settlement_method: "BTOB" | "CADF" | "CAFX" | "CCC";
             delayed_settlement: boolean;
         };
         Error: {
-            /** @description Alpaca's numeric error code, e.g. 40010001. */
+            /** Alpaca's numeric error code, e.g. 40010001. */
             code: number;
             message: string;
         };
-        /** @enum {string} */
         AccountStatus: "INACTIVE" | "PAPER_ONLY" | "ONBOARDING" | "SUBMISSION_FAILED" | "SUBMITTED" | "ACCOUNT_UPDATED" | "APPROVAL_PENDING" | "ACTIVE" | "REJECTED" | "ACCOUNT_CLOSED" | "APPROVED" | "ACCOUNT_CLOSED_PENDING" | "ACTION_REQUIRED" | "LIMITED";
-        /** @description Money fields are decimal strings. */
+        /** Money fields are decimal strings. */
         Account: {
             /** Format: uuid */
             id: string;
@@ -989,9 +355,7 @@ export interface components {
             daytrading_buying_power?: string;
             non_marginable_buying_power?: string;
             options_buying_power?: string;
-            /** @enum {integer} */
             options_approved_level?: 0 | 1 | 2 | 3;
-            /** @enum {integer} */
             options_trading_level?: 0 | 1 | 2 | 3;
             portfolio_value?: string;
             equity?: string;
@@ -1021,28 +385,17 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
         };
-        /** @enum {string} */
         AssetClass: "us_equity" | "us_option" | "crypto" | "ipo";
-        /** @enum {string} */
         OrderSide: "buy" | "sell";
-        /** @enum {string} */
         OrderType: "market" | "limit" | "stop" | "stop_limit" | "trailing_stop";
-        /** @enum {string} */
         TimeInForce: "day" | "gtc" | "opg" | "cls" | "ioc" | "fok";
-        /**
-         * @description The empty string is what Alpaca reports for a plain order in some responses.
-         * @enum {string}
-         */
+        /** The empty string is what Alpaca reports for a plain order in some responses. */
         OrderClass: "simple" | "bracket" | "oco" | "oto" | "mleg" | "";
-        /** @enum {string} */
         PositionIntent: "buy_to_open" | "buy_to_close" | "sell_to_open" | "sell_to_close";
-        /** @enum {string} */
         OrderStatus: "new" | "partially_filled" | "filled" | "done_for_day" | "canceled" | "expired" | "replaced" | "pending_cancel" | "pending_replace" | "accepted" | "pending_new" | "accepted_for_bidding" | "stopped" | "rejected" | "suspended" | "calculated" | "held";
-        /** @description Execution algorithm and routing hints (elite accounts). */
+        /** Execution algorithm and routing hints (elite accounts). */
         AdvancedInstructions: {
-            /** @enum {string} */
             algorithm?: "DMA" | "TWAP" | "VWAP";
-            /** @enum {string} */
             destination?: "NYSE" | "NASDAQ" | "ARCA";
             /** Format: decimal */
             display_qty?: string;
@@ -1059,7 +412,7 @@ export interface components {
             side?: components["schemas"]["OrderSide"];
             position_intent?: components["schemas"]["PositionIntent"];
         };
-        /** @description Give either qty or notional. Prices and quantities are decimal strings. */
+        /** Give either qty or notional. Prices and quantities are decimal strings. */
         CreateOrderRequest: {
             symbol?: string;
             qty?: string;
@@ -1072,7 +425,7 @@ export interface components {
             trail_price?: string;
             trail_percent?: string;
             extended_hours?: boolean;
-            /** @description Caller's unique key for this order. */
+            /** Caller's unique key for this order. */
             client_order_id?: string;
             order_class?: components["schemas"]["OrderClass"];
             legs?: components["schemas"]["OrderLegRequest"][];
@@ -1089,19 +442,19 @@ export interface components {
             position_intent?: components["schemas"]["PositionIntent"];
             advanced_instructions?: components["schemas"]["AdvancedInstructions"];
         };
-        /** @description Only the fields to change. */
+        /** Only the fields to change. */
         ReplaceOrderRequest: {
             qty?: string;
             notional?: string;
             time_in_force?: components["schemas"]["TimeInForce"];
             limit_price?: string;
             stop_price?: string;
-            /** @description New trail price or percent of a trailing stop. */
+            /** New trail price or percent of a trailing stop. */
             trail?: string;
             client_order_id?: string;
             advanced_instructions?: components["schemas"]["AdvancedInstructions"];
         };
-        /** @description Fields shared by an order and its legs. */
+        /** Fields shared by an order and its legs. */
         OrderFields: {
             /** Format: uuid */
             id?: string;
@@ -1150,7 +503,7 @@ export interface components {
             extended_hours?: boolean;
             trail_percent?: string | null;
             trail_price?: string | null;
-            /** @description High-water mark of a trailing stop. */
+            /** High-water mark of a trailing stop. */
             hwm?: string | null;
         };
         Order: WithRequired<components["schemas"]["OrderFields"], "notional" | "type" | "time_in_force"> & {
@@ -1163,7 +516,7 @@ export interface components {
             ratio_qty?: string | null;
             legs?: components["schemas"]["OrderLeg"][] | null;
         };
-        /** @description A child order of a bracket, OCO, OTO or multi-leg order (present when nested). */
+        /** A child order of a bracket, OCO, OTO or multi-leg order (present when nested). */
         OrderLeg: WithRequired<components["schemas"]["OrderFields"], "symbol" | "type" | "time_in_force" | "notional" | "qty" | "side"> & {
             legs?: {
                 [key: string]: unknown;
@@ -1172,21 +525,19 @@ export interface components {
         CancelOrderResult: {
             /** Format: uuid */
             id?: string;
-            /** @description HTTP status of this order's cancellation. */
+            /** HTTP status of this order's cancellation. */
             status?: number;
         };
         Position: {
             /** Format: uuid */
             asset_id: string;
             symbol: string;
-            /** @enum {string} */
             exchange: "AMEX" | "ARCA" | "BATS" | "NYSE" | "NASDAQ" | "NYSEARCA" | "OTC" | "";
             asset_class: components["schemas"]["AssetClass"];
             asset_marginable: boolean;
             avg_entry_price: string;
             qty: string;
             qty_available?: string;
-            /** @enum {string} */
             side: "long" | "short";
             market_value: string;
             cost_basis: string;
@@ -1203,7 +554,7 @@ export interface components {
             avg_entry_swap_rate?: string;
             /** Format: decimal */
             prev_swap_rate?: string;
-            /** @description The money fields converted to USD, for positions in another currency. */
+            /** The money fields converted to USD, for positions in another currency. */
             usd?: {
                 /** Format: decimal */
                 avg_entry_price: string;
@@ -1229,7 +580,7 @@ export interface components {
         };
         ClosePositionResult: {
             symbol: string;
-            /** @description HTTP status of this position's close. */
+            /** HTTP status of this position's close. */
             status: number;
             body?: components["schemas"]["Order"];
         };
@@ -1237,19 +588,16 @@ export interface components {
             /** Format: uuid */
             id: string;
             class: components["schemas"]["AssetClass"];
-            /** @enum {string} */
             exchange: "AMEX" | "ARCA" | "BATS" | "NYSE" | "NASDAQ" | "NYSEARCA" | "OTC";
             symbol: string;
             name: string;
             cusip?: string | null;
-            /** @enum {string} */
             status: "active" | "inactive";
             tradable: boolean;
             marginable: boolean;
             shortable: boolean;
             /** @deprecated */
             easy_to_borrow: boolean;
-            /** @enum {string} */
             borrow_status?: "easy_to_borrow" | "hard_to_borrow";
             fractionable: boolean;
             /** @deprecated */
@@ -1267,7 +615,7 @@ export interface components {
         LegacyClock: {
             /** Format: date-time */
             timestamp: string;
-            /** @description Whether the core US session is open now. */
+            /** Whether the core US session is open now. */
             is_open: boolean;
             /** Format: date-time */
             next_open: string;
@@ -1277,12 +625,11 @@ export interface components {
         Market: {
             acronym: string;
             name: string;
-            /** @description IANA zone name. */
+            /** IANA zone name. */
             timezone: string;
             mic?: string;
             bic?: string;
         };
-        /** @enum {string} */
         MarketCode: "BMO" | "BNYM" | "BOATS" | "CEUX" | "CHIX" | "HKEX" | "IEX" | "IEXG" | "ISE" | "LSE" | "MTA" | "MTAA" | "NASDAQ" | "NYSE" | "OCEA" | "OPRA" | "OTC" | "OTCM" | "SIFMA" | "TADAWUL" | "XAMS" | "XBRU" | "XDUB" | "XETR" | "XETRA" | "XHKG" | "XLIS" | "XLON" | "XNAS" | "XNYS" | "XPAR" | "XSAU";
         MarketClock: {
             market: components["schemas"]["Market"];
@@ -1293,7 +640,6 @@ export interface components {
             next_market_open: string;
             /** Format: date-time */
             next_market_close: string;
-            /** @enum {string} */
             phase: "closed" | "pre" | "core" | "lunch" | "post";
             /** Format: date-time */
             phase_until: string;
@@ -1304,13 +650,13 @@ export interface components {
         LegacyCalendarDay: {
             /** Format: date */
             date: string;
-            /** @description Core open as HH:MM, New York time. */
+            /** Core open as HH:MM, New York time. */
             open: string;
-            /** @description Core close as HH:MM, New York time. */
+            /** Core close as HH:MM, New York time. */
             close: string;
-            /** @description Extended session open as HHMM. */
+            /** Extended session open as HHMM. */
             session_open: string;
-            /** @description Extended session close as HHMM. */
+            /** Extended session close as HHMM. */
             session_close: string;
             /** Format: date */
             settlement_date: string;
@@ -1359,16 +705,14 @@ export interface components {
         Watchlist: components["schemas"]["WatchlistSummary"] & {
             assets?: components["schemas"]["Asset"][];
         };
-        /** @enum {string} */
         ActivityType: "FILL" | "TRANS" | "MISC" | "ACATC" | "ACATS" | "CFEE" | "CGD" | "CSD" | "CSW" | "DIV" | "DIVCGL" | "DIVCGS" | "DIVFEE" | "DIVFT" | "DIVNRA" | "DIVROC" | "DIVTW" | "DIVTXEX" | "FEE" | "INT" | "INTNRA" | "INTTW" | "JNL" | "JNLC" | "JNLS" | "MA" | "NC" | "OPASN" | "OPCA" | "OPCSH" | "OPEXC" | "OPEXP" | "OPTRD" | "PTC" | "PTR" | "REORG" | "SPIN" | "SPLIT" | "FOPT";
-        /** @description A fill (activity_type FILL). */
+        /** A fill (activity_type FILL). */
         TradeActivity: {
-            /** @description Also the page_token for the next page. */
+            /** Also the page_token for the next page. */
             id?: string;
             activity_type?: components["schemas"]["ActivityType"];
             /** Format: date-time */
             transaction_time?: string;
-            /** @enum {string} */
             type?: "fill" | "partial_fill";
             price?: string;
             qty?: string;
@@ -1380,12 +724,12 @@ export interface components {
             order_id?: string;
             order_status?: components["schemas"]["OrderStatus"];
         };
-        /** @description Cash movements, dividends, fees, corporate actions and the like. */
+        /** Cash movements, dividends, fees, corporate actions and the like. */
         NonTradeActivity: {
-            /** @description Also the page_token for the next page. */
+            /** Also the page_token for the next page. */
             id?: string;
             activity_type?: components["schemas"]["ActivityType"];
-            /** @description Finer classification within activity_type, e.g. CDIV under DIV. */
+            /** Finer classification within activity_type, e.g. CDIV under DIV. */
             activity_sub_type?: string;
             /** Format: date-time */
             date?: string;
@@ -1398,10 +742,9 @@ export interface components {
             qty?: string;
             per_share_amount?: string;
             group_id?: string;
-            /** @enum {string} */
             status?: "executed" | "correct" | "canceled";
         };
-        /** @description A trade or a non-trade activity; activity_type tells which. anyOf rather than oneOf because neither shape has required fields, so a body can match both. */
+        /** A trade or a non-trade activity; activity_type tells which. anyOf rather than oneOf because neither shape has required fields, so a body can match both. */
         Activity: components["schemas"]["TradeActivity"] | components["schemas"]["NonTradeActivity"];
         ListLocatesResponse: {
             locates: components["schemas"]["Locate"][];
@@ -1422,7 +765,6 @@ export interface components {
             rejection_reason?: string | null;
             /** Format: int64 */
             requested_qty: number;
-            /** @enum {string} */
             status: "active" | "expired" | "rejected";
             symbol: string;
             total_fee?: string | null;
@@ -1440,7 +782,6 @@ export interface components {
             quotes: components["schemas"]["LocateQuote"][];
         };
         LocateQuoteError: {
-            /** @enum {string} */
             code: "symbol_not_found" | "easy_to_borrow" | "threshold_security" | "corporate_action";
             message: string;
             symbol: string;
@@ -1493,14 +834,12 @@ export interface components {
             /** Format: decimal */
             cum_qty: string;
             cusip?: string;
-            /** @enum {string} */
             execution_type: "fill" | "trade_correct" | "trade_bust";
             /** Format: decimal */
             leaves_qty: string;
             /** Format: uuid */
             order_id: string;
             order_status: string;
-            /** @enum {string} */
             side: "buy" | "sell";
             symbol: string;
         };
@@ -1800,9 +1139,7 @@ export interface components {
         UsCorporate: {
             /** Format: double */
             accrued_interest?: number;
-            /** @enum {string} */
             bond_status: "outstanding" | "matured" | "pre_issuance";
-            /** @enum {string} */
             call_type?: "ordinary" | "make_whole" | "regulatory" | "special";
             callable: boolean;
             /** Format: double */
@@ -1817,14 +1154,11 @@ export interface components {
             country_domicile: string;
             /** Format: double */
             coupon: number;
-            /** @enum {string} */
             coupon_frequency: "annual" | "semi_annual" | "quarterly" | "monthly" | "zero";
-            /** @enum {string} */
             coupon_type: "fixed" | "floating" | "zero";
             cusip: string;
             /** Format: date */
             dated_date: string;
-            /** @enum {string} */
             day_count: "A/360" | "A/365" | "30/360" | "30/365" | "A/A" | "30E/360" | "B/252" | "A/364";
             description: string;
             description_short: string;
@@ -1872,7 +1206,6 @@ export interface components {
             sp_creditwatch?: string;
             /** Format: date */
             sp_creditwatch_date?: string;
-            /** @enum {string} */
             sp_outlook?: "positive" | "negative" | "developing" | "stable" | "not_rated" | "not_meaningful";
             /** Format: date */
             sp_outlook_date?: string;
@@ -1886,7 +1219,6 @@ export interface components {
             us_treasuries: components["schemas"]["UsTreasury"][];
         };
         UsTreasury: {
-            /** @enum {string} */
             bond_status: "outstanding" | "matured" | "pre_issuance";
             /** Format: double */
             close_price?: number;
@@ -1898,9 +1230,7 @@ export interface components {
             close_yield_to_worst?: number;
             /** Format: double */
             coupon: number;
-            /** @enum {string} */
             coupon_frequency: "annual" | "semi_annual" | "quarterly" | "monthly" | "zero";
-            /** @enum {string} */
             coupon_type: "fixed" | "floating" | "zero";
             cusip: string;
             description: string;
@@ -1916,7 +1246,6 @@ export interface components {
             maturity_date: string;
             /** Format: date */
             next_coupon_date?: string;
-            /** @enum {string} */
             subtype: "bond" | "bill" | "note" | "strips" | "tips" | "floating";
             tradable: boolean;
         };
@@ -1932,14 +1261,12 @@ export interface components {
             chain?: string;
             /** Format: date-time */
             created_at?: string;
-            /** @enum {string} */
             direction?: "INCOMING" | "OUTGOING";
             fees?: string;
             from_address?: string;
             /** Format: uuid */
             id?: string;
             network_fee?: string;
-            /** @enum {string} */
             status?: "PROCESSING" | "FAILED" | "COMPLETE";
             to_address?: string;
             tx_hash?: string;
@@ -1949,7 +1276,6 @@ export interface components {
             address: string;
             amount: string;
             asset: string;
-            /** @enum {string} */
             chain?: "SOL" | "ETH" | "BTC" | "XRP" | "ARB";
         };
         WhitelistedAddress: {
@@ -1959,13 +1285,10 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
             id?: string;
-            /** @enum {string} */
             status?: "APPROVED" | "PENDING";
         };
         TokenizationMintRequest: {
-            /** @enum {string} */
             issuer: "xstocks" | "st0x";
-            /** @enum {string} */
             network: "solana" | "arbitrum" | "ethereum" | "binance" | "base" | "ton" | "tron" | "mantle";
             qty: string;
             underlying_symbol: string;
@@ -1974,32 +1297,25 @@ export interface components {
         TokenizationMintResponse: {
             /** Format: date-time */
             created_at: string;
-            /** @enum {string} */
             issuer: "xstocks" | "st0x";
-            /** @enum {string} */
             network: "solana" | "arbitrum" | "ethereum" | "binance" | "base" | "ton" | "tron" | "mantle";
             qty: string;
-            /** @enum {string} */
             status: "pending" | "rejected" | "completed";
             token_symbol: string;
             tokenization_request_id: string;
             underlying_symbol: string;
         };
         TokenizationRequest: {
-            /** @enum {string} */
             type: "mint" | "redeem";
             account?: string;
             /** Format: date-time */
             created_at: string;
             fees?: string | null;
-            /** @enum {string} */
             issuer: "xstocks" | "st0x";
             issuer_account?: string;
             issuer_request_id?: string | null;
-            /** @enum {string} */
             network: "solana" | "arbitrum" | "ethereum" | "binance" | "base" | "ton" | "tron" | "mantle";
             qty: string;
-            /** @enum {string} */
             status: "pending" | "rejected" | "completed";
             token_symbol: string;
             tokenization_request_id: string;
@@ -2017,52 +1333,37 @@ export interface components {
         };
     };
     responses: {
-        /** @description A parameter is invalid. */
+        /** A parameter is invalid. */
         BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Missing or wrong credentials. */
+        /** Missing or wrong credentials. */
         Unauthorized: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Not allowed, e.g. insufficient buying power. */
+        /** Not allowed, e.g. insufficient buying power. */
         Forbidden: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No such resource. */
+        /** No such resource. */
         NotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request is well formed but cannot be applied, e.g. a reused client_order_id. */
+        /** The request is well formed but cannot be applied, e.g. a reused client_order_id. */
         Unprocessable: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Over the rate limit; wait until X-RateLimit-Reset. */
+        /** Over the rate limit; wait until X-RateLimit-Reset. */
         TooManyRequests: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -2077,27 +1378,27 @@ export interface components {
     };
     parameters: {
         OrderId: string;
-        /** @description A symbol or an asset id. */
+        /** A symbol or an asset id. */
         SymbolOrAssetId: string;
         WatchlistId: string;
-        /** @description Only activities on this day. */
+        /** Only activities on this day. */
         ActivityDate: string;
-        /** @description Only activities before this time. */
+        /** Only activities before this time. */
         ActivityUntil: string;
-        /** @description Only activities after this time. */
+        /** Only activities after this time. */
         ActivityAfter: string;
         ActivityDirection: "asc" | "desc";
         ActivityPageSize: number;
-        /** @description Id of the last activity of the previous page. */
+        /** Id of the last activity of the previous page. */
         ActivityPageToken: string;
     };
     requestBodies: never;
     headers: {
-        /** @description Requests allowed per minute. */
+        /** Requests allowed per minute. */
         RateLimitLimit: number;
-        /** @description Requests left in the current minute. */
+        /** Requests left in the current minute. */
         RateLimitRemaining: number;
-        /** @description Unix time (seconds) at which the quota refills. */
+        /** Unix time (seconds) at which the quota refills. */
         RateLimitReset: number;
     };
     pathItems: never;
@@ -2113,11 +1414,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The account with balances and flags. */
+            /** The account with balances and flags. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Account"];
                 };
@@ -2131,14 +1429,14 @@ export interface operations {
             query?: {
                 status?: "open" | "closed" | "all";
                 limit?: number;
-                /** @description Only orders submitted after this time. */
+                /** Only orders submitted after this time. */
                 after?: string;
-                /** @description Only orders submitted until this time. */
+                /** Only orders submitted until this time. */
                 until?: string;
                 direction?: "asc" | "desc";
-                /** @description Roll multi-leg orders up under their parent. */
+                /** Roll multi-leg orders up under their parent. */
                 nested?: boolean;
-                /** @description Comma-separated symbols. */
+                /** Comma-separated symbols. */
                 symbols?: string;
                 side?: string;
                 asset_class?: ("us_equity" | "us_option" | "crypto" | "crypto_perp" | "treasury" | "corporate" | "global_equity" | "us_index" | "us_equity_chain" | "ipo" | "all")[];
@@ -2151,11 +1449,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Matching orders. */
+            /** Matching orders. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"][];
                 };
@@ -2177,11 +1472,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The accepted order. */
+            /** The accepted order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -2201,11 +1493,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One status per order the server tried to cancel. */
+            /** One status per order the server tried to cancel. */
             207: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CancelOrderResult"][];
                 };
@@ -2227,11 +1516,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order. */
+            /** The order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -2252,11 +1538,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Cancellation accepted. */
+            /** Cancellation accepted. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -2280,11 +1563,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new order. */
+            /** The new order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -2306,11 +1586,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order. */
+            /** The order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -2329,11 +1606,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Open positions. */
+            /** Open positions. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Position"][];
                 };
@@ -2345,7 +1619,7 @@ export interface operations {
     closeAllPositions: {
         parameters: {
             query?: {
-                /** @description Cancel open orders before closing. */
+                /** Cancel open orders before closing. */
                 cancel_orders?: boolean;
             };
             header?: never;
@@ -2354,11 +1628,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One result per position. */
+            /** One result per position. */
             207: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ClosePositionResult"][];
                 };
@@ -2372,18 +1643,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A symbol or an asset id. */
+                /** A symbol or an asset id. */
                 symbol_or_asset_id: components["parameters"]["SymbolOrAssetId"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The position. */
+            /** The position. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Position"];
                 };
@@ -2396,25 +1664,22 @@ export interface operations {
     closePosition: {
         parameters: {
             query?: {
-                /** @description Quantity to close. */
+                /** Quantity to close. */
                 qty?: number;
-                /** @description Share of the position to close, 0 to 100. */
+                /** Share of the position to close, 0 to 100. */
                 percentage?: number;
             };
             header?: never;
             path: {
-                /** @description A symbol or an asset id. */
+                /** A symbol or an asset id. */
                 symbol_or_asset_id: components["parameters"]["SymbolOrAssetId"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The closing order. */
+            /** The closing order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -2429,18 +1694,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Option contract symbol or id. */
+                /** Option contract symbol or id. */
                 symbol_or_contract_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The exercise request was accepted. */
+            /** The exercise request was accepted. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             403: components["responses"]["Forbidden"];
@@ -2452,18 +1714,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Option contract symbol or id. */
+                /** Option contract symbol or id. */
                 symbol_or_contract_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The instruction was accepted. */
+            /** The instruction was accepted. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             403: components["responses"]["Forbidden"];
@@ -2479,11 +1738,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The settings. */
+            /** The settings. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountConfigurations"];
                 };
@@ -2505,11 +1761,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The settings after the change. */
+            /** The settings after the change. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountConfigurations"];
                 };
@@ -2522,9 +1775,9 @@ export interface operations {
     listOptionContracts: {
         parameters: {
             query?: {
-                /** @description Comma-separated underlying symbols. */
+                /** Comma-separated underlying symbols. */
                 underlying_symbols?: string;
-                /** @description Include each contract's deliverables. */
+                /** Include each contract's deliverables. */
                 show_deliverables?: boolean;
                 status?: "active" | "inactive";
                 expiration_date?: string;
@@ -2535,11 +1788,11 @@ export interface operations {
                 style?: "american" | "european";
                 strike_price_gte?: number;
                 strike_price_lte?: number;
-                /** @description The next_page_token of the previous page. */
+                /** The next_page_token of the previous page. */
                 page_token?: string;
-                /** @description Page size (Alpaca caps it at 10000). */
+                /** Page size (Alpaca caps it at 10000). */
                 limit?: number;
-                /** @description Only contracts with (true) or without (false) a penny price increment. */
+                /** Only contracts with (true) or without (false) a penny price increment. */
                 ppind?: boolean;
             };
             header?: never;
@@ -2548,15 +1801,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of contracts. */
+            /** One page of contracts. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         option_contracts: components["schemas"]["OptionContract"][];
-                        /** @description Token of the next page; null on the last. */
+                        /** Token of the next page; null on the last. */
                         next_page_token?: string | null;
                     };
                 };
@@ -2570,18 +1820,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description OCC contract symbol or contract id. */
+                /** OCC contract symbol or contract id. */
                 symbol_or_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The contract. */
+            /** The contract. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OptionContract"];
                 };
@@ -2605,11 +1852,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Assets. */
+            /** Assets. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Asset"][];
                 };
@@ -2623,18 +1867,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A symbol or an asset id. */
+                /** A symbol or an asset id. */
                 symbol_or_asset_id: components["parameters"]["SymbolOrAssetId"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The asset. */
+            /** The asset. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Asset"];
                 };
@@ -2653,11 +1894,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The US equity market clock. */
+            /** The US equity market clock. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LegacyClock"];
                 };
@@ -2669,9 +1907,9 @@ export interface operations {
     getClock: {
         parameters: {
             query?: {
-                /** @description Comma-separated market codes; default is the US equity market. */
+                /** Comma-separated market codes; default is the US equity market. */
                 markets?: string;
-                /** @description Evaluate the clocks at this instant instead of now. */
+                /** Evaluate the clocks at this instant instead of now. */
                 time?: string;
             };
             header?: never;
@@ -2680,11 +1918,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One clock per requested market. */
+            /** One clock per requested market. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ClockResponse"];
                 };
@@ -2699,7 +1934,7 @@ export interface operations {
             query?: {
                 start?: string;
                 end?: string;
-                /** @description Whether start/end are trading or settlement dates. */
+                /** Whether start/end are trading or settlement dates. */
                 date_type?: "TRADING" | "SETTLEMENT";
             };
             header?: never;
@@ -2708,11 +1943,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Market days in the range. */
+            /** Market days in the range. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["LegacyCalendarDay"][];
                 };
@@ -2727,7 +1959,7 @@ export interface operations {
             query?: {
                 start?: string;
                 end?: string;
-                /** @description Express session times in this zone instead of the market's. */
+                /** Express session times in this zone instead of the market's. */
                 timezone?: "UTC";
             };
             header?: never;
@@ -2738,11 +1970,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The market and its session days. */
+            /** The market and its session days. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CalendarResponse"];
                 };
@@ -2761,11 +1990,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Watchlists without their assets. */
+            /** Watchlists without their assets. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["WatchlistSummary"][];
                 };
@@ -2787,11 +2013,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new watchlist. */
+            /** The new watchlist. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -2804,7 +2027,7 @@ export interface operations {
     getWatchlistByName: {
         parameters: {
             query: {
-                /** @description The watchlist's name. */
+                /** The watchlist's name. */
                 name: string;
             };
             header?: never;
@@ -2813,11 +2036,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The watchlist. */
+            /** The watchlist. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -2830,7 +2050,7 @@ export interface operations {
     updateWatchlistByName: {
         parameters: {
             query: {
-                /** @description The watchlist's name. */
+                /** The watchlist's name. */
                 name: string;
             };
             header?: never;
@@ -2843,11 +2063,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated watchlist. */
+            /** The updated watchlist. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -2860,7 +2077,7 @@ export interface operations {
     addWatchlistAssetByName: {
         parameters: {
             query: {
-                /** @description The watchlist's name. */
+                /** The watchlist's name. */
                 name: string;
             };
             header?: never;
@@ -2875,11 +2092,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated watchlist. */
+            /** The updated watchlist. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -2892,7 +2106,7 @@ export interface operations {
     deleteWatchlistByName: {
         parameters: {
             query: {
-                /** @description The watchlist's name. */
+                /** The watchlist's name. */
                 name: string;
             };
             header?: never;
@@ -2901,11 +2115,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted. */
+            /** Deleted. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -2924,11 +2135,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The watchlist. */
+            /** The watchlist. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -2953,11 +2161,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated watchlist. */
+            /** The updated watchlist. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -2984,11 +2189,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated watchlist. */
+            /** The updated watchlist. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -3009,11 +2211,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted. */
+            /** Deleted. */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3033,11 +2232,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The updated watchlist. */
+            /** The updated watchlist. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Watchlist"];
                 };
@@ -3052,15 +2248,15 @@ export interface operations {
             query?: {
                 activity_types?: components["schemas"]["ActivityType"][];
                 category?: "trade_activity" | "non_trade_activity";
-                /** @description Only activities on this day. */
+                /** Only activities on this day. */
                 date?: components["parameters"]["ActivityDate"];
-                /** @description Only activities before this time. */
+                /** Only activities before this time. */
                 until?: components["parameters"]["ActivityUntil"];
-                /** @description Only activities after this time. */
+                /** Only activities after this time. */
                 after?: components["parameters"]["ActivityAfter"];
                 direction?: components["parameters"]["ActivityDirection"];
                 page_size?: components["parameters"]["ActivityPageSize"];
-                /** @description Id of the last activity of the previous page. */
+                /** Id of the last activity of the previous page. */
                 page_token?: components["parameters"]["ActivityPageToken"];
             };
             header?: never;
@@ -3069,11 +2265,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Activities, newest first by default. */
+            /** Activities, newest first by default. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Activity"][];
                 };
@@ -3085,15 +2278,15 @@ export interface operations {
     listAccountActivitiesByType: {
         parameters: {
             query?: {
-                /** @description Only activities on this day. */
+                /** Only activities on this day. */
                 date?: components["parameters"]["ActivityDate"];
-                /** @description Only activities before this time. */
+                /** Only activities before this time. */
                 until?: components["parameters"]["ActivityUntil"];
-                /** @description Only activities after this time. */
+                /** Only activities after this time. */
                 after?: components["parameters"]["ActivityAfter"];
                 direction?: components["parameters"]["ActivityDirection"];
                 page_size?: components["parameters"]["ActivityPageSize"];
-                /** @description Id of the last activity of the previous page. */
+                /** Id of the last activity of the previous page. */
                 page_token?: components["parameters"]["ActivityPageToken"];
             };
             header?: never;
@@ -3104,11 +2297,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Activities of that type. */
+            /** Activities of that type. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Activity"][];
                 };
@@ -3133,11 +2323,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ListLocatesResponse"];
                 };
@@ -3161,11 +2348,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             201: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Locate"];
                 };
@@ -3188,11 +2372,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Locate"];
                 };
@@ -3215,11 +2396,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ListLocateQuotesResponse"];
                 };
@@ -3244,11 +2422,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Connected; events follow while the connection stays open. */
+            /** Connected; events follow while the connection stays open. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "text/event-stream": components["schemas"]["ActivityEventV2"][];
                 };
@@ -3273,11 +2448,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PortfolioHistory"];
                 };
@@ -3299,11 +2471,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["UsCorporatesResp"];
                 };
@@ -3328,11 +2497,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["UsTreasuriesResp"];
                 };
@@ -3358,11 +2524,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         ca_sub_type?: string;
@@ -3399,11 +2562,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         ca_sub_type?: string;
@@ -3436,11 +2596,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         collateral_balance?: number;
@@ -3464,11 +2621,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         leverage?: number;
@@ -3491,11 +2645,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         leverage?: number;
@@ -3517,11 +2668,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoWallet"];
                 };
@@ -3543,11 +2691,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         fee?: string;
@@ -3566,11 +2711,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTransfer"];
                 };
@@ -3591,11 +2733,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTransfer"];
                 };
@@ -3614,11 +2753,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTransfer"];
                 };
@@ -3635,11 +2771,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["WhitelistedAddress"];
                 };
@@ -3663,11 +2796,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["WhitelistedAddress"];
                 };
@@ -3686,11 +2816,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             429: components["responses"]["TooManyRequests"];
@@ -3709,11 +2836,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["TokenizationMintResponse"];
                 };
@@ -3742,11 +2866,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["TokenizationRequest"][];
                 };
@@ -3770,11 +2891,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoWallet"];
                 };
@@ -3796,11 +2914,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["WalletFeeEstimateResponse"];
                 };
@@ -3817,11 +2932,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTransfer"];
                 };
@@ -3842,11 +2954,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTransfer"];
                 };
@@ -3865,11 +2974,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CryptoTransfer"];
                 };
@@ -3886,11 +2992,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["WhitelistedAddress"];
                 };
@@ -3910,17 +3013,13 @@ export interface operations {
                 "application/json": {
                     address?: string;
                     asset?: string;
-                    /** @enum {string} */
                     chain?: "SOL" | "ETH" | "BTC" | "XRP" | "ARB";
                 };
             };
         };
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["WhitelistedAddress"];
                 };
@@ -3939,11 +3038,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success. */
+            /** Success. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             429: components["responses"]["TooManyRequests"];

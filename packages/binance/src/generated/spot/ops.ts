@@ -3,6 +3,9 @@
 import type { FlatArgs, OpArgs, OpResult, OpsTable } from "@brokerkit/middleware";
 import type { operations } from "./types.js";
 
+type Args<Id extends keyof operations> = OpArgs<FlatArgs<operations[Id]>>;
+type Result<Id extends keyof operations, Throws extends boolean> = OpResult<operations[Id], Throws>;
+
 /** operationId → the operation's index in `config.operations` (and its header parameters, or 0 for `{ params, body }`). */
 export const opsTable: OpsTable = {
   cancelOrder: 6,
@@ -28,12 +31,8 @@ export const opsTable: OpsTable = {
  * the path calls; with `throwOnError: true` a non-2xx answer throws and `data` is always there.
  */
 export interface SpotOps<Throws extends boolean = false> {
-  /**
-   * Cancel an open order (signed)
-   *
-   * `DELETE /api/v3/order`
-   */
-  cancelOrder(...args: OpArgs<FlatArgs<operations["cancelOrder"]>>): OpResult<operations["cancelOrder"], Throws>;
+  /** Cancel an open order (signed) (`DELETE /api/v3/order`) */
+  cancelOrder(...args: Args<"cancelOrder">): Result<"cancelOrder", Throws>;
   /**
    * Place an order (signed)
    *
@@ -41,31 +40,15 @@ export interface SpotOps<Throws extends boolean = false> {
    *
    * `POST /api/v3/order`
    */
-  createOrder(...args: OpArgs<FlatArgs<operations["createOrder"]>>): OpResult<operations["createOrder"], Throws>;
-  /**
-   * Balances and permissions of the account (signed)
-   *
-   * `GET /api/v3/account`
-   */
-  getAccount(...args: OpArgs<FlatArgs<operations["getAccount"]>>): OpResult<operations["getAccount"], Throws>;
-  /**
-   * Trading rules, rate limits and symbols
-   *
-   * `GET /api/v3/exchangeInfo`
-   */
-  getExchangeInfo(...args: OpArgs<FlatArgs<operations["getExchangeInfo"]>>): OpResult<operations["getExchangeInfo"], Throws>;
-  /**
-   * Candlesticks of a symbol
-   *
-   * `GET /api/v3/klines`
-   */
-  getKlines(...args: OpArgs<FlatArgs<operations["getKlines"]>>): OpResult<operations["getKlines"], Throws>;
-  /**
-   * The account's trades in one symbol (signed)
-   *
-   * `GET /api/v3/myTrades`
-   */
-  getMyTrades(...args: OpArgs<FlatArgs<operations["getMyTrades"]>>): OpResult<operations["getMyTrades"], Throws>;
+  createOrder(...args: Args<"createOrder">): Result<"createOrder", Throws>;
+  /** Balances and permissions of the account (signed) (`GET /api/v3/account`) */
+  getAccount(...args: Args<"getAccount">): Result<"getAccount", Throws>;
+  /** Trading rules, rate limits and symbols (`GET /api/v3/exchangeInfo`) */
+  getExchangeInfo(...args: Args<"getExchangeInfo">): Result<"getExchangeInfo", Throws>;
+  /** Candlesticks of a symbol (`GET /api/v3/klines`) */
+  getKlines(...args: Args<"getKlines">): Result<"getKlines", Throws>;
+  /** The account's trades in one symbol (signed) (`GET /api/v3/myTrades`) */
+  getMyTrades(...args: Args<"getMyTrades">): Result<"getMyTrades", Throws>;
   /**
    * Open orders in one symbol (signed)
    *
@@ -73,13 +56,9 @@ export interface SpotOps<Throws extends boolean = false> {
    *
    * `GET /api/v3/openOrders`
    */
-  getOpenOrders(...args: OpArgs<FlatArgs<operations["getOpenOrders"]>>): OpResult<operations["getOpenOrders"], Throws>;
-  /**
-   * One order, by order id or client order id (signed)
-   *
-   * `GET /api/v3/order`
-   */
-  getOrder(...args: OpArgs<FlatArgs<operations["getOrder"]>>): OpResult<operations["getOrder"], Throws>;
+  getOpenOrders(...args: Args<"getOpenOrders">): Result<"getOpenOrders", Throws>;
+  /** One order, by order id or client order id (signed) (`GET /api/v3/order`) */
+  getOrder(...args: Args<"getOrder">): Result<"getOrder", Throws>;
   /**
    * Order book of a symbol
    *
@@ -87,31 +66,15 @@ export interface SpotOps<Throws extends boolean = false> {
    *
    * `GET /api/v3/depth`
    */
-  getOrderBook(...args: OpArgs<FlatArgs<operations["getOrderBook"]>>): OpResult<operations["getOrderBook"], Throws>;
-  /**
-   * Latest price of one symbol, or of all
-   *
-   * `GET /api/v3/ticker/price`
-   */
-  getPriceTicker(...args: OpArgs<FlatArgs<operations["getPriceTicker"]>>): OpResult<operations["getPriceTicker"], Throws>;
-  /**
-   * Latest trades of a symbol
-   *
-   * `GET /api/v3/trades`
-   */
-  getRecentTrades(...args: OpArgs<FlatArgs<operations["getRecentTrades"]>>): OpResult<operations["getRecentTrades"], Throws>;
-  /**
-   * The server's clock
-   *
-   * `GET /api/v3/time`
-   */
-  getServerTime(...args: OpArgs<FlatArgs<operations["getServerTime"]>>): OpResult<operations["getServerTime"], Throws>;
-  /**
-   * Check that the API answers
-   *
-   * `GET /api/v3/ping`
-   */
-  ping(...args: OpArgs<FlatArgs<operations["ping"]>>): OpResult<operations["ping"], Throws>;
+  getOrderBook(...args: Args<"getOrderBook">): Result<"getOrderBook", Throws>;
+  /** Latest price of one symbol, or of all (`GET /api/v3/ticker/price`) */
+  getPriceTicker(...args: Args<"getPriceTicker">): Result<"getPriceTicker", Throws>;
+  /** Latest trades of a symbol (`GET /api/v3/trades`) */
+  getRecentTrades(...args: Args<"getRecentTrades">): Result<"getRecentTrades", Throws>;
+  /** The server's clock (`GET /api/v3/time`) */
+  getServerTime(...args: Args<"getServerTime">): Result<"getServerTime", Throws>;
+  /** Check that the API answers (`GET /api/v3/ping`) */
+  ping(...args: Args<"ping">): Result<"ping", Throws>;
   /**
    * Validate an order without placing it (signed)
    *
@@ -119,5 +82,5 @@ export interface SpotOps<Throws extends boolean = false> {
    *
    * `POST /api/v3/order/test`
    */
-  testOrder(...args: OpArgs<FlatArgs<operations["testOrder"]>>): OpResult<operations["testOrder"], Throws>;
+  testOrder(...args: Args<"testOrder">): Result<"testOrder", Throws>;
 }

@@ -2,191 +2,54 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export interface paths {
     "/api/v3/ping": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Check that the API answers */
         get: operations["ping"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/time": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** The server's clock */
         get: operations["getServerTime"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/exchangeInfo": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Trading rules, rate limits and symbols */
         get: operations["getExchangeInfo"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/depth": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Order book of a symbol
          * @description Binance weighs this call by its depth (5 up to 100 levels, more above); this spec stops at 100 levels so the manifest's weight holds.
          */
         get: operations["getOrderBook"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/trades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest trades of a symbol */
         get: operations["getRecentTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/klines": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Candlesticks of a symbol */
         get: operations["getKlines"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/ticker/price": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Latest price of one symbol, or of all */
         get: operations["getPriceTicker"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/account": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Balances and permissions of the account (signed) */
         get: operations["getAccount"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/myTrades": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** The account's trades in one symbol (signed) */
         get: operations["getMyTrades"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/openOrders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Open orders in one symbol (signed)
          * @description Binance also answers without a symbol, at 13 times the weight; this spec requires one.
          */
         get: operations["getOpenOrders"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/order": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One order, by order id or client order id (signed) */
         get: operations["getOrder"];
-        put?: never;
         /**
          * Place an order (signed)
          * @description `newClientOrderId` identifies the order; Binance refuses a second open order with the same id instead of answering with the first, so an order whose outcome is unknown is looked up, not sent again.
@@ -194,61 +57,37 @@ export interface paths {
         post: operations["createOrder"];
         /** Cancel an open order (signed) */
         delete: operations["cancelOrder"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/api/v3/order/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /**
          * Validate an order without placing it (signed)
          * @description Checks parameters, signature and receive window; nothing reaches the matching engine.
          */
         post: operations["testOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Error: {
-            /** @description Binance error code (negative). */
+            /** Binance error code (negative). */
             code: number;
             msg: string;
         };
-        /** @enum {string} */
         OrderSide: "BUY" | "SELL";
-        /** @enum {string} */
         OrderType: "LIMIT" | "MARKET" | "STOP_LOSS" | "STOP_LOSS_LIMIT" | "TAKE_PROFIT" | "TAKE_PROFIT_LIMIT" | "LIMIT_MAKER";
-        /** @enum {string} */
         TimeInForce: "GTC" | "IOC" | "FOK";
-        /** @enum {string} */
         OrderStatus: "NEW" | "PENDING_NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELED" | "PENDING_CANCEL" | "REJECTED" | "EXPIRED" | "EXPIRED_IN_MATCH";
-        /** @enum {string} */
         KlineInterval: "1s" | "1m" | "3m" | "5m" | "15m" | "30m" | "1h" | "2h" | "4h" | "6h" | "8h" | "12h" | "1d" | "3d" | "1w" | "1M";
         RateLimit: {
-            /** @enum {string} */
             rateLimitType: "REQUEST_WEIGHT" | "ORDERS" | "RAW_REQUESTS";
-            /** @enum {string} */
             interval: "SECOND" | "MINUTE" | "HOUR" | "DAY";
             intervalNum: number;
             limit: number;
         };
         SymbolInfo: {
             symbol: string;
-            /** @description Trading status */
+            /** Trading status */
             status: string;
             baseAsset: string;
             baseAssetPrecision?: number;
@@ -256,7 +95,7 @@ export interface components {
             quoteAssetPrecision?: number;
             orderTypes?: components["schemas"]["OrderType"][];
             isSpotTradingAllowed?: boolean;
-            /** @description Price, quantity and notional rules; each has a filterType and its own fields. */
+            /** Price, quantity and notional rules; each has a filterType and its own fields. */
             filters?: ({
                 filterType: string;
             } & {
@@ -276,7 +115,7 @@ export interface components {
             bids: components["schemas"]["PriceLevel"][];
             asks: components["schemas"]["PriceLevel"][];
         };
-        /** @description Price and quantity, as decimal strings. */
+        /** Price and quantity, as decimal strings. */
         PriceLevel: string[];
         PublicTrade: {
             /** Format: int64 */
@@ -312,7 +151,7 @@ export interface components {
             /** Format: int64 */
             uid?: number;
         };
-        /** @description With newOrderRespType RESULT or FULL the order's state fields are present too. */
+        /** With newOrderRespType RESULT or FULL the order's state fields are present too. */
         OrderAck: {
             symbol: string;
             /** Format: int64 */
@@ -338,7 +177,7 @@ export interface components {
             /** Format: int64 */
             orderListId?: number;
             clientOrderId: string;
-            /** @description On a cancel */
+            /** On a cancel */
             origClientOrderId?: string;
             price: string;
             origQty: string;
@@ -374,40 +213,37 @@ export interface components {
         };
     };
     responses: {
-        /** @description A refused call. 4xx statuses are the caller's fault (429 - too many requests, 418 - the IP is banned for ignoring 429s; both say how long in Retry-After, in seconds); 5xx are Binance's, and the outcome of a state-changing call is then unknown. */
+        /** A refused call. 4xx statuses are the caller's fault (429 - too many requests, 418 - the IP is banned for ignoring 429s; both say how long in Retry-After, in seconds); 5xx are Binance's, and the outcome of a state-changing call is then unknown. */
         Error: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
     };
     parameters: {
-        /** @description Trading pair, e.g. BTCUSDT. */
+        /** Trading pair, e.g. BTCUSDT. */
         Symbol: string;
         Side: components["schemas"]["OrderSide"];
         OrderTypeParam: components["schemas"]["OrderType"];
-        /** @description Needed by limit orders. */
+        /** Needed by limit orders. */
         TimeInForceParam: components["schemas"]["TimeInForce"];
-        /** @description Base asset amount, as a decimal string. */
+        /** Base asset amount, as a decimal string. */
         Quantity: string;
-        /** @description Market orders only, instead of quantity - the quote asset amount to spend or receive. */
+        /** Market orders only, instead of quantity - the quote asset amount to spend or receive. */
         QuoteOrderQty: string;
-        /** @description Limit price, as a decimal string. */
+        /** Limit price, as a decimal string. */
         Price: string;
-        /** @description Trigger price of stop and take-profit orders. */
+        /** Trigger price of stop and take-profit orders. */
         StopPrice: string;
-        /** @description How much the answer says (ACK, RESULT or FULL). */
+        /** How much the answer says (ACK, RESULT or FULL). */
         NewOrderRespType: "ACK" | "RESULT" | "FULL";
-        /** @description Caller's id for the order (or the cancel); Binance makes one up when it is missing. */
+        /** Caller's id for the order (or the cancel); Binance makes one up when it is missing. */
         NewClientOrderId: string;
-        /** @description Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
+        /** Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
         RecvWindow: number;
-        /** @description When the call was signed, epoch ms on the server's clock. */
+        /** When the call was signed, epoch ms on the server's clock. */
         Timestamp: number;
-        /** @description Hex HMAC-SHA256, keyed with the secret key, of the query string followed by the body. */
+        /** Hex HMAC-SHA256, keyed with the secret key, of the query string followed by the body. */
         Signature: string;
     };
     requestBodies: never;
@@ -425,11 +261,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Reachable; the body is an empty object. */
+            /** Reachable; the body is an empty object. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": Record<string, never>;
                 };
@@ -446,11 +279,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Current server time. */
+            /** Current server time. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         /**
@@ -467,7 +297,7 @@ export interface operations {
     getExchangeInfo: {
         parameters: {
             query?: {
-                /** @description Only this symbol. */
+                /** Only this symbol. */
                 symbol?: string;
             };
             header?: never;
@@ -476,11 +306,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Exchange rules and symbol list. */
+            /** Exchange rules and symbol list. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ExchangeInfo"];
                 };
@@ -491,9 +318,9 @@ export interface operations {
     getOrderBook: {
         parameters: {
             query: {
-                /** @description Trading pair, e.g. BTCUSDT. */
+                /** Trading pair, e.g. BTCUSDT. */
                 symbol: components["parameters"]["Symbol"];
-                /** @description Levels per side (default 100). */
+                /** Levels per side (default 100). */
                 limit?: number;
             };
             header?: never;
@@ -502,11 +329,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Bids and asks as [price, quantity] pairs. */
+            /** Bids and asks as [price, quantity] pairs. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OrderBook"];
                 };
@@ -517,9 +341,9 @@ export interface operations {
     getRecentTrades: {
         parameters: {
             query: {
-                /** @description Trading pair, e.g. BTCUSDT. */
+                /** Trading pair, e.g. BTCUSDT. */
                 symbol: components["parameters"]["Symbol"];
-                /** @description How many (default 500). */
+                /** How many (default 500). */
                 limit?: number;
             };
             header?: never;
@@ -528,11 +352,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Trades, oldest first. */
+            /** Trades, oldest first. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PublicTrade"][];
                 };
@@ -543,17 +364,17 @@ export interface operations {
     getKlines: {
         parameters: {
             query: {
-                /** @description Trading pair, e.g. BTCUSDT. */
+                /** Trading pair, e.g. BTCUSDT. */
                 symbol: components["parameters"]["Symbol"];
-                /** @description Bar length. */
+                /** Bar length. */
                 interval: components["schemas"]["KlineInterval"];
-                /** @description First bar's open time, epoch ms. */
+                /** First bar's open time, epoch ms. */
                 startTime?: number;
-                /** @description Last bar's open time, epoch ms. */
+                /** Last bar's open time, epoch ms. */
                 endTime?: number;
-                /** @description Offset the intervals are counted in, e.g. "8" or "-1:00" (default UTC). */
+                /** Offset the intervals are counted in, e.g. "8" or "-1:00" (default UTC). */
                 timeZone?: string;
-                /** @description How many bars (default 500). */
+                /** How many bars (default 500). */
                 limit?: number;
             };
             header?: never;
@@ -562,11 +383,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Bars as arrays: open time, open, high, low, close, volume, close time, quote volume, trade count, taker buy base volume, taker buy quote volume, and an unused field. */
+            /** Bars as arrays: open time, open, high, low, close, volume, close time, quote volume, trade count, taker buy base volume, taker buy quote volume, and an unused field. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": (number | string)[][];
                 };
@@ -577,7 +395,7 @@ export interface operations {
     getPriceTicker: {
         parameters: {
             query?: {
-                /** @description One symbol; without it every symbol's price is returned as an array. */
+                /** One symbol; without it every symbol's price is returned as an array. */
                 symbol?: string;
             };
             header?: never;
@@ -586,11 +404,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One price, or every symbol's. */
+            /** One price, or every symbol's. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PriceTicker"] | components["schemas"]["PriceTicker"][];
                 };
@@ -601,9 +416,9 @@ export interface operations {
     getAccount: {
         parameters: {
             query?: {
-                /** @description Leave out assets with nothing free or locked. */
+                /** Leave out assets with nothing free or locked. */
                 omitZeroBalances?: boolean;
-                /** @description Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
+                /** Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
                 recvWindow?: components["parameters"]["RecvWindow"];
             };
             header?: never;
@@ -612,11 +427,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The account. */
+            /** The account. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Account"];
                 };
@@ -627,17 +439,17 @@ export interface operations {
     getMyTrades: {
         parameters: {
             query: {
-                /** @description Trading pair, e.g. BTCUSDT. */
+                /** Trading pair, e.g. BTCUSDT. */
                 symbol: components["parameters"]["Symbol"];
-                /** @description Only the fills of this order. */
+                /** Only the fills of this order. */
                 orderId?: number;
                 startTime?: number;
                 endTime?: number;
-                /** @description First trade id to return. */
+                /** First trade id to return. */
                 fromId?: number;
-                /** @description How many (default 500). */
+                /** How many (default 500). */
                 limit?: number;
-                /** @description Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
+                /** Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
                 recvWindow?: components["parameters"]["RecvWindow"];
             };
             header?: never;
@@ -646,11 +458,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The fills, oldest first. */
+            /** The fills, oldest first. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountTrade"][];
                 };
@@ -661,9 +470,9 @@ export interface operations {
     getOpenOrders: {
         parameters: {
             query: {
-                /** @description Trading pair, e.g. BTCUSDT. */
+                /** Trading pair, e.g. BTCUSDT. */
                 symbol: components["parameters"]["Symbol"];
-                /** @description Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
+                /** Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
                 recvWindow?: components["parameters"]["RecvWindow"];
             };
             header?: never;
@@ -672,11 +481,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The open orders. */
+            /** The open orders. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"][];
                 };
@@ -687,12 +493,12 @@ export interface operations {
     getOrder: {
         parameters: {
             query: {
-                /** @description Trading pair, e.g. BTCUSDT. */
+                /** Trading pair, e.g. BTCUSDT. */
                 symbol: components["parameters"]["Symbol"];
                 orderId?: number;
-                /** @description The client order id the order was placed with. */
+                /** The client order id the order was placed with. */
                 origClientOrderId?: string;
-                /** @description Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
+                /** Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
                 recvWindow?: components["parameters"]["RecvWindow"];
             };
             header?: never;
@@ -701,11 +507,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order. */
+            /** The order. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -716,25 +519,25 @@ export interface operations {
     createOrder: {
         parameters: {
             query: {
-                /** @description Trading pair, e.g. BTCUSDT. */
+                /** Trading pair, e.g. BTCUSDT. */
                 symbol: components["parameters"]["Symbol"];
                 side: components["parameters"]["Side"];
                 type: components["parameters"]["OrderTypeParam"];
-                /** @description Needed by limit orders. */
+                /** Needed by limit orders. */
                 timeInForce?: components["parameters"]["TimeInForceParam"];
-                /** @description Base asset amount, as a decimal string. */
+                /** Base asset amount, as a decimal string. */
                 quantity?: components["parameters"]["Quantity"];
-                /** @description Market orders only, instead of quantity - the quote asset amount to spend or receive. */
+                /** Market orders only, instead of quantity - the quote asset amount to spend or receive. */
                 quoteOrderQty?: components["parameters"]["QuoteOrderQty"];
-                /** @description Limit price, as a decimal string. */
+                /** Limit price, as a decimal string. */
                 price?: components["parameters"]["Price"];
-                /** @description Caller's id for the order (or the cancel); Binance makes one up when it is missing. */
+                /** Caller's id for the order (or the cancel); Binance makes one up when it is missing. */
                 newClientOrderId?: components["parameters"]["NewClientOrderId"];
-                /** @description Trigger price of stop and take-profit orders. */
+                /** Trigger price of stop and take-profit orders. */
                 stopPrice?: components["parameters"]["StopPrice"];
-                /** @description How much the answer says (ACK, RESULT or FULL). */
+                /** How much the answer says (ACK, RESULT or FULL). */
                 newOrderRespType?: components["parameters"]["NewOrderRespType"];
-                /** @description Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
+                /** Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
                 recvWindow?: components["parameters"]["RecvWindow"];
             };
             header?: never;
@@ -743,11 +546,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order as accepted (fields depend on newOrderRespType). */
+            /** The order as accepted (fields depend on newOrderRespType). */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OrderAck"];
                 };
@@ -758,13 +558,13 @@ export interface operations {
     cancelOrder: {
         parameters: {
             query: {
-                /** @description Trading pair, e.g. BTCUSDT. */
+                /** Trading pair, e.g. BTCUSDT. */
                 symbol: components["parameters"]["Symbol"];
                 orderId?: number;
                 origClientOrderId?: string;
-                /** @description Caller's id for the order (or the cancel); Binance makes one up when it is missing. */
+                /** Caller's id for the order (or the cancel); Binance makes one up when it is missing. */
                 newClientOrderId?: components["parameters"]["NewClientOrderId"];
-                /** @description Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
+                /** Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
                 recvWindow?: components["parameters"]["RecvWindow"];
             };
             header?: never;
@@ -773,11 +573,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order as cancelled. */
+            /** The order as cancelled. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Order"];
                 };
@@ -788,23 +585,23 @@ export interface operations {
     testOrder: {
         parameters: {
             query: {
-                /** @description Trading pair, e.g. BTCUSDT. */
+                /** Trading pair, e.g. BTCUSDT. */
                 symbol: components["parameters"]["Symbol"];
                 side: components["parameters"]["Side"];
                 type: components["parameters"]["OrderTypeParam"];
-                /** @description Needed by limit orders. */
+                /** Needed by limit orders. */
                 timeInForce?: components["parameters"]["TimeInForceParam"];
-                /** @description Base asset amount, as a decimal string. */
+                /** Base asset amount, as a decimal string. */
                 quantity?: components["parameters"]["Quantity"];
-                /** @description Market orders only, instead of quantity - the quote asset amount to spend or receive. */
+                /** Market orders only, instead of quantity - the quote asset amount to spend or receive. */
                 quoteOrderQty?: components["parameters"]["QuoteOrderQty"];
-                /** @description Limit price, as a decimal string. */
+                /** Limit price, as a decimal string. */
                 price?: components["parameters"]["Price"];
-                /** @description Caller's id for the order (or the cancel); Binance makes one up when it is missing. */
+                /** Caller's id for the order (or the cancel); Binance makes one up when it is missing. */
                 newClientOrderId?: components["parameters"]["NewClientOrderId"];
-                /** @description Trigger price of stop and take-profit orders. */
+                /** Trigger price of stop and take-profit orders. */
                 stopPrice?: components["parameters"]["StopPrice"];
-                /** @description Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
+                /** Milliseconds after `timestamp` during which the server still accepts the call (default 5000, at most 60000). */
                 recvWindow?: components["parameters"]["RecvWindow"];
             };
             header?: never;
@@ -813,11 +610,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Valid; the body is an empty object. */
+            /** Valid; the body is an empty object. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": Record<string, never>;
                 };

@@ -3,6 +3,9 @@
 import type { FlatArgs, OpArgs, OpResult, OpsTable } from "@brokerkit/middleware";
 import type { operations } from "./types.js";
 
+type Args<Id extends keyof operations> = OpArgs<FlatArgs<operations[Id]>>;
+type Result<Id extends keyof operations, Throws extends boolean> = OpResult<operations[Id], Throws>;
+
 /** operationId → the operation's index in `config.operations` (and its header parameters, or 0 for `{ params, body }`). */
 export const opsTable: OpsTable = {
   cancelOrders: [87, "x-request-id"],
@@ -102,12 +105,8 @@ export const opsTable: OpsTable = {
  * the path calls; with `throwOnError: true` a non-2xx answer throws and `data` is always there.
  */
 export interface SaxoOps<Throws extends boolean = false> {
-  /**
-   * Cancel one or more orders
-   *
-   * `DELETE /trade/v2/orders/{OrderIds}`
-   */
-  cancelOrders(...args: OpArgs<FlatArgs<operations["cancelOrders"]>>): OpResult<operations["cancelOrders"], Throws>;
+  /** Cancel one or more orders (`DELETE /trade/v2/orders/{OrderIds}`) */
+  cancelOrders(...args: Args<"cancelOrders">): Result<"cancelOrders", Throws>;
   /**
    * Cancel orders (retired version 1)
    *
@@ -116,217 +115,77 @@ export interface SaxoOps<Throws extends boolean = false> {
    * `DELETE /trade/v1/orders/{OrderIds}`
    * @deprecated The spec marks this operation deprecated.
    */
-  cancelOrdersV1(...args: OpArgs<FlatArgs<operations["cancelOrdersV1"]>>): OpResult<operations["cancelOrdersV1"], Throws>;
-  /**
-   * Start a event notification subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /ens/v1/activities/subscriptions`
-   */
-  createActivitiesSubscription(...args: OpArgs<FlatArgs<operations["createActivitiesSubscription"]>>): OpResult<operations["createActivitiesSubscription"], Throws>;
-  /**
-   * Start a balance subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /port/v1/balances/subscriptions`
-   */
-  createBalancesSubscription(...args: OpArgs<FlatArgs<operations["createBalancesSubscription"]>>): OpResult<operations["createBalancesSubscription"], Throws>;
-  /**
-   * Start a chart sample subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /chart/v3/charts/subscriptions`
-   */
-  createChartsSubscription(...args: OpArgs<FlatArgs<operations["createChartsSubscription"]>>): OpResult<operations["createChartsSubscription"], Throws>;
-  /**
-   * Start a closed positions subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /port/v1/closedpositions/subscriptions`
-   */
-  createClosedPositionsSubscription(...args: OpArgs<FlatArgs<operations["createClosedPositionsSubscription"]>>): OpResult<operations["createClosedPositionsSubscription"], Throws>;
-  /**
-   * Start a info price subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /trade/v1/infoprices/subscriptions`
-   */
-  createInfoPriceSubscription(...args: OpArgs<FlatArgs<operations["createInfoPriceSubscription"]>>): OpResult<operations["createInfoPriceSubscription"], Throws>;
-  /**
-   * Start a net positions subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /port/v1/netpositions/subscriptions`
-   */
-  createNetPositionsSubscription(...args: OpArgs<FlatArgs<operations["createNetPositionsSubscription"]>>): OpResult<operations["createNetPositionsSubscription"], Throws>;
-  /**
-   * Start a open orders subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /port/v1/orders/subscriptions`
-   */
-  createOrdersSubscription(...args: OpArgs<FlatArgs<operations["createOrdersSubscription"]>>): OpResult<operations["createOrdersSubscription"], Throws>;
-  /**
-   * Start a positions subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /port/v1/positions/subscriptions`
-   */
-  createPositionsSubscription(...args: OpArgs<FlatArgs<operations["createPositionsSubscription"]>>): OpResult<operations["createPositionsSubscription"], Throws>;
-  /**
-   * Start a trade price subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /trade/v1/prices/subscriptions`
-   */
-  createPriceSubscription(...args: OpArgs<FlatArgs<operations["createPriceSubscription"]>>): OpResult<operations["createPriceSubscription"], Throws>;
-  /**
-   * Start a session event subscription; replies with a snapshot and pushes updates to the streaming connection
-   *
-   * `POST /root/v1/sessions/events/subscriptions`
-   */
-  createSessionEventsSubscription(...args: OpArgs<FlatArgs<operations["createSessionEventsSubscription"]>>): OpResult<operations["createSessionEventsSubscription"], Throws>;
-  /**
-   * Stop one event notification subscription
-   *
-   * `DELETE /ens/v1/activities/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deleteActivitiesSubscription(...args: OpArgs<FlatArgs<operations["deleteActivitiesSubscription"]>>): OpResult<operations["deleteActivitiesSubscription"], Throws>;
-  /**
-   * Stop every event notification subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /ens/v1/activities/subscriptions/{ContextId}`
-   */
-  deleteActivitiesSubscriptions(...args: OpArgs<FlatArgs<operations["deleteActivitiesSubscriptions"]>>): OpResult<operations["deleteActivitiesSubscriptions"], Throws>;
-  /**
-   * Stop one balance subscription
-   *
-   * `DELETE /port/v1/balances/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deleteBalancesSubscription(...args: OpArgs<FlatArgs<operations["deleteBalancesSubscription"]>>): OpResult<operations["deleteBalancesSubscription"], Throws>;
-  /**
-   * Stop every balance subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /port/v1/balances/subscriptions/{ContextId}`
-   */
-  deleteBalancesSubscriptions(...args: OpArgs<FlatArgs<operations["deleteBalancesSubscriptions"]>>): OpResult<operations["deleteBalancesSubscriptions"], Throws>;
-  /**
-   * Stop one chart sample subscription
-   *
-   * `DELETE /chart/v3/charts/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deleteChartsSubscription(...args: OpArgs<FlatArgs<operations["deleteChartsSubscription"]>>): OpResult<operations["deleteChartsSubscription"], Throws>;
-  /**
-   * Stop every chart sample subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /chart/v3/charts/subscriptions/{ContextId}`
-   */
-  deleteChartsSubscriptions(...args: OpArgs<FlatArgs<operations["deleteChartsSubscriptions"]>>): OpResult<operations["deleteChartsSubscriptions"], Throws>;
-  /**
-   * Stop one closed positions subscription
-   *
-   * `DELETE /port/v1/closedpositions/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deleteClosedPositionsSubscription(...args: OpArgs<FlatArgs<operations["deleteClosedPositionsSubscription"]>>): OpResult<operations["deleteClosedPositionsSubscription"], Throws>;
-  /**
-   * Stop every closed positions subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /port/v1/closedpositions/subscriptions/{ContextId}`
-   */
-  deleteClosedPositionsSubscriptions(...args: OpArgs<FlatArgs<operations["deleteClosedPositionsSubscriptions"]>>): OpResult<operations["deleteClosedPositionsSubscriptions"], Throws>;
-  /**
-   * Echo probe for DELETE that answers with no side effect
-   *
-   * `DELETE /root/v1/diagnostics/delete`
-   */
-  deleteDiagnostics(...args: OpArgs<FlatArgs<operations["deleteDiagnostics"]>>): OpResult<operations["deleteDiagnostics"], Throws>;
-  /**
-   * Stop one info price subscription
-   *
-   * `DELETE /trade/v1/infoprices/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deleteInfoPriceSubscription(...args: OpArgs<FlatArgs<operations["deleteInfoPriceSubscription"]>>): OpResult<operations["deleteInfoPriceSubscription"], Throws>;
-  /**
-   * Stop every info price subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /trade/v1/infoprices/subscriptions/{ContextId}`
-   */
-  deleteInfoPriceSubscriptions(...args: OpArgs<FlatArgs<operations["deleteInfoPriceSubscriptions"]>>): OpResult<operations["deleteInfoPriceSubscriptions"], Throws>;
-  /**
-   * Stop one net positions subscription
-   *
-   * `DELETE /port/v1/netpositions/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deleteNetPositionsSubscription(...args: OpArgs<FlatArgs<operations["deleteNetPositionsSubscription"]>>): OpResult<operations["deleteNetPositionsSubscription"], Throws>;
-  /**
-   * Stop every net positions subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /port/v1/netpositions/subscriptions/{ContextId}`
-   */
-  deleteNetPositionsSubscriptions(...args: OpArgs<FlatArgs<operations["deleteNetPositionsSubscriptions"]>>): OpResult<operations["deleteNetPositionsSubscriptions"], Throws>;
-  /**
-   * Stop one open orders subscription
-   *
-   * `DELETE /port/v1/orders/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deleteOrdersSubscription(...args: OpArgs<FlatArgs<operations["deleteOrdersSubscription"]>>): OpResult<operations["deleteOrdersSubscription"], Throws>;
-  /**
-   * Stop every open orders subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /port/v1/orders/subscriptions/{ContextId}`
-   */
-  deleteOrdersSubscriptions(...args: OpArgs<FlatArgs<operations["deleteOrdersSubscriptions"]>>): OpResult<operations["deleteOrdersSubscriptions"], Throws>;
-  /**
-   * Stop one positions subscription
-   *
-   * `DELETE /port/v1/positions/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deletePositionsSubscription(...args: OpArgs<FlatArgs<operations["deletePositionsSubscription"]>>): OpResult<operations["deletePositionsSubscription"], Throws>;
-  /**
-   * Stop every positions subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /port/v1/positions/subscriptions/{ContextId}`
-   */
-  deletePositionsSubscriptions(...args: OpArgs<FlatArgs<operations["deletePositionsSubscriptions"]>>): OpResult<operations["deletePositionsSubscriptions"], Throws>;
-  /**
-   * Stop one trade price subscription
-   *
-   * `DELETE /trade/v1/prices/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deletePriceSubscription(...args: OpArgs<FlatArgs<operations["deletePriceSubscription"]>>): OpResult<operations["deletePriceSubscription"], Throws>;
-  /**
-   * Stop every trade price subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /trade/v1/prices/subscriptions/{ContextId}`
-   */
-  deletePriceSubscriptions(...args: OpArgs<FlatArgs<operations["deletePriceSubscriptions"]>>): OpResult<operations["deletePriceSubscriptions"], Throws>;
-  /**
-   * Stop one session event subscription
-   *
-   * `DELETE /root/v1/sessions/events/subscriptions/{ContextId}/{ReferenceId}`
-   */
-  deleteSessionEventsSubscription(...args: OpArgs<FlatArgs<operations["deleteSessionEventsSubscription"]>>): OpResult<operations["deleteSessionEventsSubscription"], Throws>;
-  /**
-   * Stop every session event subscription of one streaming context (optionally only those with a Tag)
-   *
-   * `DELETE /root/v1/sessions/events/subscriptions/{ContextId}`
-   */
-  deleteSessionEventsSubscriptions(...args: OpArgs<FlatArgs<operations["deleteSessionEventsSubscriptions"]>>): OpResult<operations["deleteSessionEventsSubscriptions"], Throws>;
-  /**
-   * One account by key
-   *
-   * `GET /port/v1/accounts/{AccountKey}`
-   */
-  getAccount(...args: OpArgs<FlatArgs<operations["getAccount"]>>): OpResult<operations["getAccount"], Throws>;
-  /**
-   * Accounts of a client
-   *
-   * `GET /port/v1/accounts`
-   */
-  getAccounts(...args: OpArgs<FlatArgs<operations["getAccounts"]>>): OpResult<operations["getAccounts"], Throws>;
-  /**
-   * Recent event notifications (orders, positions, account funding) of the logged-in client
-   *
-   * `GET /ens/v1/activities`
-   */
-  getActivities(...args: OpArgs<FlatArgs<operations["getActivities"]>>): OpResult<operations["getActivities"], Throws>;
-  /**
-   * Balance of a client or one of its accounts
-   *
-   * `GET /port/v1/balances`
-   */
-  getBalance(...args: OpArgs<FlatArgs<operations["getBalance"]>>): OpResult<operations["getBalance"], Throws>;
+  cancelOrdersV1(...args: Args<"cancelOrdersV1">): Result<"cancelOrdersV1", Throws>;
+  /** Start a event notification subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /ens/v1/activities/subscriptions`) */
+  createActivitiesSubscription(...args: Args<"createActivitiesSubscription">): Result<"createActivitiesSubscription", Throws>;
+  /** Start a balance subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /port/v1/balances/subscriptions`) */
+  createBalancesSubscription(...args: Args<"createBalancesSubscription">): Result<"createBalancesSubscription", Throws>;
+  /** Start a chart sample subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /chart/v3/charts/subscriptions`) */
+  createChartsSubscription(...args: Args<"createChartsSubscription">): Result<"createChartsSubscription", Throws>;
+  /** Start a closed positions subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /port/v1/closedpositions/subscriptions`) */
+  createClosedPositionsSubscription(...args: Args<"createClosedPositionsSubscription">): Result<"createClosedPositionsSubscription", Throws>;
+  /** Start a info price subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /trade/v1/infoprices/subscriptions`) */
+  createInfoPriceSubscription(...args: Args<"createInfoPriceSubscription">): Result<"createInfoPriceSubscription", Throws>;
+  /** Start a net positions subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /port/v1/netpositions/subscriptions`) */
+  createNetPositionsSubscription(...args: Args<"createNetPositionsSubscription">): Result<"createNetPositionsSubscription", Throws>;
+  /** Start a open orders subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /port/v1/orders/subscriptions`) */
+  createOrdersSubscription(...args: Args<"createOrdersSubscription">): Result<"createOrdersSubscription", Throws>;
+  /** Start a positions subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /port/v1/positions/subscriptions`) */
+  createPositionsSubscription(...args: Args<"createPositionsSubscription">): Result<"createPositionsSubscription", Throws>;
+  /** Start a trade price subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /trade/v1/prices/subscriptions`) */
+  createPriceSubscription(...args: Args<"createPriceSubscription">): Result<"createPriceSubscription", Throws>;
+  /** Start a session event subscription; replies with a snapshot and pushes updates to the streaming connection (`POST /root/v1/sessions/events/subscriptions`) */
+  createSessionEventsSubscription(...args: Args<"createSessionEventsSubscription">): Result<"createSessionEventsSubscription", Throws>;
+  /** Stop one event notification subscription (`DELETE /ens/v1/activities/subscriptions/{ContextId}/{ReferenceId}`) */
+  deleteActivitiesSubscription(...args: Args<"deleteActivitiesSubscription">): Result<"deleteActivitiesSubscription", Throws>;
+  /** Stop every event notification subscription of one streaming context (optionally only those with a Tag) (`DELETE /ens/v1/activities/subscriptions/{ContextId}`) */
+  deleteActivitiesSubscriptions(...args: Args<"deleteActivitiesSubscriptions">): Result<"deleteActivitiesSubscriptions", Throws>;
+  /** Stop one balance subscription (`DELETE /port/v1/balances/subscriptions/{ContextId}/{ReferenceId}`) */
+  deleteBalancesSubscription(...args: Args<"deleteBalancesSubscription">): Result<"deleteBalancesSubscription", Throws>;
+  /** Stop every balance subscription of one streaming context (optionally only those with a Tag) (`DELETE /port/v1/balances/subscriptions/{ContextId}`) */
+  deleteBalancesSubscriptions(...args: Args<"deleteBalancesSubscriptions">): Result<"deleteBalancesSubscriptions", Throws>;
+  /** Stop one chart sample subscription (`DELETE /chart/v3/charts/subscriptions/{ContextId}/{ReferenceId}`) */
+  deleteChartsSubscription(...args: Args<"deleteChartsSubscription">): Result<"deleteChartsSubscription", Throws>;
+  /** Stop every chart sample subscription of one streaming context (optionally only those with a Tag) (`DELETE /chart/v3/charts/subscriptions/{ContextId}`) */
+  deleteChartsSubscriptions(...args: Args<"deleteChartsSubscriptions">): Result<"deleteChartsSubscriptions", Throws>;
+  /** Stop one closed positions subscription (`DELETE /port/v1/closedpositions/subscriptions/{ContextId}/{ReferenceId}`) */
+  deleteClosedPositionsSubscription(...args: Args<"deleteClosedPositionsSubscription">): Result<"deleteClosedPositionsSubscription", Throws>;
+  /** Stop every closed positions subscription of one streaming context (optionally only those with a Tag) (`DELETE /port/v1/closedpositions/subscriptions/{ContextId}`) */
+  deleteClosedPositionsSubscriptions(...args: Args<"deleteClosedPositionsSubscriptions">): Result<"deleteClosedPositionsSubscriptions", Throws>;
+  /** Echo probe for DELETE that answers with no side effect (`DELETE /root/v1/diagnostics/delete`) */
+  deleteDiagnostics(...args: Args<"deleteDiagnostics">): Result<"deleteDiagnostics", Throws>;
+  /** Stop one info price subscription (`DELETE /trade/v1/infoprices/subscriptions/{ContextId}/{ReferenceId}`) */
+  deleteInfoPriceSubscription(...args: Args<"deleteInfoPriceSubscription">): Result<"deleteInfoPriceSubscription", Throws>;
+  /** Stop every info price subscription of one streaming context (optionally only those with a Tag) (`DELETE /trade/v1/infoprices/subscriptions/{ContextId}`) */
+  deleteInfoPriceSubscriptions(...args: Args<"deleteInfoPriceSubscriptions">): Result<"deleteInfoPriceSubscriptions", Throws>;
+  /** Stop one net positions subscription (`DELETE /port/v1/netpositions/subscriptions/{ContextId}/{ReferenceId}`) */
+  deleteNetPositionsSubscription(...args: Args<"deleteNetPositionsSubscription">): Result<"deleteNetPositionsSubscription", Throws>;
+  /** Stop every net positions subscription of one streaming context (optionally only those with a Tag) (`DELETE /port/v1/netpositions/subscriptions/{ContextId}`) */
+  deleteNetPositionsSubscriptions(...args: Args<"deleteNetPositionsSubscriptions">): Result<"deleteNetPositionsSubscriptions", Throws>;
+  /** Stop one open orders subscription (`DELETE /port/v1/orders/subscriptions/{ContextId}/{ReferenceId}`) */
+  deleteOrdersSubscription(...args: Args<"deleteOrdersSubscription">): Result<"deleteOrdersSubscription", Throws>;
+  /** Stop every open orders subscription of one streaming context (optionally only those with a Tag) (`DELETE /port/v1/orders/subscriptions/{ContextId}`) */
+  deleteOrdersSubscriptions(...args: Args<"deleteOrdersSubscriptions">): Result<"deleteOrdersSubscriptions", Throws>;
+  /** Stop one positions subscription (`DELETE /port/v1/positions/subscriptions/{ContextId}/{ReferenceId}`) */
+  deletePositionsSubscription(...args: Args<"deletePositionsSubscription">): Result<"deletePositionsSubscription", Throws>;
+  /** Stop every positions subscription of one streaming context (optionally only those with a Tag) (`DELETE /port/v1/positions/subscriptions/{ContextId}`) */
+  deletePositionsSubscriptions(...args: Args<"deletePositionsSubscriptions">): Result<"deletePositionsSubscriptions", Throws>;
+  /** Stop one trade price subscription (`DELETE /trade/v1/prices/subscriptions/{ContextId}/{ReferenceId}`) */
+  deletePriceSubscription(...args: Args<"deletePriceSubscription">): Result<"deletePriceSubscription", Throws>;
+  /** Stop every trade price subscription of one streaming context (optionally only those with a Tag) (`DELETE /trade/v1/prices/subscriptions/{ContextId}`) */
+  deletePriceSubscriptions(...args: Args<"deletePriceSubscriptions">): Result<"deletePriceSubscriptions", Throws>;
+  /** Stop one session event subscription (`DELETE /root/v1/sessions/events/subscriptions/{ContextId}/{ReferenceId}`) */
+  deleteSessionEventsSubscription(...args: Args<"deleteSessionEventsSubscription">): Result<"deleteSessionEventsSubscription", Throws>;
+  /** Stop every session event subscription of one streaming context (optionally only those with a Tag) (`DELETE /root/v1/sessions/events/subscriptions/{ContextId}`) */
+  deleteSessionEventsSubscriptions(...args: Args<"deleteSessionEventsSubscriptions">): Result<"deleteSessionEventsSubscriptions", Throws>;
+  /** One account by key (`GET /port/v1/accounts/{AccountKey}`) */
+  getAccount(...args: Args<"getAccount">): Result<"getAccount", Throws>;
+  /** Accounts of a client (`GET /port/v1/accounts`) */
+  getAccounts(...args: Args<"getAccounts">): Result<"getAccounts", Throws>;
+  /** Recent event notifications (orders, positions, account funding) of the logged-in client (`GET /ens/v1/activities`) */
+  getActivities(...args: Args<"getActivities">): Result<"getActivities", Throws>;
+  /** Balance of a client or one of its accounts (`GET /port/v1/balances`) */
+  getBalance(...args: Args<"getBalance">): Result<"getBalance", Throws>;
   /**
    * OHLC samples of one instrument
    *
@@ -334,13 +193,9 @@ export interface SaxoOps<Throws extends boolean = false> {
    *
    * `GET /chart/v3/charts`
    */
-  getChart(...args: OpArgs<FlatArgs<operations["getChart"]>>): OpResult<operations["getChart"], Throws>;
-  /**
-   * Stickiness probe for the chart service
-   *
-   * `GET /chart/isalive`
-   */
-  getChartIsAlive(...args: OpArgs<FlatArgs<operations["getChartIsAlive"]>>): OpResult<operations["getChartIsAlive"], Throws>;
+  getChart(...args: Args<"getChart">): Result<"getChart", Throws>;
+  /** Stickiness probe for the chart service (`GET /chart/isalive`) */
+  getChartIsAlive(...args: Args<"getChartIsAlive">): Result<"getChartIsAlive", Throws>;
   /**
    * OHLC samples (retired version 1)
    *
@@ -350,55 +205,23 @@ export interface SaxoOps<Throws extends boolean = false> {
    * `GET /chart/v1/charts`
    * @deprecated The spec marks this operation deprecated.
    */
-  getChartV1(...args: OpArgs<FlatArgs<operations["getChartV1"]>>): OpResult<operations["getChartV1"], Throws>;
-  /**
-   * One client by key
-   *
-   * `GET /port/v1/clients/{ClientKey}`
-   */
-  getClient(...args: OpArgs<FlatArgs<operations["getClient"]>>): OpResult<operations["getClient"], Throws>;
-  /**
-   * One closed position by id
-   *
-   * `GET /port/v1/closedpositions/{ClosedPositionId}`
-   */
-  getClosedPosition(...args: OpArgs<FlatArgs<operations["getClosedPosition"]>>): OpResult<operations["getClosedPosition"], Throws>;
-  /**
-   * Closed positions of a client or one of its accounts
-   *
-   * `GET /port/v1/closedpositions`
-   */
-  getClosedPositions(...args: OpArgs<FlatArgs<operations["getClosedPositions"]>>): OpResult<operations["getClosedPositions"], Throws>;
-  /**
-   * Stickiness probe for the client services
-   *
-   * `GET /cs/isalive`
-   */
-  getCsIsAlive(...args: OpArgs<FlatArgs<operations["getCsIsAlive"]>>): OpResult<operations["getCsIsAlive"], Throws>;
-  /**
-   * Every currency
-   *
-   * `GET /ref/v1/currencies`
-   */
-  getCurrencies(...args: OpArgs<FlatArgs<operations["getCurrencies"]>>): OpResult<operations["getCurrencies"], Throws>;
-  /**
-   * Echo probe that answers 200 with no side effect
-   *
-   * `GET /root/v1/diagnostics/get`
-   */
-  getDiagnostics(...args: OpArgs<FlatArgs<operations["getDiagnostics"]>>): OpResult<operations["getDiagnostics"], Throws>;
-  /**
-   * Stickiness probe for the event notification service
-   *
-   * `GET /ens/isalive`
-   */
-  getEnsIsAlive(...args: OpArgs<FlatArgs<operations["getEnsIsAlive"]>>): OpResult<operations["getEnsIsAlive"], Throws>;
-  /**
-   * Every exchange
-   *
-   * `GET /ref/v1/exchanges`
-   */
-  getExchanges(...args: OpArgs<FlatArgs<operations["getExchanges"]>>): OpResult<operations["getExchanges"], Throws>;
+  getChartV1(...args: Args<"getChartV1">): Result<"getChartV1", Throws>;
+  /** One client by key (`GET /port/v1/clients/{ClientKey}`) */
+  getClient(...args: Args<"getClient">): Result<"getClient", Throws>;
+  /** One closed position by id (`GET /port/v1/closedpositions/{ClosedPositionId}`) */
+  getClosedPosition(...args: Args<"getClosedPosition">): Result<"getClosedPosition", Throws>;
+  /** Closed positions of a client or one of its accounts (`GET /port/v1/closedpositions`) */
+  getClosedPositions(...args: Args<"getClosedPositions">): Result<"getClosedPositions", Throws>;
+  /** Stickiness probe for the client services (`GET /cs/isalive`) */
+  getCsIsAlive(...args: Args<"getCsIsAlive">): Result<"getCsIsAlive", Throws>;
+  /** Every currency (`GET /ref/v1/currencies`) */
+  getCurrencies(...args: Args<"getCurrencies">): Result<"getCurrencies", Throws>;
+  /** Echo probe that answers 200 with no side effect (`GET /root/v1/diagnostics/get`) */
+  getDiagnostics(...args: Args<"getDiagnostics">): Result<"getDiagnostics", Throws>;
+  /** Stickiness probe for the event notification service (`GET /ens/isalive`) */
+  getEnsIsAlive(...args: Args<"getEnsIsAlive">): Result<"getEnsIsAlive", Throws>;
+  /** Every exchange (`GET /ref/v1/exchanges`) */
+  getExchanges(...args: Args<"getExchanges">): Result<"getExchanges", Throws>;
   /**
    * Which switchable features (news, gainers/losers, calendar, chart) are available now
    *
@@ -406,145 +229,53 @@ export interface SaxoOps<Throws extends boolean = false> {
    *
    * `GET /root/v1/features/availability`
    */
-  getFeatureAvailability(...args: OpArgs<FlatArgs<operations["getFeatureAvailability"]>>): OpResult<operations["getFeatureAvailability"], Throws>;
-  /**
-   * Snapshot price of one instrument
-   *
-   * `GET /trade/v1/infoprices`
-   */
-  getInfoPrice(...args: OpArgs<FlatArgs<operations["getInfoPrice"]>>): OpResult<operations["getInfoPrice"], Throws>;
-  /**
-   * Info prices of several instruments of one asset type
-   *
-   * `GET /trade/v1/infoprices/list`
-   */
-  getInfoPriceList(...args: OpArgs<FlatArgs<operations["getInfoPriceList"]>>): OpResult<operations["getInfoPriceList"], Throws>;
-  /**
-   * Details of one instrument
-   *
-   * `GET /ref/v1/instruments/details/{Uic}/{AssetType}`
-   */
-  getInstrumentDetails(...args: OpArgs<FlatArgs<operations["getInstrumentDetails"]>>): OpResult<operations["getInstrumentDetails"], Throws>;
-  /**
-   * Details of many instruments at once, paged
-   *
-   * `GET /ref/v1/instruments/details`
-   */
-  getInstrumentsDetails(...args: OpArgs<FlatArgs<operations["getInstrumentsDetails"]>>): OpResult<operations["getInstrumentsDetails"], Throws>;
-  /**
-   * Accounts of the logged-in client
-   *
-   * `GET /port/v1/accounts/me`
-   */
-  getMyAccounts(...args: OpArgs<FlatArgs<operations["getMyAccounts"]>>): OpResult<operations["getMyAccounts"], Throws>;
-  /**
-   * Balance of the logged-in client
-   *
-   * `GET /port/v1/balances/me`
-   */
-  getMyBalance(...args: OpArgs<FlatArgs<operations["getMyBalance"]>>): OpResult<operations["getMyBalance"], Throws>;
-  /**
-   * The logged-in client
-   *
-   * `GET /port/v1/clients/me`
-   */
-  getMyClient(...args: OpArgs<FlatArgs<operations["getMyClient"]>>): OpResult<operations["getMyClient"], Throws>;
-  /**
-   * Closed positions of the logged-in client
-   *
-   * `GET /port/v1/closedpositions/me`
-   */
-  getMyClosedPositions(...args: OpArgs<FlatArgs<operations["getMyClosedPositions"]>>): OpResult<operations["getMyClosedPositions"], Throws>;
-  /**
-   * Net positions of the logged-in client
-   *
-   * `GET /port/v1/netpositions/me`
-   */
-  getMyNetPositions(...args: OpArgs<FlatArgs<operations["getMyNetPositions"]>>): OpResult<operations["getMyNetPositions"], Throws>;
-  /**
-   * Open orders of the logged-in client
-   *
-   * `GET /port/v1/orders/me`
-   */
-  getMyOrders(...args: OpArgs<FlatArgs<operations["getMyOrders"]>>): OpResult<operations["getMyOrders"], Throws>;
-  /**
-   * Open positions of the logged-in client
-   *
-   * `GET /port/v1/positions/me`
-   */
-  getMyPositions(...args: OpArgs<FlatArgs<operations["getMyPositions"]>>): OpResult<operations["getMyPositions"], Throws>;
-  /**
-   * The logged-in user
-   *
-   * `GET /port/v1/users/me`
-   */
-  getMyUser(...args: OpArgs<FlatArgs<operations["getMyUser"]>>): OpResult<operations["getMyUser"], Throws>;
-  /**
-   * One net position by id
-   *
-   * `GET /port/v1/netpositions/{NetPositionId}`
-   */
-  getNetPosition(...args: OpArgs<FlatArgs<operations["getNetPosition"]>>): OpResult<operations["getNetPosition"], Throws>;
-  /**
-   * Net positions of a client or one of its accounts
-   *
-   * `GET /port/v1/netpositions`
-   */
-  getNetPositions(...args: OpArgs<FlatArgs<operations["getNetPositions"]>>): OpResult<operations["getNetPositions"], Throws>;
-  /**
-   * One open order of a client by id, as a one-item list
-   *
-   * `GET /port/v1/orders/{ClientKey}/{OrderId}`
-   */
-  getOrder(...args: OpArgs<FlatArgs<operations["getOrder"]>>): OpResult<operations["getOrder"], Throws>;
-  /**
-   * Audit trail of order activity
-   *
-   * `GET /cs/v1/audit/orderactivities`
-   */
-  getOrderActivities(...args: OpArgs<FlatArgs<operations["getOrderActivities"]>>): OpResult<operations["getOrderActivities"], Throws>;
-  /**
-   * Open orders of a client or one of its accounts
-   *
-   * `GET /port/v1/orders`
-   */
-  getOrders(...args: OpArgs<FlatArgs<operations["getOrders"]>>): OpResult<operations["getOrders"], Throws>;
-  /**
-   * Stickiness probe for the portfolio service
-   *
-   * `GET /port/isalive`
-   */
-  getPortIsAlive(...args: OpArgs<FlatArgs<operations["getPortIsAlive"]>>): OpResult<operations["getPortIsAlive"], Throws>;
-  /**
-   * One position by id
-   *
-   * `GET /port/v1/positions/{PositionId}`
-   */
-  getPosition(...args: OpArgs<FlatArgs<operations["getPosition"]>>): OpResult<operations["getPosition"], Throws>;
-  /**
-   * Positions of a client or one of its accounts
-   *
-   * `GET /port/v1/positions`
-   */
-  getPositions(...args: OpArgs<FlatArgs<operations["getPositions"]>>): OpResult<operations["getPositions"], Throws>;
-  /**
-   * Stickiness probe for the reference data service
-   *
-   * `GET /ref/isalive`
-   */
-  getRefIsAlive(...args: OpArgs<FlatArgs<operations["getRefIsAlive"]>>): OpResult<operations["getRefIsAlive"], Throws>;
-  /**
-   * Stickiness probe for the root service
-   *
-   * `GET /root/isalive`
-   */
-  getRootIsAlive(...args: OpArgs<FlatArgs<operations["getRootIsAlive"]>>): OpResult<operations["getRootIsAlive"], Throws>;
-  /**
-   * Trade and data level of the current session
-   *
-   * `GET /root/v1/sessions/capabilities`
-   */
-  getSessionCapabilities(...args: OpArgs<FlatArgs<operations["getSessionCapabilities"]>>): OpResult<operations["getSessionCapabilities"], Throws>;
+  getFeatureAvailability(...args: Args<"getFeatureAvailability">): Result<"getFeatureAvailability", Throws>;
+  /** Snapshot price of one instrument (`GET /trade/v1/infoprices`) */
+  getInfoPrice(...args: Args<"getInfoPrice">): Result<"getInfoPrice", Throws>;
+  /** Info prices of several instruments of one asset type (`GET /trade/v1/infoprices/list`) */
+  getInfoPriceList(...args: Args<"getInfoPriceList">): Result<"getInfoPriceList", Throws>;
+  /** Details of one instrument (`GET /ref/v1/instruments/details/{Uic}/{AssetType}`) */
+  getInstrumentDetails(...args: Args<"getInstrumentDetails">): Result<"getInstrumentDetails", Throws>;
+  /** Details of many instruments at once, paged (`GET /ref/v1/instruments/details`) */
+  getInstrumentsDetails(...args: Args<"getInstrumentsDetails">): Result<"getInstrumentsDetails", Throws>;
+  /** Accounts of the logged-in client (`GET /port/v1/accounts/me`) */
+  getMyAccounts(...args: Args<"getMyAccounts">): Result<"getMyAccounts", Throws>;
+  /** Balance of the logged-in client (`GET /port/v1/balances/me`) */
+  getMyBalance(...args: Args<"getMyBalance">): Result<"getMyBalance", Throws>;
+  /** The logged-in client (`GET /port/v1/clients/me`) */
+  getMyClient(...args: Args<"getMyClient">): Result<"getMyClient", Throws>;
+  /** Closed positions of the logged-in client (`GET /port/v1/closedpositions/me`) */
+  getMyClosedPositions(...args: Args<"getMyClosedPositions">): Result<"getMyClosedPositions", Throws>;
+  /** Net positions of the logged-in client (`GET /port/v1/netpositions/me`) */
+  getMyNetPositions(...args: Args<"getMyNetPositions">): Result<"getMyNetPositions", Throws>;
+  /** Open orders of the logged-in client (`GET /port/v1/orders/me`) */
+  getMyOrders(...args: Args<"getMyOrders">): Result<"getMyOrders", Throws>;
+  /** Open positions of the logged-in client (`GET /port/v1/positions/me`) */
+  getMyPositions(...args: Args<"getMyPositions">): Result<"getMyPositions", Throws>;
+  /** The logged-in user (`GET /port/v1/users/me`) */
+  getMyUser(...args: Args<"getMyUser">): Result<"getMyUser", Throws>;
+  /** One net position by id (`GET /port/v1/netpositions/{NetPositionId}`) */
+  getNetPosition(...args: Args<"getNetPosition">): Result<"getNetPosition", Throws>;
+  /** Net positions of a client or one of its accounts (`GET /port/v1/netpositions`) */
+  getNetPositions(...args: Args<"getNetPositions">): Result<"getNetPositions", Throws>;
+  /** One open order of a client by id, as a one-item list (`GET /port/v1/orders/{ClientKey}/{OrderId}`) */
+  getOrder(...args: Args<"getOrder">): Result<"getOrder", Throws>;
+  /** Audit trail of order activity (`GET /cs/v1/audit/orderactivities`) */
+  getOrderActivities(...args: Args<"getOrderActivities">): Result<"getOrderActivities", Throws>;
+  /** Open orders of a client or one of its accounts (`GET /port/v1/orders`) */
+  getOrders(...args: Args<"getOrders">): Result<"getOrders", Throws>;
+  /** Stickiness probe for the portfolio service (`GET /port/isalive`) */
+  getPortIsAlive(...args: Args<"getPortIsAlive">): Result<"getPortIsAlive", Throws>;
+  /** One position by id (`GET /port/v1/positions/{PositionId}`) */
+  getPosition(...args: Args<"getPosition">): Result<"getPosition", Throws>;
+  /** Positions of a client or one of its accounts (`GET /port/v1/positions`) */
+  getPositions(...args: Args<"getPositions">): Result<"getPositions", Throws>;
+  /** Stickiness probe for the reference data service (`GET /ref/isalive`) */
+  getRefIsAlive(...args: Args<"getRefIsAlive">): Result<"getRefIsAlive", Throws>;
+  /** Stickiness probe for the root service (`GET /root/isalive`) */
+  getRootIsAlive(...args: Args<"getRootIsAlive">): Result<"getRootIsAlive", Throws>;
+  /** Trade and data level of the current session (`GET /root/v1/sessions/capabilities`) */
+  getSessionCapabilities(...args: Args<"getSessionCapabilities">): Result<"getSessionCapabilities", Throws>;
   /**
    * Stickiness probe for the streaming service
    *
@@ -552,37 +283,17 @@ export interface SaxoOps<Throws extends boolean = false> {
    *
    * `GET /streaming/isalive`
    */
-  getStreamingIsAlive(...args: OpArgs<FlatArgs<operations["getStreamingIsAlive"]>>): OpResult<operations["getStreamingIsAlive"], Throws>;
-  /**
-   * Every time zone
-   *
-   * `GET /ref/v1/timezones`
-   */
-  getTimeZones(...args: OpArgs<FlatArgs<operations["getTimeZones"]>>): OpResult<operations["getTimeZones"], Throws>;
-  /**
-   * Stickiness probe for the trade service
-   *
-   * `GET /trade/isalive`
-   */
-  getTradeIsAlive(...args: OpArgs<FlatArgs<operations["getTradeIsAlive"]>>): OpResult<operations["getTradeIsAlive"], Throws>;
-  /**
-   * One user by key
-   *
-   * `GET /port/v1/users/{UserKey}`
-   */
-  getUser(...args: OpArgs<FlatArgs<operations["getUser"]>>): OpResult<operations["getUser"], Throws>;
-  /**
-   * Users of a client
-   *
-   * `GET /port/v1/users`
-   */
-  getUsers(...args: OpArgs<FlatArgs<operations["getUsers"]>>): OpResult<operations["getUsers"], Throws>;
-  /**
-   * Change one or more existing orders
-   *
-   * `PATCH /trade/v2/orders`
-   */
-  modifyOrder(...args: OpArgs<FlatArgs<operations["modifyOrder"]>>): OpResult<operations["modifyOrder"], Throws>;
+  getStreamingIsAlive(...args: Args<"getStreamingIsAlive">): Result<"getStreamingIsAlive", Throws>;
+  /** Every time zone (`GET /ref/v1/timezones`) */
+  getTimeZones(...args: Args<"getTimeZones">): Result<"getTimeZones", Throws>;
+  /** Stickiness probe for the trade service (`GET /trade/isalive`) */
+  getTradeIsAlive(...args: Args<"getTradeIsAlive">): Result<"getTradeIsAlive", Throws>;
+  /** One user by key (`GET /port/v1/users/{UserKey}`) */
+  getUser(...args: Args<"getUser">): Result<"getUser", Throws>;
+  /** Users of a client (`GET /port/v1/users`) */
+  getUsers(...args: Args<"getUsers">): Result<"getUsers", Throws>;
+  /** Change one or more existing orders (`PATCH /trade/v2/orders`) */
+  modifyOrder(...args: Args<"modifyOrder">): Result<"modifyOrder", Throws>;
   /**
    * Change orders (retired version 1)
    *
@@ -591,13 +302,9 @@ export interface SaxoOps<Throws extends boolean = false> {
    * `PATCH /trade/v1/orders`
    * @deprecated The spec marks this operation deprecated.
    */
-  modifyOrderV1(...args: OpArgs<FlatArgs<operations["modifyOrderV1"]>>): OpResult<operations["modifyOrderV1"], Throws>;
-  /**
-   * Echo probe for PATCH that answers with no side effect
-   *
-   * `PATCH /root/v1/diagnostics/patch`
-   */
-  patchDiagnostics(...args: OpArgs<FlatArgs<operations["patchDiagnostics"]>>): OpResult<operations["patchDiagnostics"], Throws>;
+  modifyOrderV1(...args: Args<"modifyOrderV1">): Result<"modifyOrderV1", Throws>;
+  /** Echo probe for PATCH that answers with no side effect (`PATCH /root/v1/diagnostics/patch`) */
+  patchDiagnostics(...args: Args<"patchDiagnostics">): Result<"patchDiagnostics", Throws>;
   /**
    * Change the trade or data level of the current session
    *
@@ -605,13 +312,9 @@ export interface SaxoOps<Throws extends boolean = false> {
    *
    * `PATCH /root/v1/sessions/capabilities`
    */
-  patchSessionCapabilities(...args: OpArgs<FlatArgs<operations["patchSessionCapabilities"]>>): OpResult<operations["patchSessionCapabilities"], Throws>;
-  /**
-   * Place an order, optionally with related (take-profit / stop) orders
-   *
-   * `POST /trade/v2/orders`
-   */
-  placeOrder(...args: OpArgs<FlatArgs<operations["placeOrder"]>>): OpResult<operations["placeOrder"], Throws>;
+  patchSessionCapabilities(...args: Args<"patchSessionCapabilities">): Result<"patchSessionCapabilities", Throws>;
+  /** Place an order, optionally with related (take-profit / stop) orders (`POST /trade/v2/orders`) */
+  placeOrder(...args: Args<"placeOrder">): Result<"placeOrder", Throws>;
   /**
    * Place an order (retired version 1)
    *
@@ -620,13 +323,9 @@ export interface SaxoOps<Throws extends boolean = false> {
    * `POST /trade/v1/orders`
    * @deprecated The spec marks this operation deprecated.
    */
-  placeOrderV1(...args: OpArgs<FlatArgs<operations["placeOrderV1"]>>): OpResult<operations["placeOrderV1"], Throws>;
-  /**
-   * Echo probe for POST that answers with no side effect
-   *
-   * `POST /root/v1/diagnostics/post`
-   */
-  postDiagnostics(...args: OpArgs<FlatArgs<operations["postDiagnostics"]>>): OpResult<operations["postDiagnostics"], Throws>;
+  placeOrderV1(...args: Args<"placeOrderV1">): Result<"placeOrderV1", Throws>;
+  /** Echo probe for POST that answers with no side effect (`POST /root/v1/diagnostics/post`) */
+  postDiagnostics(...args: Args<"postDiagnostics">): Result<"postDiagnostics", Throws>;
   /**
    * Check an order (costs, margin impact, errors) without placing it
    *
@@ -635,13 +334,9 @@ export interface SaxoOps<Throws extends boolean = false> {
    *
    * `POST /trade/v2/orders/precheck`
    */
-  precheckOrder(...args: OpArgs<FlatArgs<operations["precheckOrder"]>>): OpResult<operations["precheckOrder"], Throws>;
-  /**
-   * Echo probe for PUT that answers with no side effect
-   *
-   * `PUT /root/v1/diagnostics/put`
-   */
-  putDiagnostics(...args: OpArgs<FlatArgs<operations["putDiagnostics"]>>): OpResult<operations["putDiagnostics"], Throws>;
+  precheckOrder(...args: Args<"precheckOrder">): Result<"precheckOrder", Throws>;
+  /** Echo probe for PUT that answers with no side effect (`PUT /root/v1/diagnostics/put`) */
+  putDiagnostics(...args: Args<"putDiagnostics">): Result<"putDiagnostics", Throws>;
   /**
    * Set the trade and data level of the current session
    *
@@ -649,7 +344,7 @@ export interface SaxoOps<Throws extends boolean = false> {
    *
    * `PUT /root/v1/sessions/capabilities`
    */
-  putSessionCapabilities(...args: OpArgs<FlatArgs<operations["putSessionCapabilities"]>>): OpResult<operations["putSessionCapabilities"], Throws>;
+  putSessionCapabilities(...args: Args<"putSessionCapabilities">): Result<"putSessionCapabilities", Throws>;
   /**
    * Search instruments
    *
@@ -657,5 +352,5 @@ export interface SaxoOps<Throws extends boolean = false> {
    *
    * `GET /ref/v1/instruments`
    */
-  searchInstruments(...args: OpArgs<FlatArgs<operations["searchInstruments"]>>): OpResult<operations["searchInstruments"], Throws>;
+  searchInstruments(...args: Args<"searchInstruments">): Result<"searchInstruments", Throws>;
 }

@@ -2,151 +2,41 @@
 // Do not edit: change the spec or the manifest, then run `pnpm generate`.
 export interface paths {
     "/root/isalive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stickiness probe for the root service */
         get: operations["getRootIsAlive"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/isalive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stickiness probe for the portfolio service */
         get: operations["getPortIsAlive"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ref/isalive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stickiness probe for the reference data service */
         get: operations["getRefIsAlive"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/isalive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stickiness probe for the trade service */
         get: operations["getTradeIsAlive"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/chart/isalive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stickiness probe for the chart service */
         get: operations["getChartIsAlive"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ens/isalive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stickiness probe for the event notification service */
         get: operations["getEnsIsAlive"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/cs/isalive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Stickiness probe for the client services */
         get: operations["getCsIsAlive"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/streaming/isalive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Stickiness probe for the streaming service
          * @description Call before opening the WebSocket so that its connect step carries the same cookies.
          */
         get: operations["getStreamingIsAlive"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/root/v1/sessions/capabilities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Trade and data level of the current session */
         get: operations["getSessionCapabilities"];
         /**
@@ -154,282 +44,91 @@ export interface paths {
          * @description Same effect as the PATCH form; Saxo documents both verbs.
          */
         put: operations["putSessionCapabilities"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
         /**
          * Change the trade or data level of the current session
          * @description Upgrading one session to `FullTradingAndChat` (or `Premium`) demotes the user's other sessions to the default level.
          */
         patch: operations["patchSessionCapabilities"];
-        trace?: never;
     };
     "/port/v1/users/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** The logged-in user */
         get: operations["getMyUser"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/accounts/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Accounts of the logged-in client */
         get: operations["getMyAccounts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/balances/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Balance of the logged-in client */
         get: operations["getMyBalance"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/positions/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Open positions of the logged-in client */
         get: operations["getMyPositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/netpositions/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Net positions of the logged-in client */
         get: operations["getMyNetPositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/orders/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Open orders of the logged-in client */
         get: operations["getMyOrders"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ref/v1/instruments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Search instruments
          * @description Fuzzy search; several rows (or none) may match. The instrument's Uic is returned as `Identifier`.
          */
         get: operations["searchInstruments"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ref/v1/instruments/details/{Uic}/{AssetType}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Details of one instrument */
         get: operations["getInstrumentDetails"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v1/infoprices": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Snapshot price of one instrument */
         get: operations["getInfoPrice"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v2/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Place an order, optionally with related (take-profit / stop) orders */
         post: operations["placeOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
         /** Change one or more existing orders */
         patch: operations["modifyOrder"];
-        trace?: never;
     };
     "/trade/v2/orders/{OrderIds}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Cancel one or more orders */
         delete: operations["cancelOrders"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v1/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /**
          * Place an order (retired version 1)
          * @deprecated
          * @description Superseded by `POST /trade/v2/orders`, which takes the same request and returns the same result.
          */
         post: operations["placeOrderV1"];
-        delete?: never;
-        options?: never;
-        head?: never;
         /**
          * Change orders (retired version 1)
          * @deprecated
          * @description Superseded by `PATCH /trade/v2/orders`.
          */
         patch: operations["modifyOrderV1"];
-        trace?: never;
     };
     "/trade/v1/orders/{OrderIds}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /**
          * Cancel orders (retired version 1)
          * @deprecated
          * @description Superseded by `DELETE /trade/v2/orders/{OrderIds}`.
          */
         delete: operations["cancelOrdersV1"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/chart/v3/charts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * OHLC samples of one instrument
          * @description Samples start at the exchange's opening time.
          */
         get: operations["getChart"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/chart/v1/charts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * OHLC samples (retired version 1)
          * @deprecated
@@ -437,1040 +136,253 @@ export interface paths {
          *     horizons and aligns samples to the exchange's opening time.
          */
         get: operations["getChartV1"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v1/infoprices/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a info price subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createInfoPriceSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v1/infoprices/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every info price subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deleteInfoPriceSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v1/infoprices/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one info price subscription */
         delete: operations["deleteInfoPriceSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v1/prices/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a trade price subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createPriceSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v1/prices/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every trade price subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deletePriceSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v1/prices/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one trade price subscription */
         delete: operations["deletePriceSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/orders/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a open orders subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createOrdersSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/orders/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every open orders subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deleteOrdersSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/orders/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one open orders subscription */
         delete: operations["deleteOrdersSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/positions/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a positions subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createPositionsSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/positions/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every positions subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deletePositionsSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/positions/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one positions subscription */
         delete: operations["deletePositionsSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/netpositions/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a net positions subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createNetPositionsSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/netpositions/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every net positions subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deleteNetPositionsSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/netpositions/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one net positions subscription */
         delete: operations["deleteNetPositionsSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/closedpositions/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a closed positions subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createClosedPositionsSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/closedpositions/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every closed positions subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deleteClosedPositionsSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/closedpositions/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one closed positions subscription */
         delete: operations["deleteClosedPositionsSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/balances/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a balance subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createBalancesSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/balances/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every balance subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deleteBalancesSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/balances/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one balance subscription */
         delete: operations["deleteBalancesSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ens/v1/activities/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a event notification subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createActivitiesSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ens/v1/activities/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every event notification subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deleteActivitiesSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ens/v1/activities/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one event notification subscription */
         delete: operations["deleteActivitiesSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/chart/v3/charts/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a chart sample subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createChartsSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/chart/v3/charts/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every chart sample subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deleteChartsSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/chart/v3/charts/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one chart sample subscription */
         delete: operations["deleteChartsSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/root/v1/sessions/events/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Start a session event subscription; replies with a snapshot and pushes updates to the streaming connection */
         post: operations["createSessionEventsSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/root/v1/sessions/events/subscriptions/{ContextId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop every session event subscription of one streaming context (optionally only those with a Tag) */
         delete: operations["deleteSessionEventsSubscriptions"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/root/v1/sessions/events/subscriptions/{ContextId}/{ReferenceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Stop one session event subscription */
         delete: operations["deleteSessionEventsSubscription"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/positions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Positions of a client or one of its accounts */
         get: operations["getPositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/positions/{PositionId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One position by id */
         get: operations["getPosition"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/netpositions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Net positions of a client or one of its accounts */
         get: operations["getNetPositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/closedpositions/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Closed positions of the logged-in client */
         get: operations["getMyClosedPositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/closedpositions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Closed positions of a client or one of its accounts */
         get: operations["getClosedPositions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Open orders of a client or one of its accounts */
         get: operations["getOrders"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/balances": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Balance of a client or one of its accounts */
         get: operations["getBalance"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/accounts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Accounts of a client */
         get: operations["getAccounts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/accounts/{AccountKey}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One account by key */
         get: operations["getAccount"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/clients/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** The logged-in client */
         get: operations["getMyClient"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Users of a client */
         get: operations["getUsers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ref/v1/exchanges": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Every exchange */
         get: operations["getExchanges"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ref/v1/currencies": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Every currency */
         get: operations["getCurrencies"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ref/v1/timezones": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Every time zone */
         get: operations["getTimeZones"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/root/v1/diagnostics/get": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Echo probe that answers 200 with no side effect */
         get: operations["getDiagnostics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/cs/v1/audit/orderactivities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Audit trail of order activity */
         get: operations["getOrderActivities"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v1/infoprices/list": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Info prices of several instruments of one asset type */
         get: operations["getInfoPriceList"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ens/v1/activities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Recent event notifications (orders, positions, account funding) of the logged-in client */
         get: operations["getActivities"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/trade/v2/orders/precheck": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /**
          * Check an order (costs, margin impact, errors) without placing it
          * @description Takes the same body as placing an order and places nothing, so it is safe to send again. It still goes
          *     through the order rate limit and the `x-request-id` key our client sends on `/trade/*\/orders/**` routes.
          */
         post: operations["precheckOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/ref/v1/instruments/details": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** Details of many instruments at once, paged */
         get: operations["getInstrumentsDetails"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/clients/{ClientKey}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One client by key */
         get: operations["getClient"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/users/{UserKey}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One user by key */
         get: operations["getUser"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/netpositions/{NetPositionId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One net position by id */
         get: operations["getNetPosition"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/closedpositions/{ClosedPositionId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One closed position by id */
         get: operations["getClosedPosition"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/port/v1/orders/{ClientKey}/{OrderId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /** One open order of a client by id, as a one-item list */
         get: operations["getOrder"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/root/v1/diagnostics/post": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** Echo probe for POST that answers with no side effect */
         post: operations["postDiagnostics"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/root/v1/diagnostics/put": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
         /** Echo probe for PUT that answers with no side effect */
         put: operations["putDiagnostics"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/root/v1/diagnostics/patch": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
         /** Echo probe for PATCH that answers with no side effect */
         patch: operations["patchDiagnostics"];
-        trace?: never;
     };
     "/root/v1/diagnostics/delete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         /** Echo probe for DELETE that answers with no side effect */
         delete: operations["deleteDiagnostics"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
     "/root/v1/features/availability": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
          * Which switchable features (news, gainers/losers, calendar, chart) are available now
          * @description A feature that is switched off answers 503 on its endpoints until it is available again.
          */
         get: operations["getFeatureAvailability"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
@@ -1547,43 +459,43 @@ export interface components {
             }[];
         };
         SubscriptionRequest: {
-            /** @description The streaming connection this subscription feeds. */
+            /** The streaming connection this subscription feeds. */
             ContextId: string;
-            /** @description Names the subscription in its context; messages carry it. */
+            /** Names the subscription in its context; messages carry it. */
             ReferenceId: string;
-            /** @description What to watch; the fields depend on the resource. */
+            /** What to watch; the fields depend on the resource. */
             Arguments: {
                 [key: string]: unknown;
             };
-            /** @description Media type of the pushed data */
+            /** Media type of the pushed data */
             Format?: string;
-            /** @description Smallest interval between updates */
+            /** Smallest interval between updates */
             RefreshRate?: number;
-            /** @description Groups subscriptions so they can be removed together. */
+            /** Groups subscriptions so they can be removed together. */
             Tag?: string;
-            /** @description An existing subscription in the same context that this one replaces. */
+            /** An existing subscription in the same context that this one replaces. */
             ReplaceReferenceId?: string;
         };
         SubscriptionResponse: {
             ContextId: string;
             ReferenceId: string;
             Format?: string;
-            /** @description The interval the server actually uses */
+            /** The interval the server actually uses */
             RefreshRate?: number;
-            /** @description Seconds without data after which the client should assume the stream is lost (0 means none). */
+            /** Seconds without data after which the client should assume the stream is lost (0 means none). */
             InactivityTimeout?: number;
-            /** @description Whether the subscription is active or suspended. */
+            /** Whether the subscription is active or suspended. */
             State: string;
             Tag?: string;
-            /** @description The current data */
+            /** The current data */
             Snapshot?: unknown;
         };
-        /** @description Saxo's error body. Often only part of it is filled in. */
+        /** Saxo's error body. Often only part of it is filled in. */
         ErrorResponse: {
             /** @example InvalidModelState */
             ErrorCode?: string;
             Message?: string;
-            /** @description Field name → problems with that field. */
+            /** Field name → problems with that field. */
             ModelState?: {
                 [key: string]: string[];
             };
@@ -1592,47 +504,31 @@ export interface components {
             ErrorCode?: string;
             Message?: string;
         };
-        /**
-         * @description Saxo's extended asset types (the default for every application since December 2023).
-         * @enum {string}
-         */
+        /** Saxo's extended asset types (the default for every application since December 2023). */
         AssetType: "Bond" | "Cash" | "CBBCCategoryN" | "CBBCCategoryR" | "CertificateBonus" | "CertificateCappedBonus" | "CertificateCappedCapitalProtected" | "CertificateCappedOutperformance" | "CertificateConstantLeverage" | "CertificateDiscount" | "CertificateExpress" | "CertificateTracker" | "CertificateUncappedCapitalProtection" | "CertificateUncappedOutperformance" | "CfdIndexOption" | "CfdOnCompanyWarrant" | "CfdOnEtc" | "CfdOnEtf" | "CfdOnEtn" | "CfdOnFund" | "CfdOnFutures" | "CfdOnIndex" | "CfdOnRights" | "CfdOnStock" | "CompanyWarrant" | "ContractFutures" | "Etc" | "Etf" | "Etn" | "Fund" | "FuturesOption" | "FuturesStrategy" | "FxBinaryOption" | "FxForwards" | "FxKnockInOption" | "FxKnockOutOption" | "FxNoTouchOption" | "FxOneTouchOption" | "FxSpot" | "FxSwap" | "FxVanillaOption" | "IpoOnStock" | "ManagedFund" | "MiniFuture" | "MutualFund" | "Rights" | "SrdOnEtf" | "SrdOnStock" | "Stock" | "StockIndex" | "StockIndexOption" | "StockOption" | "Warrant" | "WarrantDoubleKnockOut" | "WarrantKnockOut" | "WarrantOpenEndKnockOut" | "WarrantSpread";
-        /** @enum {string} */
         BuySell: "Buy" | "Sell";
-        /**
-         * @description Order types that can be placed.
-         * @enum {string}
-         */
+        /** Order types that can be placed. */
         OrderType: "Algorithmic" | "DealCapture" | "GuaranteedStop" | "Limit" | "Market" | "Stop" | "StopIfTraded" | "StopLimit" | "Switch" | "TrailingStop" | "TrailingStopIfTraded" | "Traspaso" | "TraspasoIn";
-        /** @enum {string} */
         OrderDurationType: "AtTheClose" | "AtTheOpening" | "DayOrder" | "FillOrKill" | "GoodForPeriod" | "GoodTillCancel" | "GoodTillDate" | "ImmediateOrCancel";
-        /** @enum {string} */
         OrderAmountType: "CashAmount" | "Quantity";
-        /**
-         * @description Netting intent; mandatory for exchange-traded options.
-         * @enum {string}
-         */
+        /** Netting intent; mandatory for exchange-traded options. */
         ToOpenClose: "ToClose" | "ToOpen" | "Undefined";
         /**
-         * @description `Ok`, or which part of the calculation failed.
+         * `Ok`, or which part of the calculation failed.
          * @example Ok
          */
         CalculationReliability: string;
-        /** @description Saxo's page envelope. `__next`, when present, is the path (from the host root, query included) of the next page. */
+        /** Saxo's page envelope. `__next`, when present, is the path (from the host root, query included) of the next page. */
         PagedList: {
-            /** @description Total number of entries, when `$inlinecount=AllPages`. */
+            /** Total number of entries, when `$inlinecount=AllPages`. */
             __count?: number;
-            /** @description Next page, e.g. `/sim/openapi/ref/v1/instruments?Keywords=eur&$top=10&$skip=10`. */
+            /** Next page, e.g. `/sim/openapi/ref/v1/instruments?Keywords=eur&$top=10&$skip=10`. */
             __next?: string;
             MaxRows?: number;
         };
         SessionCapabilities: {
-            /**
-             * @description `OrdersOnly` (default) receives delayed prices; `FullTradingAndChat` may receive real-time data.
-             * @enum {string}
-             */
+            /** `OrdersOnly` (default) receives delayed prices; `FullTradingAndChat` may receive real-time data. */
             TradeLevel?: "FullTradingAndChat" | "OrdersOnly";
-            /** @enum {string} */
             DataLevel?: "Premium" | "Standard";
         };
         User: {
@@ -1642,7 +538,6 @@ export interface components {
             Culture?: string;
             /** @example en */
             Language?: string;
-            /** @enum {string} */
             LastLoginStatus?: "Successful" | "Unsuccessful";
             /** Format: date-time */
             LastLoginTime?: string;
@@ -1655,9 +550,9 @@ export interface components {
         };
         Account: {
             AccountGroupKey?: string;
-            /** @description Id shown to the user. */
+            /** Id shown to the user. */
             AccountId: string;
-            /** @description Key used in requests. */
+            /** Key used in requests. */
             AccountKey: string;
             AccountSubType?: string;
             /** @example Normal */
@@ -1781,9 +676,9 @@ export interface components {
             ExposureInBaseCurrency?: number;
             InstrumentPriceDayPercentChange?: number;
             MarketValue?: number;
-            /** @description In the instrument's currency. */
+            /** In the instrument's currency. */
             ProfitLossOnTrade?: number;
-            /** @description In the account's currency. */
+            /** In the account's currency. */
             ProfitLossOnTradeInBaseCurrency?: number;
             TradeCostsTotal?: number;
             TradeCostsTotalInBaseCurrency?: number;
@@ -1848,7 +743,7 @@ export interface components {
         OrderDuration: {
             DurationType: components["schemas"]["OrderDurationType"];
             ExpirationDateContainsTime?: boolean;
-            /** @description Required with `GoodTillDate`. */
+            /** Required with `GoodTillDate`. */
             ExpirationDateTime?: string;
         };
         OpenOrder: {
@@ -1898,7 +793,7 @@ export interface components {
             Description?: string;
             ExchangeId?: string;
             GroupId?: number;
-            /** @description The instrument's Uic. */
+            /** The instrument's Uic. */
             Identifier: number;
             IssuerCountry?: string;
             PrimaryListing?: number;
@@ -1977,7 +872,7 @@ export interface components {
             Quote?: components["schemas"]["Quote"];
             Uic: number;
         };
-        /** @description Prices depend on the caller's market-data subscriptions; they may be delayed or missing. */
+        /** Prices depend on the caller's market-data subscriptions; they may be delayed or missing. */
         Quote: {
             Amount?: number;
             Ask?: number;
@@ -1997,13 +892,13 @@ export interface components {
             /** @example Tradable */
             PriceTypeBid?: string;
         };
-        /** @description A take-profit or stop order placed together with the entry order (or on an existing position). */
+        /** A take-profit or stop order placed together with the entry order (or on an existing position). */
         RelatedOrderRequest: {
             Amount: number;
             BuySell: components["schemas"]["BuySell"];
             ManualOrder?: boolean;
             OrderDuration: components["schemas"]["OrderDuration"];
-            /** @description Only when changing an existing related order. */
+            /** Only when changing an existing related order. */
             OrderId?: string;
             OrderPrice?: number;
             OrderType: components["schemas"]["OrderType"];
@@ -2012,11 +907,11 @@ export interface components {
             TrailingStopStep?: number;
         };
         /**
-         * @description An entry order, optionally with related orders in `Orders`. For orders on an existing position, give
+         * An entry order, optionally with related orders in `Orders`. For orders on an existing position, give
          *     `PositionId` and only `Orders`.
          */
         PlaceOrderRequest: {
-            /** @description Account to place the order on (recommended). */
+            /** Account to place the order on (recommended). */
             AccountKey?: string;
             AlgoOrderData?: {
                 Arguments?: {
@@ -2024,21 +919,21 @@ export interface components {
                 };
                 StrategyName?: string;
             };
-            /** @description Order size in the instrument's base unit. */
+            /** Order size in the instrument's base unit. */
             Amount?: number;
             AmountType?: components["schemas"]["OrderAmountType"];
             AssetType?: components["schemas"]["AssetType"];
             BuySell?: components["schemas"]["BuySell"];
             CancelOrders?: boolean;
-            /** @description Free-text reference echoed on the order. Not checked for uniqueness; it is not an idempotency key. */
+            /** Free-text reference echoed on the order. Not checked for uniqueness; it is not an idempotency key. */
             ExternalReference?: string;
             /** Format: date */
             ForwardDate?: string;
             IsForceOpen?: boolean;
-            /** @description Whether a person entered the order (true) or software generated it (false). Mandatory for most apps. */
+            /** Whether a person entered the order (true) or software generated it (false). Mandatory for most apps. */
             ManualOrder?: boolean;
             OrderDuration?: components["schemas"]["OrderDuration"];
-            /** @description Required for every order type except Market. */
+            /** Required for every order type except Market. */
             OrderPrice?: number;
             OrderType?: components["schemas"]["OrderType"];
             Orders?: components["schemas"]["RelatedOrderRequest"][];
@@ -2065,7 +960,7 @@ export interface components {
             TrailingStopDistanceToMarket?: number;
             TrailingStopStep?: number;
         };
-        /** @description Only the relevant fields are present. */
+        /** Only the relevant fields are present. */
         OrderResponse: {
             ErrorCode?: string;
             ErrorInfo?: components["schemas"]["ErrorInfo"];
@@ -2074,7 +969,7 @@ export interface components {
             ModelState?: {
                 [key: string]: string[];
             };
-            /** @description Id of the entry order; absent when it was rejected. */
+            /** Id of the entry order; absent when it was rejected. */
             OrderId?: string;
             Orders?: {
                 ErrorInfo?: components["schemas"]["ErrorInfo"];
@@ -2100,7 +995,7 @@ export interface components {
             DisplayAndFormat?: components["schemas"]["InstrumentDisplayAndFormat"];
         };
         /**
-         * @description One OHLC sample. Bid/ask-quoted instruments (FX, CFDs) fill the `…Ask`/`…Bid` fields; traded instruments
+         * One OHLC sample. Bid/ask-quoted instruments (FX, CFDs) fill the `…Ask`/`…Bid` fields; traded instruments
          *     (stocks, futures) fill `Open`…`Close` and `Volume`.
          */
         ChartSample: {
@@ -2124,45 +1019,41 @@ export interface components {
         InstrumentDetailsList: components["schemas"]["PagedList"] & {
             Data: components["schemas"]["InstrumentDetails"][];
         };
-        /** @description What placing the order would do. Only the relevant fields are present. */
+        /** What placing the order would do. Only the relevant fields are present. */
         PreCheckOrderResponse: {
-            /** @description Overall outcome */
+            /** Overall outcome */
             PreCheckResult?: string;
             ErrorInfo?: components["schemas"]["ErrorInfo"];
             EstimatedCashRequired?: number;
             EstimatedCashRequiredCurrency?: string;
-            /** @description Expected total cost in the instrument's currency. */
+            /** Expected total cost in the instrument's currency. */
             EstimatedTotalCost?: number;
             EstimatedTotalCostInAccountCurrency?: number;
             ExternalReference?: string;
             InstrumentToAccountConversionRate?: number;
-            /** @description Expected margin impact of buying and of selling. */
+            /** Expected margin impact of buying and of selling. */
             MarginImpactBuySell?: {
                 [key: string]: unknown;
             };
-            /** @description Outcome of each related order sent with the entry order. */
+            /** Outcome of each related order sent with the entry order. */
             Orders?: components["schemas"]["PreCheckOrderResponse"][];
         };
         FeatureAvailability: {
-            /** @enum {string} */
             Feature: "News" | "GainersLosers" | "Calendar" | "Chart";
             Available: boolean;
         };
     };
     responses: {
-        /** @description The subscription exists; its snapshot is in the body. */
+        /** The subscription exists; its snapshot is in the body. */
         SubscriptionCreated: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["SubscriptionResponse"];
             };
         };
-        /** @description The service is up. The body is text and can be ignored; the `Set-Cookie` headers are what matter. */
+        /** The service is up. The body is text and can be ignored; the `Set-Cookie` headers are what matter. */
         IsAlive: {
             headers: {
-                /** @description Load-balancer cookies that pin later requests to the same server. */
+                /** Load-balancer cookies that pin later requests to the same server. */
                 "Set-Cookie"?: string;
                 [name: string]: unknown;
             };
@@ -2170,34 +1061,25 @@ export interface components {
                 "text/plain": string;
             };
         };
-        /** @description The request is invalid. */
+        /** The request is invalid. */
         BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The access token is missing, invalid or expired. */
+        /** The access token is missing, invalid or expired. */
         Unauthorized: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The resource does not exist. */
+        /** The resource does not exist. */
         NotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description A rate limit was exceeded; wait the `Reset` seconds of the exhausted dimension. */
+        /** A rate limit was exceeded; wait the `Reset` seconds of the exhausted dimension. */
         TooManyRequests: {
             headers: {
                 "X-RateLimit-Session-Limit": components["headers"]["SessionLimit"];
@@ -2212,25 +1094,19 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description An identical order request was received in the last 15 seconds without a different `x-request-id`. */
+        /** An identical order request was received in the last 15 seconds without a different `x-request-id`. */
         DuplicateOrder: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The order was rejected; `ErrorInfo` on the entry order or on a related order says why. */
+        /** The order was rejected; `ErrorInfo` on the entry order or on a related order says why. */
         OrderRejected: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["OrderResponse"];
             };
         };
-        /** @description The order (and any related orders) was accepted. Acceptance is not a fill. */
+        /** The order (and any related orders) was accepted. Acceptance is not a fill. */
         OrderResult: {
             headers: {
                 "X-RateLimit-SessionOrders-Limit": components["headers"]["SessionOrdersLimit"];
@@ -2242,72 +1118,66 @@ export interface components {
                 "application/json": components["schemas"]["OrderResponse"];
             };
         };
-        /** @description One entry per order id; an entry with `ErrorInfo` was not cancelled. */
+        /** One entry per order id; an entry with `ErrorInfo` was not cancelled. */
         CancelResult: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["CancelOrdersResponse"];
             };
         };
-        /** @description The samples and, when requested, information about them. */
+        /** The samples and, when requested, information about them. */
         Chart: {
-            headers: {
-                [name: string]: unknown;
-            };
             content: {
                 "application/json": components["schemas"]["ChartResponse"];
             };
         };
     };
     parameters: {
-        /** @description The streaming connection's context id, chosen by the client. */
+        /** The streaming connection's context id, chosen by the client. */
         ContextIdPath: string;
-        /** @description The subscription's reference id, unique within its context. */
+        /** The subscription's reference id, unique within its context. */
         ReferenceIdPath: string;
-        /** @description Only remove the subscriptions created with this tag. */
+        /** Only remove the subscriptions created with this tag. */
         SubscriptionTag: string;
-        /** @description Number of entries to skip from the start of the collection. */
+        /** Number of entries to skip from the start of the collection. */
         Skip: number;
-        /** @description Number of entries to return from the start of the collection. */
+        /** Number of entries to return from the start of the collection. */
         Top: number;
-        /** @description `AllPages` adds `__count`, the total number of entries, to the response. */
+        /** `AllPages` adds `__count`, the total number of entries, to the response. */
         InlineCount: "AllPages" | "None";
         AccountKeyQuery: string;
-        /** @description Account the orders belong to. */
+        /** Account the orders belong to. */
         AccountKeyRequired: string;
-        /** @description One order id, or several separated by commas (an array is sent comma-separated). */
+        /** One order id, or several separated by commas (an array is sent comma-separated). */
         OrderIds: string | string[];
         /**
-         * @description Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
+         * Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
          *     last 15 seconds (409) unless the `x-request-id` differs. Generate it once per operation and send the same
          *     value on every retry of that operation, so a retry is never mistaken for a new order.
          */
         XRequestId: string;
         ChartAssetType: components["schemas"]["AssetType"];
-        /** @description Maximum number of samples to return (at most 1200, the default). */
+        /** Maximum number of samples to return (at most 1200, the default). */
         ChartCount: number;
-        /** @description Which blocks to return. Default `Data`. */
+        /** Which blocks to return. Default `Data`. */
         ChartFieldGroups: ("BlockInfo" | "ChartInfo" | "Data" | "DisplayAndFormat")[];
-        /** @description With `Time`, whether samples run up to (`UpTo`) or from (`From`) that time, inclusive. */
+        /** With `Time`, whether samples run up to (`UpTo`) or from (`From`) that time, inclusive. */
         ChartMode: "From" | "UpTo";
         ChartTime: string;
         ChartUic: number;
     };
     requestBodies: never;
     headers: {
-        /** @description Requests allowed per minute for this session and service group. */
+        /** Requests allowed per minute for this session and service group. */
         SessionLimit: number;
-        /** @description Requests left in the current window for this session and service group. */
+        /** Requests left in the current window for this session and service group. */
         SessionRemaining: number;
-        /** @description Seconds until the session quota resets. */
+        /** Seconds until the session quota resets. */
         SessionReset: number;
-        /** @description Order operations allowed per second for this session. */
+        /** Order operations allowed per second for this session. */
         SessionOrdersLimit: number;
-        /** @description Order operations left in the current second. */
+        /** Order operations left in the current second. */
         SessionOrdersRemaining: number;
-        /** @description Seconds until the order quota resets. */
+        /** Seconds until the order quota resets. */
         SessionOrdersReset: number;
     };
     pathItems: never;
@@ -2419,11 +1289,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The session's capabilities. */
+            /** The session's capabilities. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["SessionCapabilities"];
                 };
@@ -2445,11 +1312,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The change was accepted. */
+            /** The change was accepted. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
@@ -2470,11 +1334,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The change was accepted. */
+            /** The change was accepted. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
@@ -2491,11 +1352,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The user. */
+            /** The user. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
@@ -2507,11 +1365,11 @@ export interface operations {
     getMyAccounts: {
         parameters: {
             query?: {
-                /** @description `AllPages` adds `__count`, the total number of entries, to the response. */
+                /** `AllPages` adds `__count`, the total number of entries, to the response. */
                 $inlinecount?: components["parameters"]["InlineCount"];
-                /** @description Number of entries to skip from the start of the collection. */
+                /** Number of entries to skip from the start of the collection. */
                 $skip?: components["parameters"]["Skip"];
-                /** @description Number of entries to return from the start of the collection. */
+                /** Number of entries to return from the start of the collection. */
                 $top?: components["parameters"]["Top"];
             };
             header?: never;
@@ -2520,11 +1378,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of accounts. */
+            /** A page of accounts. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountList"];
                 };
@@ -2542,11 +1397,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The balance, in the client's currency. */
+            /** The balance, in the client's currency. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Balance"];
                 };
@@ -2558,11 +1410,11 @@ export interface operations {
     getMyPositions: {
         parameters: {
             query?: {
-                /** @description Number of entries to skip from the start of the collection. */
+                /** Number of entries to skip from the start of the collection. */
                 $skip?: components["parameters"]["Skip"];
-                /** @description Number of entries to return from the start of the collection. */
+                /** Number of entries to return from the start of the collection. */
                 $top?: components["parameters"]["Top"];
-                /** @description Which blocks to return. Default `PositionBase,PositionView`. */
+                /** Which blocks to return. Default `PositionBase,PositionView`. */
                 FieldGroups?: ("Costs" | "DisplayAndFormat" | "ExchangeInfo" | "Greeks" | "PositionBase" | "PositionIdOnly" | "PositionView")[];
             };
             header?: never;
@@ -2571,11 +1423,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of positions. */
+            /** A page of positions. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PositionList"];
                 };
@@ -2587,11 +1436,11 @@ export interface operations {
     getMyNetPositions: {
         parameters: {
             query?: {
-                /** @description Number of entries to skip from the start of the collection. */
+                /** Number of entries to skip from the start of the collection. */
                 $skip?: components["parameters"]["Skip"];
-                /** @description Number of entries to return from the start of the collection. */
+                /** Number of entries to return from the start of the collection. */
                 $top?: components["parameters"]["Top"];
-                /** @description Which blocks to return. Default `NetPositionBase,NetPositionView`. */
+                /** Which blocks to return. Default `NetPositionBase,NetPositionView`. */
                 FieldGroups?: ("DisplayAndFormat" | "ExchangeInfo" | "Greeks" | "NetPositionBase" | "NetPositionView" | "SinglePosition" | "SinglePositionBase" | "SinglePositionView")[];
             };
             header?: never;
@@ -2600,11 +1449,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of net positions. */
+            /** A page of net positions. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["NetPositionList"];
                 };
@@ -2616,13 +1462,13 @@ export interface operations {
     getMyOrders: {
         parameters: {
             query?: {
-                /** @description Number of entries to skip from the start of the collection. */
+                /** Number of entries to skip from the start of the collection. */
                 $skip?: components["parameters"]["Skip"];
-                /** @description Number of entries to return from the start of the collection. */
+                /** Number of entries to return from the start of the collection. */
                 $top?: components["parameters"]["Top"];
                 FieldGroups?: ("DisplayAndFormat" | "ExchangeInfo" | "Greeks")[];
                 MultiLegOrderId?: string;
-                /** @description Which orders to list. Default `Working`. */
+                /** Which orders to list. Default `Working`. */
                 Status?: "All" | "Working";
             };
             header?: never;
@@ -2631,11 +1477,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of open orders. */
+            /** A page of open orders. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OpenOrderList"];
                 };
@@ -2647,9 +1490,9 @@ export interface operations {
     searchInstruments: {
         parameters: {
             query?: {
-                /** @description Number of entries to skip from the start of the collection. */
+                /** Number of entries to skip from the start of the collection. */
                 $skip?: components["parameters"]["Skip"];
-                /** @description Number of entries to return from the start of the collection. */
+                /** Number of entries to return from the start of the collection. */
                 $top?: components["parameters"]["Top"];
                 AccountKey?: components["parameters"]["AccountKeyQuery"];
                 AssetTypes?: components["schemas"]["AssetType"][];
@@ -2657,7 +1500,7 @@ export interface operations {
                 Class?: ("Complex" | "NonComplex")[];
                 ExchangeId?: string;
                 IncludeNonTradable?: boolean;
-                /** @description Words to search for in symbol, description and ISIN. */
+                /** Words to search for in symbol, description and ISIN. */
                 Keywords?: string;
                 SectorId?: string;
                 Tags?: string[];
@@ -2669,11 +1512,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of instrument summaries. */
+            /** A page of instrument summaries. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["InstrumentSummaryList"];
                 };
@@ -2699,11 +1539,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The instrument. */
+            /** The instrument. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["InstrumentDetails"];
                 };
@@ -2721,7 +1558,7 @@ export interface operations {
                 AmountType?: components["schemas"]["OrderAmountType"];
                 AssetType: components["schemas"]["AssetType"];
                 ExpiryDate?: string;
-                /** @description Which blocks to return. Default `Quote`. */
+                /** Which blocks to return. Default `Quote`. */
                 FieldGroups?: ("Commissions" | "DisplayAndFormat" | "HistoricalChanges" | "InstrumentPriceDetails" | "MarketDepth" | "PriceInfo" | "PriceInfoDetails" | "Quote")[];
                 ForwardDate?: string;
                 PutCall?: "Call" | "None" | "Put";
@@ -2736,11 +1573,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The price snapshot. */
+            /** The price snapshot. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["InfoPrice"];
                 };
@@ -2755,7 +1589,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
+                 * Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
                  *     last 15 seconds (409) unless the `x-request-id` differs. Generate it once per operation and send the same
                  *     value on every retry of that operation, so a retry is never mistaken for a new order.
                  */
@@ -2782,7 +1616,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
+                 * Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
                  *     last 15 seconds (409) unless the `x-request-id` differs. Generate it once per operation and send the same
                  *     value on every retry of that operation, so a retry is never mistaken for a new order.
                  */
@@ -2808,19 +1642,19 @@ export interface operations {
     cancelOrders: {
         parameters: {
             query: {
-                /** @description Account the orders belong to. */
+                /** Account the orders belong to. */
                 AccountKey: components["parameters"]["AccountKeyRequired"];
             };
             header?: {
                 /**
-                 * @description Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
+                 * Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
                  *     last 15 seconds (409) unless the `x-request-id` differs. Generate it once per operation and send the same
                  *     value on every retry of that operation, so a retry is never mistaken for a new order.
                  */
                 "x-request-id"?: components["parameters"]["XRequestId"];
             };
             path: {
-                /** @description One order id, or several separated by commas (an array is sent comma-separated). */
+                /** One order id, or several separated by commas (an array is sent comma-separated). */
                 OrderIds: components["parameters"]["OrderIds"];
             };
             cookie?: never;
@@ -2840,7 +1674,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
+                 * Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
                  *     last 15 seconds (409) unless the `x-request-id` differs. Generate it once per operation and send the same
                  *     value on every retry of that operation, so a retry is never mistaken for a new order.
                  */
@@ -2867,7 +1701,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
+                 * Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
                  *     last 15 seconds (409) unless the `x-request-id` differs. Generate it once per operation and send the same
                  *     value on every retry of that operation, so a retry is never mistaken for a new order.
                  */
@@ -2892,19 +1726,19 @@ export interface operations {
     cancelOrdersV1: {
         parameters: {
             query: {
-                /** @description Account the orders belong to. */
+                /** Account the orders belong to. */
                 AccountKey: components["parameters"]["AccountKeyRequired"];
             };
             header?: {
                 /**
-                 * @description Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
+                 * Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
                  *     last 15 seconds (409) unless the `x-request-id` differs. Generate it once per operation and send the same
                  *     value on every retry of that operation, so a retry is never mistaken for a new order.
                  */
                 "x-request-id"?: components["parameters"]["XRequestId"];
             };
             path: {
-                /** @description One order id, or several separated by commas (an array is sent comma-separated). */
+                /** One order id, or several separated by commas (an array is sent comma-separated). */
                 OrderIds: components["parameters"]["OrderIds"];
             };
             cookie?: never;
@@ -2922,13 +1756,13 @@ export interface operations {
             query: {
                 AccountKey?: components["parameters"]["AccountKeyQuery"];
                 AssetType: components["parameters"]["ChartAssetType"];
-                /** @description Maximum number of samples to return (at most 1200, the default). */
+                /** Maximum number of samples to return (at most 1200, the default). */
                 Count?: components["parameters"]["ChartCount"];
-                /** @description Which blocks to return. Default `Data`. */
+                /** Which blocks to return. Default `Data`. */
                 FieldGroups?: components["parameters"]["ChartFieldGroups"];
-                /** @description Minutes covered by each sample. */
+                /** Minutes covered by each sample. */
                 Horizon: 1 | 2 | 3 | 5 | 10 | 15 | 30 | 60 | 120 | 180 | 240 | 300 | 360 | 480 | 1440 | 10080 | 43200 | 129600 | 518400;
-                /** @description With `Time`, whether samples run up to (`UpTo`) or from (`From`) that time, inclusive. */
+                /** With `Time`, whether samples run up to (`UpTo`) or from (`From`) that time, inclusive. */
                 Mode?: components["parameters"]["ChartMode"];
                 Time?: components["parameters"]["ChartTime"];
                 Uic: components["parameters"]["ChartUic"];
@@ -2949,13 +1783,13 @@ export interface operations {
         parameters: {
             query: {
                 AssetType: components["parameters"]["ChartAssetType"];
-                /** @description Maximum number of samples to return (at most 1200, the default). */
+                /** Maximum number of samples to return (at most 1200, the default). */
                 Count?: components["parameters"]["ChartCount"];
-                /** @description Which blocks to return. Default `Data`. */
+                /** Which blocks to return. Default `Data`. */
                 FieldGroups?: components["parameters"]["ChartFieldGroups"];
-                /** @description Minutes covered by each sample. */
+                /** Minutes covered by each sample. */
                 Horizon: 1 | 5 | 10 | 15 | 30 | 60 | 120 | 240 | 360 | 480 | 1440 | 10080 | 43200;
-                /** @description With `Time`, whether samples run up to (`UpTo`) or from (`From`) that time, inclusive. */
+                /** With `Time`, whether samples run up to (`UpTo`) or from (`From`) that time, inclusive. */
                 Mode?: components["parameters"]["ChartMode"];
                 Time?: components["parameters"]["ChartTime"];
                 Uic: components["parameters"]["ChartUic"];
@@ -2994,23 +1828,20 @@ export interface operations {
     deleteInfoPriceSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3022,20 +1853,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3065,23 +1893,20 @@ export interface operations {
     deletePriceSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3093,20 +1918,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3136,23 +1958,20 @@ export interface operations {
     deleteOrdersSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3164,20 +1983,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3207,23 +2023,20 @@ export interface operations {
     deletePositionsSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3235,20 +2048,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3278,23 +2088,20 @@ export interface operations {
     deleteNetPositionsSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3306,20 +2113,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3349,23 +2153,20 @@ export interface operations {
     deleteClosedPositionsSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3377,20 +2178,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3420,23 +2218,20 @@ export interface operations {
     deleteBalancesSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3448,20 +2243,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3491,23 +2283,20 @@ export interface operations {
     deleteActivitiesSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3519,20 +2308,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3562,23 +2348,20 @@ export interface operations {
     deleteChartsSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3590,20 +2373,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3633,23 +2413,20 @@ export interface operations {
     deleteSessionEventsSubscriptions: {
         parameters: {
             query?: {
-                /** @description Only remove the subscriptions created with this tag. */
+                /** Only remove the subscriptions created with this tag. */
                 Tag?: components["parameters"]["SubscriptionTag"];
             };
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions are being removed. */
+            /** The subscriptions are being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3661,20 +2438,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The streaming connection's context id, chosen by the client. */
+                /** The streaming connection's context id, chosen by the client. */
                 ContextId: components["parameters"]["ContextIdPath"];
-                /** @description The subscription's reference id, unique within its context. */
+                /** The subscription's reference id, unique within its context. */
                 ReferenceId: components["parameters"]["ReferenceIdPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscription is being removed. */
+            /** The subscription is being removed. */
             202: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
@@ -3685,9 +2459,9 @@ export interface operations {
     getPositions: {
         parameters: {
             query: {
-                /** @description The client whose data is read. */
+                /** The client whose data is read. */
                 ClientKey: string;
-                /** @description Narrow to one account of the client. */
+                /** Narrow to one account of the client. */
                 AccountKey?: string;
             };
             header?: never;
@@ -3696,11 +2470,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PositionList"];
                 };
@@ -3723,11 +2494,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Position"];
                 };
@@ -3740,9 +2508,9 @@ export interface operations {
     getNetPositions: {
         parameters: {
             query: {
-                /** @description The client whose data is read. */
+                /** The client whose data is read. */
                 ClientKey: string;
-                /** @description Narrow to one account of the client. */
+                /** Narrow to one account of the client. */
                 AccountKey?: string;
             };
             header?: never;
@@ -3751,11 +2519,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["NetPositionList"];
                 };
@@ -3774,11 +2539,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ClosedPositionList"];
                 };
@@ -3791,9 +2553,9 @@ export interface operations {
     getClosedPositions: {
         parameters: {
             query: {
-                /** @description The client whose data is read. */
+                /** The client whose data is read. */
                 ClientKey: string;
-                /** @description Narrow to one account of the client. */
+                /** Narrow to one account of the client. */
                 AccountKey?: string;
             };
             header?: never;
@@ -3802,11 +2564,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ClosedPositionList"];
                 };
@@ -3819,9 +2578,9 @@ export interface operations {
     getOrders: {
         parameters: {
             query: {
-                /** @description The client whose data is read. */
+                /** The client whose data is read. */
                 ClientKey: string;
-                /** @description Narrow to one account of the client. */
+                /** Narrow to one account of the client. */
                 AccountKey?: string;
             };
             header?: never;
@@ -3830,11 +2589,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OpenOrderList"];
                 };
@@ -3847,9 +2603,9 @@ export interface operations {
     getBalance: {
         parameters: {
             query: {
-                /** @description The client whose data is read. */
+                /** The client whose data is read. */
                 ClientKey: string;
-                /** @description Narrow to one account of the client. */
+                /** Narrow to one account of the client. */
                 AccountKey?: string;
             };
             header?: never;
@@ -3858,11 +2614,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Balance"];
                 };
@@ -3883,11 +2636,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["AccountList"];
                 };
@@ -3908,11 +2658,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Account"];
                 };
@@ -3931,11 +2678,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Client"];
                 };
@@ -3956,11 +2700,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["UserList"];
                 };
@@ -3979,11 +2720,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ExchangeList"];
                 };
@@ -4002,11 +2740,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["CurrencyList"];
                 };
@@ -4025,11 +2760,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["TimeZoneList"];
                 };
@@ -4048,11 +2780,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Empty"];
                 };
@@ -4077,11 +2806,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OrderActivityList"];
                 };
@@ -4095,7 +2821,7 @@ export interface operations {
         parameters: {
             query: {
                 AssetType: components["schemas"]["AssetType"];
-                /** @description Instrument ids, comma-separated. */
+                /** Instrument ids, comma-separated. */
                 Uics: number[];
                 Amount?: number;
                 AccountKey?: string;
@@ -4106,11 +2832,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One info price per instrument. */
+            /** One info price per instrument. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         Data?: {
@@ -4137,11 +2860,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The notifications, newest last. */
+            /** The notifications, newest last. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": {
                         Data?: {
@@ -4159,7 +2879,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
+                 * Client-chosen key of one logical order operation. Saxo rejects an order request identical to one sent in the
                  *     last 15 seconds (409) unless the `x-request-id` differs. Generate it once per operation and send the same
                  *     value on every retry of that operation, so a retry is never mistaken for a new order.
                  */
@@ -4174,11 +2894,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The outcome of the check; `ErrorInfo` says why the order would be rejected. */
+            /** The outcome of the check; `ErrorInfo` says why the order would be rejected. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["PreCheckOrderResponse"];
                 };
@@ -4191,9 +2908,9 @@ export interface operations {
     getInstrumentsDetails: {
         parameters: {
             query?: {
-                /** @description Instruments to return; comma-separated. */
+                /** Instruments to return; comma-separated. */
                 Uics?: number[];
-                /** @description Asset types to return; comma-separated. */
+                /** Asset types to return; comma-separated. */
                 AssetTypes?: components["schemas"]["AssetType"][];
                 AccountKey?: string;
                 $top?: number;
@@ -4205,11 +2922,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of instrument details. */
+            /** One page of instrument details. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["InstrumentDetailsList"];
                 };
@@ -4230,11 +2944,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Client"];
                 };
@@ -4255,11 +2966,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
@@ -4283,11 +2991,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["NetPosition"];
                 };
@@ -4312,11 +3017,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["ClosedPosition"];
                 };
@@ -4339,11 +3041,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requested data. */
+            /** The requested data. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["OpenOrderList"];
                 };
@@ -4362,11 +3061,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The probe answered. */
+            /** The probe answered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Empty"];
                 };
@@ -4384,11 +3080,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The probe answered. */
+            /** The probe answered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Empty"];
                 };
@@ -4406,11 +3099,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The probe answered. */
+            /** The probe answered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Empty"];
                 };
@@ -4428,11 +3118,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The probe answered. */
+            /** The probe answered. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["Empty"];
                 };
@@ -4450,11 +3137,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One entry per switchable feature. */
+            /** One entry per switchable feature. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
                     "application/json": components["schemas"]["FeatureAvailability"][];
                 };

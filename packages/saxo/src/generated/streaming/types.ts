@@ -32,44 +32,44 @@ export interface components {
             Arguments: components["schemas"]["EnsArguments"];
         };
         EnsMessage: components["schemas"]["EnsActivity"][];
-        /** @description What every subscription request carries besides its Arguments. The adapter adds ContextId, ReferenceId and, on a remake, ReplaceReferenceId. */
+        /** What every subscription request carries besides its Arguments. The adapter adds ContextId, ReferenceId and, on a remake, ReplaceReferenceId. */
         SubscriptionOptions: {
-            /** @description The streaming connection the subscription feeds. */
+            /** The streaming connection the subscription feeds. */
             ContextId?: string;
-            /** @description Names the subscription in its context; its messages carry it. */
+            /** Names the subscription in its context; its messages carry it. */
             ReferenceId?: string;
-            /** @description A subscription of the same context that this one takes the place of. */
+            /** A subscription of the same context that this one takes the place of. */
             ReplaceReferenceId?: string;
-            /** @description Shortest time between two updates */
+            /** Shortest time between two updates */
             RefreshRate?: number;
-            /** @description Media type of the payloads; brokerkit reads application/json (the default). */
+            /** Media type of the payloads; brokerkit reads application/json (the default). */
             Format?: string;
-            /** @description A label shared by subscriptions that are removed together. */
+            /** A label shared by subscriptions that are removed together. */
             Tag?: string;
         };
         InstrumentArguments: {
-            /** @description The instrument's id. */
+            /** The instrument's id. */
             Uic: number;
             AssetType: components["schemas"]["AssetType"];
-            /** @description Prices as they apply to this account. */
+            /** Prices as they apply to this account. */
             AccountKey?: string;
-            /** @description The order size the prices are for. */
+            /** The order size the prices are for. */
             Amount?: number;
-            /** @description Which groups of fields to include, e.g. Quote, PriceInfo, DisplayAndFormat. */
+            /** Which groups of fields to include, e.g. Quote, PriceInfo, DisplayAndFormat. */
             FieldGroups?: string[];
         };
         PortfolioArguments: {
-            /** @description The client whose data to watch (the logged-in client when left out). */
+            /** The client whose data to watch (the logged-in client when left out). */
             ClientKey?: string;
-            /** @description Only this account. */
+            /** Only this account. */
             AccountKey?: string;
-            /** @description Only this account group. */
+            /** Only this account group. */
             AccountGroupKey?: string;
-            /** @description Which groups of fields to include. */
+            /** Which groups of fields to include. */
             FieldGroups?: string[];
         };
         EnsArguments: {
-            /** @description Kinds of activity, e.g. Orders, Positions, AccountFundings. */
+            /** Kinds of activity, e.g. Orders, Positions, AccountFundings. */
             Activities?: string[];
             FieldGroups?: string[];
             /**
@@ -78,9 +78,9 @@ export interface components {
              */
             FromDateTime?: string;
         };
-        /** @description One event notification; which fields are present depends on its ActivityType. */
+        /** One event notification; which fields are present depends on its ActivityType. */
         EnsActivity: {
-            /** @description Orders, Positions, AccountFundings, ... */
+            /** Orders, Positions, AccountFundings, ... */
             ActivityType?: string;
             /** Format: date-time */
             ActivityTime?: string;
@@ -89,15 +89,12 @@ export interface components {
             OrderId?: string;
             PositionId?: string;
             Status?: string;
-            /** @description Orders the activities of one client. */
+            /** Orders the activities of one client. */
             SequenceId?: string;
         } & {
             [key: string]: unknown;
         };
-        /**
-         * @description Saxo's extended asset types (the default for every application since December 2023).
-         * @enum {string}
-         */
+        /** Saxo's extended asset types (the default for every application since December 2023). */
         AssetType: "Bond" | "Cash" | "CBBCCategoryN" | "CBBCCategoryR" | "CertificateBonus" | "CertificateCappedBonus" | "CertificateCappedCapitalProtected" | "CertificateCappedOutperformance" | "CertificateConstantLeverage" | "CertificateDiscount" | "CertificateExpress" | "CertificateTracker" | "CertificateUncappedCapitalProtection" | "CertificateUncappedOutperformance" | "CfdIndexOption" | "CfdOnCompanyWarrant" | "CfdOnEtc" | "CfdOnEtf" | "CfdOnEtn" | "CfdOnFund" | "CfdOnFutures" | "CfdOnIndex" | "CfdOnRights" | "CfdOnStock" | "CompanyWarrant" | "ContractFutures" | "Etc" | "Etf" | "Etn" | "Fund" | "FuturesOption" | "FuturesStrategy" | "FxBinaryOption" | "FxForwards" | "FxKnockInOption" | "FxKnockOutOption" | "FxNoTouchOption" | "FxOneTouchOption" | "FxSpot" | "FxSwap" | "FxVanillaOption" | "IpoOnStock" | "ManagedFund" | "MiniFuture" | "MutualFund" | "Rights" | "SrdOnEtf" | "SrdOnStock" | "Stock" | "StockIndex" | "StockIndexOption" | "StockOption" | "Warrant" | "WarrantDoubleKnockOut" | "WarrantKnockOut" | "WarrantOpenEndKnockOut" | "WarrantSpread";
         InstrumentDisplayAndFormat: {
             Currency?: string;
@@ -108,7 +105,7 @@ export interface components {
             OrderDecimals?: number;
             Symbol?: string;
         };
-        /** @description Prices depend on the caller's market-data subscriptions; they may be delayed or missing. */
+        /** Prices depend on the caller's market-data subscriptions; they may be delayed or missing. */
         Quote: {
             Amount?: number;
             Ask?: number;
@@ -156,22 +153,19 @@ export interface components {
             Quote?: components["schemas"]["Quote"];
             Uic: number;
         };
-        /** @enum {string} */
         BuySell: "Buy" | "Sell";
         /**
-         * @description `Ok`, or which part of the calculation failed.
+         * `Ok`, or which part of the calculation failed.
          * @example Ok
          */
         CalculationReliability: string;
-        /** @enum {string} */
         OrderDurationType: "AtTheClose" | "AtTheOpening" | "DayOrder" | "FillOrKill" | "GoodForPeriod" | "GoodTillCancel" | "GoodTillDate" | "ImmediateOrCancel";
         OrderDuration: {
             DurationType: components["schemas"]["OrderDurationType"];
             ExpirationDateContainsTime?: boolean;
-            /** @description Required with `GoodTillDate`. */
+            /** Required with `GoodTillDate`. */
             ExpirationDateTime?: string;
         };
-        /** @enum {string} */
         OrderAmountType: "CashAmount" | "Quantity";
         OpenOrder: {
             AccountId?: string;
@@ -252,9 +246,9 @@ export interface components {
             ExposureInBaseCurrency?: number;
             InstrumentPriceDayPercentChange?: number;
             MarketValue?: number;
-            /** @description In the instrument's currency. */
+            /** In the instrument's currency. */
             ProfitLossOnTrade?: number;
-            /** @description In the account's currency. */
+            /** In the account's currency. */
             ProfitLossOnTradeInBaseCurrency?: number;
             TradeCostsTotal?: number;
             TradeCostsTotalInBaseCurrency?: number;
