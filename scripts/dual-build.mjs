@@ -18,8 +18,8 @@
  * Install size: each declaration is shipped once. The full declarations are the .d.cts files;
  * an entry's .d.ts (the `import` condition's types) is a one-line re-export of its .d.cts (ESM may
  * import CommonJS declarations; the reverse is what TypeScript's node16 refuses), and the other
- * .d.ts files are removed. Declarations are re-indented to two spaces, and the JavaScript of both
- * builds loses its comments (the declarations keep their JSDoc for editors).
+ * .d.ts files are removed. Declarations and the JavaScript of both builds are re-indented to two
+ * spaces, and the JavaScript loses its comments (the declarations keep their JSDoc for editors).
  *
  * Usage (from a package directory): node ../../scripts/dual-build.mjs [distDir]
  */
@@ -78,6 +78,79 @@ export function reindent(text) {
   return text.replace(/^((?: {4})+)/gm, (indent) => " ".repeat(indent.length / 2));
 }
 
+/**
+ * Declarations with each innermost block (members only: no nested braces, no comments) on one line when
+ * it fits in `width` columns: `parameters: { query?: never; path: { id: string; }; };` instead of eight
+ * lines. Newlines carry no meaning in a declaration file; JSDoc'd members keep their own lines.
+ */
+export function compactDeclarations(text, width = 120) {
+  let lines = text.split("\n");
+  for (let pass = 0; pass < 8; pass++) {
+    const out = [];
+    let joined = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      const block = /\{$/.test(line) && !/^\s*(\*|\/\/|\/\*)/.test(line) ? leafBlock(lines, i) : undefined;
+      if (block && block.text.length <= width) {
+        out.push(block.text);
+        i = block.end;
+        joined++;
+      } else out.push(line);
+    }
+    lines = out;
+    if (joined === 0) break;
+  }
+  return lines.join("\n");
+}
+
+/** The block opened at `lines[start]` as one line, if every line inside is a plain member one level deeper. */
+function leafBlock(lines, start) {
+  const indent = lines[start].length - lines[start].trimStart().length;
+  const members = [];
+  for (let i = start + 1; i < lines.length; i++) {
+    const line = lines[i];
+    const depth = line.length - line.trimStart().length;
+    if (depth === indent && /^\s*\}/.test(line)) {
+      if (members.length === 0) return undefined;
+      return { text: `${lines[start]} ${members.join(" ")} ${line.trim()}`, end: i };
+    }
+    if (depth !== indent + 2 || /[{}`]|\/\/|\/\*|\*\//.test(line)) return undefined;
+    members.push(line.trim());
+  }
+  return undefined;
+}
+
+/**
+ * The same for JavaScript (TypeScript's printer also indents by four), except on lines that begin inside
+ * a string, template or regular expression literal: their leading spaces are part of a value.
+ */
+export function reindentCode(text, fileName) {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const literals = [];
+  const visit = (node) => {
+    if (ts.isLiteralExpression(node) || ts.isTemplateLiteralToken(node)) {
+      literals.push([node.getStart(source), node.end]);
+      return;
+    }
+    ts.forEachChild(node, visit);
+    if (ts.isTemplateExpression(node)) {
+      literals.push([node.head.getStart(source), node.head.end]);
+      for (const span of node.templateSpans) literals.push([span.literal.getStart(source), span.literal.end]);
+    }
+  };
+  visit(source);
+  const insideLiteral = (offset) => literals.some(([start, end]) => start < offset && offset < end);
+  let offset = 0;
+  return text
+    .split("\n")
+    .map((line) => {
+      const start = offset;
+      offset += line.length + 1;
+      return insideLiteral(start) ? line : reindent(line);
+    })
+    .join("\n");
+}
+
 /** The `import` condition's declaration files of the package's entries and `imports` targets (absolute paths). */
 async function entryDeclarations(distDir) {
   const manifest = JSON.parse(await readFile(join(distDir, "..", "package.json"), "utf8"));
@@ -114,14 +187,14 @@ export async function dualBuild(distDir) {
       if (entries.has(path) && /^export default /m.test(text)) {
         throw new Error(`${path}: an entry with a default export cannot re-export its .d.cts; use named exports`);
       }
-      await writeFile(path.replace(/\.d\.ts$/, ".d.cts"), reindent(toCjsSpecifiers(text)));
+      await writeFile(path.replace(/\.d\.ts$/, ".d.cts"), compactDeclarations(reindent(toCjsSpecifiers(text))));
       if (entries.has(path)) await writeFile(path, stub);
       else await rm(path);
       count++;
     } else if (path.endsWith(".js")) {
       const text = await readFile(path, "utf8");
-      await writeFile(path.replace(/\.js$/, ".cjs"), esmToCjs(text, path));
-      await writeFile(path, stripComments(text, path));
+      await writeFile(path.replace(/\.js$/, ".cjs"), reindentCode(esmToCjs(text, path), path));
+      await writeFile(path, reindentCode(stripComments(text, path), path));
       count++;
     }
   }

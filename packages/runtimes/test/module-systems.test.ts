@@ -4,7 +4,7 @@
  * import), with the same export names. The dual build's `imports` handling is proven on a fixture.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script without declarations
@@ -128,4 +128,50 @@ describe("scripts/dual-build.mjs keeps package.json `imports` conditions working
       }
     });
   }
+});
+
+describe("scripts/dual-build.mjs re-indents code without touching values", () => {
+  const fixture = join(PACKAGE_DIR, ".tmp", "reindent-fixture");
+  afterAll(() => rmSync(fixture, { recursive: true, force: true }));
+
+  it("two-space indents in both builds; multi-line template and string literals keep their spaces", async () => {
+    rmSync(fixture, { recursive: true, force: true });
+    const dist = join(fixture, "node_modules", "indented", "dist");
+    mkdirSync(dist, { recursive: true });
+    writeFileSync(
+      join(fixture, "node_modules", "indented", "package.json"),
+      JSON.stringify({
+        name: "indented",
+        type: "module",
+        exports: { ".": { import: "./dist/index.js", require: "./dist/index.cjs" } },
+      }),
+    );
+    const value = "a\n    b 1\n        c\n    d";
+    // As tsc prints it: four spaces per level, and literals whose lines start with spaces.
+    writeFileSync(
+      join(dist, "index.js"),
+      [
+        "export function text(n) {",
+        "    if (n) {",
+        "        return `a",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixture is JavaScript source with a template literal
+        "    b ${n}",
+        "        c` + '\\n\\",
+        "    d';",
+        "    }",
+        "    return '';",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    await dualBuild(dist);
+    const esm = readFileSync(join(dist, "index.js"), "utf8");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the expected JavaScript source, placeholder included
+    expect(esm).toContain("\n  if (n) {\n    return `a\n    b ${n}\n        c`");
+    const script =
+      'const { text } = require("indented"); import("indented").then((m) => console.log(JSON.stringify([text(1), m.text(1)])))';
+    const run = spawnSync(process.execPath, ["-e", script], { cwd: fixture, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual([value, value]);
+  });
 });
