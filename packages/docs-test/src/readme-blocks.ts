@@ -1,6 +1,6 @@
 /**
  * Finds the fenced TypeScript blocks of the repository's READMEs (the root README.md and
- * packages/<name>/README.md) and reads the marker on the line before each fence:
+ * packages/<name>/README.md) and reference pages (docs/*.md) and reads the marker on the line before each fence:
  *
  *   <!-- fragment: why it cannot run -->   not type-checked, not run (the reason is required)
  *   <!-- setup -->                         run, and also run before every later block of that README
@@ -30,13 +30,22 @@ const TYPESCRIPT_LANGUAGES = new Set(["ts", "typescript"]);
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)/;
 const MARKER = /^\s*<!--\s*(fragment|setup)\b\s*(?::\s*(.*?))?\s*-->\s*$/;
 
-/** The READMEs whose blocks must run: the root one, then each package's, in name order. */
+/**
+ * The documents whose blocks must run: the root README, then each package's, then the repository's
+ * docs/*.md (reference pages kept out of the published packages), each in name order.
+ */
 export function readmeFiles(root: string): string[] {
   const packages = readdirSync(join(root, "packages"))
     .sort()
     .map((name) => `packages/${name}/README.md`)
     .filter((path) => existsSync(join(root, path)));
-  return ["README.md", ...packages];
+  const docs = existsSync(join(root, "docs"))
+    ? readdirSync(join(root, "docs"))
+        .filter((name) => name.endsWith(".md"))
+        .sort()
+        .map((name) => `docs/${name}`)
+    : [];
+  return ["README.md", ...packages, ...docs];
 }
 
 export function readmeBlocks(root: string, readme: string): ReadmeBlock[] {
