@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Size budget (CI): bundles every entry of every broker package (each subpath of its `exports`) with
-// esbuild (bundle, minify, ESM, platform neutral: what a browser or edge bundle gets), gzips it (-9)
-// and fails when one is over its budget (scripts/size-budget.json: 16 kB, or for an entry still over
-// that, a ceiling it may not grow past). tough-cookie stays external: the middleware loads it lazily,
-// only for manifests with sticky sessions. Node built-ins stay external too. Then prints what each
-// middleware layer adds, measured the way `pnpm bench` does (packages/bench/src/suites/bundle/layers.ts).
+// esbuild as an app would (bundle, minify, ESM, platform neutral: what a browser or edge bundle gets,
+// with code splitting on) and gzips each chunk (-9). What an entry loads up front is its own chunk plus
+// the chunks it imports statically, transitively; that must fit its budget (scripts/size-budget.json:
+// 16 kB, or for an entry still over that, a ceiling it may not grow past). What the code loads with
+// `import()` only when a configuration needs it (tough-cookie for sticky sessions, ws where a runtime has
+// no WebSocket, eventsource-parser for Alpaca's event streams, @msgpack/msgpack for MessagePack streams)
+// lands in chunks of its own: the script prints the total with the lazy chunks the entry can reach too.
+// Node built-ins stay external. Then prints what each middleware layer adds, measured the way
+// `pnpm bench` does (packages/bench/src/suites/bundle/layers.ts).
 // Needs the packages built (`pnpm exec turbo run build`). Usage: node scripts/size-budget.mjs [--no-layers]
 import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
@@ -79,7 +83,10 @@ async function measure(specifier) {
   const sizes = new Map();
   for (const file of result.outputFiles) {
     const path = file.path.slice(file.path.lastIndexOf("/out/") + 1);
-    sizes.set(path, { minBytes: file.contents.byteLength, gzipBytes: gzipSync(file.contents, { level: 9 }).byteLength });
+    sizes.set(path, {
+      minBytes: file.contents.byteLength,
+      gzipBytes: gzipSync(file.contents, { level: 9 }).byteLength,
+    });
   }
   const outputs = result.metafile.outputs;
   const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined);
@@ -88,7 +95,8 @@ async function measure(specifier) {
   const reach = (path, kinds, seen = new Set()) => {
     if (seen.has(path) || !outputs[path]) return seen;
     seen.add(path);
-    for (const item of outputs[path].imports) if (!item.external && kinds.includes(item.kind)) reach(item.path, kinds, seen);
+    for (const item of outputs[path].imports)
+      if (!item.external && kinds.includes(item.kind)) reach(item.path, kinds, seen);
     return seen;
   };
   const upFront = reach(entry, ["import-statement"]);

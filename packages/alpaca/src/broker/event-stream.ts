@@ -225,7 +225,9 @@ export class EventStream<Event> implements AsyncIterableIterator<Event> {
     const { signal } = this.options;
     const idleTimeoutMs = this.options.idleTimeoutMs ?? 120_000;
     const messages: EventSourceMessage[] = [];
-    const parser = (eventsource as typeof import("eventsource-parser")).createParser({ onEvent: (message) => messages.push(message) });
+    const parser = (eventsource as typeof import("eventsource-parser")).createParser({
+      onEvent: (message) => messages.push(message),
+    });
     const decoder = new TextDecoder();
     const reader = body.getReader();
     let idle: ReturnType<typeof setTimeout> | undefined;
