@@ -13,8 +13,8 @@
  * Both speak JSON or MessagePack (asked for with `Content-Type: application/msgpack` on the handshake;
  * the requests are then MessagePack too). The MessagePack codec is imported by the first connection of a
  * MessagePack stream, so JSON streams (the default) never load it; they read text and binary frames
- * holding JSON. Several subscriptions may share a symbol: the server is asked
- * only for what changes (a symbol is unsubscribed when its last subscriber leaves).
+ * holding JSON. Several subscriptions may share a symbol: the server is asked only for what changes (a
+ * symbol is unsubscribed when its last subscriber leaves).
  */
 import { ConfigError } from "@brokerkit/middleware";
 import type {
@@ -103,7 +103,8 @@ function parseFrame(frame: string | Uint8Array, codec: AlpacaCodec): { value?: u
     while (first < frame.length && (frame[first] === 0x20 || frame[first] === 0x0a || frame[first] === 0x0d)) first++;
     // `[` and `{` open JSON; as MessagePack they would be lone integers, never a message.
     if (frame[first] === 0x5b || frame[first] === 0x7b) return { value: JSON.parse(new TextDecoder().decode(frame)) };
-    if (codec === "json" || !msgpack) throw new Error("binary frames of a JSON stream must hold JSON");
+    if (codec === "json") throw new Error("binary frames of a JSON stream must hold JSON");
+    if (!msgpack) throw new Error("the MessagePack codec is not loaded (the adapter's prepare loads it)");
     return { value: msgpack.decode(frame) };
   } catch (error) {
     return {
@@ -229,7 +230,7 @@ function symbolsOf(request: SubscribeRequest): string[] {
   return value.includes("*") ? ["*"] : [...new Set(value as string[])];
 }
 
-/** What a MessagePack adapter adds: the codec's handshake header, and the codec loaded before each connect. */
+/** What a MessagePack adapter adds: the codec's handshake header, and the codec imported before the first connect. */
 const msgpackConnection: Pick<ProtocolAdapter, "handshakeHeaders" | "prepare"> = {
   handshakeHeaders: { "Content-Type": "application/msgpack" },
   async prepare(base) {
