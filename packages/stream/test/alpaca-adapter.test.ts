@@ -1,11 +1,12 @@
 /**
  * The Alpaca adapters' frame decoding, which needs no socket: JSON text, JSON in binary frames (paper's
- * trading stream) and MessagePack give the same items; control answers go to the one control request
+ * trading stream) and MessagePack (on the MessagePack adapters, which load their codec in `prepare`)
+ * give the same items; control answers go to the one control request
  * in flight; data is routed by type and symbol, and to the type's wildcard.
  */
 import { ExtData, encode, encodeTimeSpecToTimestamp } from "@msgpack/msgpack";
-import { describe, expect, it } from "vitest";
-import { alpacaData, alpacaTrading } from "../src/adapters/alpaca.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { alpacaData, alpacaDataMsgpack, alpacaTrading } from "../src/adapters/alpaca.js";
 import { AlpacaConnectionLimitError, AlpacaStreamAuthError, alpacaStreamError } from "../src/adapters/alpaca-errors.js";
 
 const TRADE = {
@@ -21,9 +22,15 @@ const TRADE = {
 };
 
 describe("alpaca market data frames", () => {
+  beforeAll(async () => {
+    // What a connection does before it opens the socket: loads the codec, keeps the URL.
+    const prepared = await alpacaDataMsgpack.prepare?.("wss://stream.example/v2/iex", () => Promise.resolve(""));
+    expect(prepared).toEqual({ url: "wss://stream.example/v2/iex" });
+  });
+
   it("routes a trade by type and symbol and to the wildcard, from JSON and MessagePack alike", () => {
     const json = alpacaData.decode(JSON.stringify([TRADE]));
-    const packed = alpacaData.decode(
+    const packed = alpacaDataMsgpack.decode(
       encode([
         {
           ...TRADE,
@@ -42,7 +49,7 @@ describe("alpaca market data frames", () => {
   });
 
   it("trims a MessagePack timestamp's trailing zeros as the JSON text does", () => {
-    const whole = alpacaData.decode(
+    const whole = alpacaDataMsgpack.decode(
       encode([
         { T: "q", S: "MSFT", t: new ExtData(-1, encodeTimeSpecToTimestamp({ sec: 1767627000, nsec: 500_000_000 })) },
       ]),
@@ -77,6 +84,12 @@ describe("alpaca market data frames", () => {
   it("reports frames it cannot read, never throws", () => {
     expect(alpacaData.decode("not json")[0]).toMatchObject({ kind: "malformed" });
     expect(alpacaData.decode(new Uint8Array([0xc1]))[0]).toMatchObject({ kind: "malformed" });
+    expect(alpacaDataMsgpack.decode(new Uint8Array([0xc1]))[0]).toMatchObject({ kind: "malformed" });
+    // A JSON stream reads no MessagePack: the codec is the MessagePack adapters' only.
+    expect(alpacaData.decode(encode([TRADE]))[0]).toMatchObject({
+      kind: "malformed",
+      reason: expect.stringContaining("not JSON"),
+    });
     expect(alpacaData.decode(JSON.stringify([{ T: "zz" }]))[0]).toMatchObject({ kind: "malformed" });
   });
 });

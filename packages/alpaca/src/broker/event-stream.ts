@@ -1,8 +1,9 @@
 /**
  * Hand-written (not generated). A Server-Sent Events stream of the Broker API as an async iterator of typed
- * events that survives disconnects. Frames are parsed by eventsource-parser; each `data:` frame is one JSON
- * event. The request goes through the client's own stack (`client.runtime.fetch`), so auth, throttle, retry
- * of the connect and the timeout (which spares streaming operations once the headers arrived) all apply.
+ * events that survives disconnects. Frames are parsed by eventsource-parser, imported by the first connection
+ * (only clients that open an event stream need it); each `data:` frame is one JSON event. The request goes
+ * through the client's own stack (`client.runtime.fetch`), so auth, throttle, retry of the connect and the
+ * timeout (which spares streaming operations once the headers arrived) all apply.
  *
  * After a dropped connection, a server error or an idle connection (no bytes, not even a heartbeat, for
  * `idleTimeoutMs`), it reconnects with exponential backoff and resumes after the last event seen, through the
@@ -20,7 +21,7 @@ import {
   MalformedResponseError,
   sleep,
 } from "@brokerkit/middleware";
-import { createParser, type EventSourceMessage } from "eventsource-parser";
+import type { EventSourceMessage } from "eventsource-parser";
 import { httpErrorOf } from "../shared/http-error.js";
 
 export type EventId = string | number;
@@ -82,6 +83,9 @@ export interface EventStreamInit<Event> {
   /** Whether a clean end of the body means the `until` bound was reached (else it is treated as a drop). */
   bounded: boolean;
 }
+
+/** eventsource-parser, once the first stream connected. */
+let eventsource: typeof import("eventsource-parser") | undefined;
 
 /** A connection that stayed up this long counts as progress, even without events (a quiet market). */
 const STABLE_CONNECTION_MS = 30_000;
@@ -176,6 +180,8 @@ export class EventStream<Event> implements AsyncIterableIterator<Event> {
   /** One connection: yields its new events, and says whether the stream is over or must be resumed. */
   private async *connect(): AsyncGenerator<Event, ConnectionEnd, undefined> {
     const { signal } = this.options;
+    // Before the request: a parser that cannot load leaves no connection open.
+    eventsource ??= await import("eventsource-parser");
     const connection = new AbortController();
     const onAbort = () => connection.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -219,7 +225,9 @@ export class EventStream<Event> implements AsyncIterableIterator<Event> {
     const { signal } = this.options;
     const idleTimeoutMs = this.options.idleTimeoutMs ?? 120_000;
     const messages: EventSourceMessage[] = [];
-    const parser = createParser({ onEvent: (message) => messages.push(message) });
+    const parser = (eventsource as typeof import("eventsource-parser")).createParser({
+      onEvent: (message) => messages.push(message),
+    });
     const decoder = new TextDecoder();
     const reader = body.getReader();
     let idle: ReturnType<typeof setTimeout> | undefined;

@@ -11,16 +11,12 @@
  *   wanted and is answered on `listening`; order events arrive on `trade_updates`. Paper sends them as
  *   binary frames holding JSON.
  * Both speak JSON or MessagePack (asked for with `Content-Type: application/msgpack` on the handshake;
- * the requests are then MessagePack too). Several subscriptions may share a symbol: the server is asked
- * only for what changes (a symbol is unsubscribed when its last subscriber leaves).
+ * the requests are then MessagePack too). The MessagePack codec is imported by the first connection of a
+ * MessagePack stream, so JSON streams (the default) never load it; they read text and binary frames
+ * holding JSON. Several subscriptions may share a symbol: the server is asked only for what changes (a
+ * symbol is unsubscribed when its last subscriber leaves).
  */
 import { ConfigError } from "@brokerkit/middleware";
-import {
-  decode as decodeMsgpack,
-  decodeTimestampToTimeSpec,
-  ExtensionCodec,
-  encode as encodeMsgpack,
-} from "@msgpack/msgpack";
 import type {
   Ack,
   ActiveSubscription,
@@ -52,16 +48,42 @@ export const ALPACA_MESSAGE_TYPES: Readonly<Record<string, string>> = {
 };
 const CHANNEL_OF_TYPE = new Map(Object.entries(ALPACA_MESSAGE_TYPES).map(([channel, type]) => [type, channel]));
 
+interface MsgpackCodec {
+  decode(frame: Uint8Array): unknown;
+  encode(value: unknown): Uint8Array;
+}
+
+/** The MessagePack codec once loaded (see loadMsgpack). */
+let msgpack: MsgpackCodec | undefined;
+let loadingMsgpack: Promise<MsgpackCodec> | undefined;
+
 /**
- * MessagePack timestamps (extension -1) become the RFC 3339 text the JSON codec carries (nanoseconds,
- * trailing zeros trimmed), so both codecs give the same messages.
+ * Imports @msgpack/msgpack, once, for the first MessagePack stream (before its socket opens, so its first
+ * frame can be read). Its timestamps (extension -1) become the RFC 3339 text the JSON codec carries
+ * (nanoseconds, trailing zeros trimmed), so both codecs give the same messages.
  */
-const extensionCodec = new ExtensionCodec();
-extensionCodec.register({
-  type: -1,
-  encode: () => null,
-  decode: (data) => rfc3339(decodeTimestampToTimeSpec(data)),
-});
+function loadMsgpack(): Promise<MsgpackCodec> {
+  loadingMsgpack ??= import("@msgpack/msgpack").then(
+    (module) => {
+      const extensionCodec = new module.ExtensionCodec();
+      extensionCodec.register({
+        type: -1,
+        encode: () => null,
+        decode: (data) => rfc3339(module.decodeTimestampToTimeSpec(data)),
+      });
+      msgpack = {
+        decode: (frame) => module.decode(frame, { extensionCodec }),
+        encode: (value) => module.encode(value),
+      };
+      return msgpack;
+    },
+    (error: unknown) => {
+      loadingMsgpack = undefined;
+      throw error;
+    },
+  );
+  return loadingMsgpack;
+}
 
 function rfc3339({ sec, nsec }: { sec: number; nsec: number }): string {
   const whole = new Date(sec * 1000).toISOString().slice(0, 19);
@@ -69,18 +91,24 @@ function rfc3339({ sec, nsec }: { sec: number; nsec: number }): string {
   return `${whole}${fraction}Z`;
 }
 
-/** Parses one frame: text is JSON; bytes are JSON when they start like it (paper's binary frames), else MessagePack. */
-function parseFrame(frame: string | Uint8Array): { value?: unknown; error?: string } {
+/**
+ * Parses one frame: text is JSON; bytes are JSON when they start like it (paper's binary frames), else
+ * MessagePack on a MessagePack stream (a JSON stream has no MessagePack to read them with).
+ */
+function parseFrame(frame: string | Uint8Array, codec: AlpacaCodec): { value?: unknown; error?: string } {
+  const kinds = codec === "msgpack" ? "neither JSON nor MessagePack" : "not JSON";
   try {
     if (typeof frame === "string") return { value: JSON.parse(frame) };
     let first = 0;
     while (first < frame.length && (frame[first] === 0x20 || frame[first] === 0x0a || frame[first] === 0x0d)) first++;
     // `[` and `{` open JSON; as MessagePack they would be lone integers, never a message.
     if (frame[first] === 0x5b || frame[first] === 0x7b) return { value: JSON.parse(new TextDecoder().decode(frame)) };
-    return { value: decodeMsgpack(frame, { extensionCodec }) };
+    if (codec === "json") throw new Error("binary frames of a JSON stream must hold JSON");
+    if (!msgpack) throw new Error("the MessagePack codec is not loaded (the adapter's prepare loads it)");
+    return { value: msgpack.decode(frame) };
   } catch (error) {
     return {
-      error: `a frame that is neither JSON nor MessagePack (${frame.length} ${typeof frame === "string" ? "characters" : "bytes"}): ${error instanceof Error ? error.message : String(error)}`,
+      error: `a frame that is ${kinds} (${frame.length} ${typeof frame === "string" ? "characters" : "bytes"}): ${error instanceof Error ? error.message : String(error)}`,
     };
   }
 }
@@ -115,11 +143,17 @@ function exclusive<T>(socket: AdapterSocket, step: () => Promise<T>): Promise<T>
   return run;
 }
 
+/** The loaded MessagePack codec (a MessagePack adapter loads it in `prepare`, before its socket opens). */
+function encoder(): MsgpackCodec {
+  if (!msgpack) throw new ConfigError("alpaca stream: the MessagePack codec is not loaded (connect through prepare)");
+  return msgpack;
+}
+
 /** Sends one control request and resolves with the next control answer (call it inside `exclusive`). */
 function control(socket: AdapterSocket, codec: AlpacaCodec, request: Record<string, unknown>): Promise<Ack> {
   const answer = socket.awaitAck(CONTROL);
   try {
-    socket.send(codec === "msgpack" ? encodeMsgpack(request) : request);
+    socket.send(codec === "msgpack" ? encoder().encode(request) : request);
   } catch (error) {
     // Never sent (the socket is gone): its answer will not come, and its rejection is not news.
     answer.catch(() => {});
@@ -146,8 +180,8 @@ async function keyPair(socket: AdapterSocket): Promise<{ key: string; secret: st
 // ---------------------------------------------------------------------------------------------------
 // Market data
 
-function decodeData(frame: string | Uint8Array): Incoming[] {
-  const { value, error } = parseFrame(frame);
+function decodeData(frame: string | Uint8Array, codec: AlpacaCodec): Incoming[] {
+  const { value, error } = parseFrame(frame, codec);
   if (error !== undefined) return [{ kind: "malformed", reason: error }];
   const messages = Array.isArray(value) ? value : [value];
   const items: Incoming[] = [];
@@ -196,13 +230,22 @@ function symbolsOf(request: SubscribeRequest): string[] {
   return value.includes("*") ? ["*"] : [...new Set(value as string[])];
 }
 
+/** What a MessagePack adapter adds: the codec's handshake header, and the codec imported before the first connect. */
+const msgpackConnection: Pick<ProtocolAdapter, "handshakeHeaders" | "prepare"> = {
+  handshakeHeaders: { "Content-Type": "application/msgpack" },
+  async prepare(base) {
+    await loadMsgpack();
+    return { url: base };
+  },
+};
+
 function createDataAdapter(codec: AlpacaCodec): ProtocolAdapter {
   return {
     name: codec === "msgpack" ? "alpaca-data-msgpack" : "alpaca-data",
     // No heartbeat message on Alpaca's streams, but the servers answer pings.
     pingWhenQuiet: true,
-    ...(codec === "msgpack" ? { handshakeHeaders: { "Content-Type": "application/msgpack" } } : {}),
-    decode: decodeData,
+    ...(codec === "msgpack" ? msgpackConnection : {}),
+    decode: (frame) => decodeData(frame, codec),
     async handshake(socket) {
       const credential = await keyPair(socket);
       if ("token" in credential) {
@@ -296,8 +339,8 @@ export const alpacaDataMsgpack: ProtocolAdapter = createDataAdapter("msgpack");
 
 const TRADE_UPDATES = "trade_updates";
 
-function decodeTrading(frame: string | Uint8Array): Incoming[] {
-  const { value, error } = parseFrame(frame);
+function decodeTrading(frame: string | Uint8Array, codec: AlpacaCodec): Incoming[] {
+  const { value, error } = parseFrame(frame, codec);
   if (error !== undefined) return [{ kind: "malformed", reason: error }];
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     return [{ kind: "malformed", reason: "a frame that is not a JSON object" }];
@@ -339,8 +382,8 @@ function createTradingAdapter(codec: AlpacaCodec): ProtocolAdapter {
   return {
     name: codec === "msgpack" ? "alpaca-trading-msgpack" : "alpaca-trading",
     pingWhenQuiet: true,
-    ...(codec === "msgpack" ? { handshakeHeaders: { "Content-Type": "application/msgpack" } } : {}),
-    decode: decodeTrading,
+    ...(codec === "msgpack" ? msgpackConnection : {}),
+    decode: (frame) => decodeTrading(frame, codec),
     async handshake(socket) {
       const credential = await keyPair(socket);
       const request =
