@@ -93,7 +93,9 @@ components:
     expect(text).toContain("/** The thing. */");
     // Declared response headers stay, and so does a schema field named `headers`.
     expect(text).toMatch(/"Retry-After"\?: number;/);
-    expect(text).toMatch(/\/\*\* A field that happens to be called headers. \*\/\s+headers\?: \{\s+\[key: string\]: unknown;/);
+    expect(text).toMatch(
+      /\/\*\* A field that happens to be called headers. \*\/\s+headers\?: \{\s+\[key: string\]: unknown;/,
+    );
     // The operation keeps its own parameters, `never` locations included.
     expect(text).toMatch(/query\?: never;/);
     expect(text).toMatch(/requestBody\?: never;/);
