@@ -32,31 +32,32 @@ export function transportOf(next: Handler): Transport | undefined {
  * together were most of the stack's own cost per call. A layer that does so must remember what it
  * overwrote, because a layer between may send the same object again (retry of a bodiless request).
  */
-const disposables = new WeakSet<Request>();
+const DISPOSABLE = Symbol("brokerkit.disposable");
 
 /** Marks a request this layer just created, and hands on only once, as disposable. */
 export function disposable(request: Request): Request {
-  disposables.add(request);
+  // A symbol-keyed flag on the object: cheaper per call than a WeakSet entry, and invisible to callers.
+  (request as Request & { [DISPOSABLE]?: true })[DISPOSABLE] = true;
   return request;
 }
 
 export function isDisposable(request: Request): boolean {
-  return disposables.has(request);
+  return (request as Request & { [DISPOSABLE]?: true })[DISPOSABLE] === true;
 }
 
 /**
  * Responses whose body the stack has read whole (the body layer): no deadline can cut them any more,
  * so the timeout layer releases its deadline at once instead of waiting for the caller's read.
  */
-const buffered = new WeakSet<Response>();
+const BUFFERED = Symbol("brokerkit.buffered");
 
 export function markBuffered(response: Response): Response {
-  buffered.add(response);
+  (response as Response & { [BUFFERED]?: true })[BUFFERED] = true;
   return response;
 }
 
 export function isBuffered(response: Response): boolean {
-  return buffered.has(response);
+  return (response as Response & { [BUFFERED]?: true })[BUFFERED] === true;
 }
 
 /**

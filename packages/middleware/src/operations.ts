@@ -41,6 +41,22 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
   const basePath = base.pathname.replace(/\/$/, "");
   const prefix = base.origin + basePath;
 
+  // A template without `**` matches only paths with as many segments as it has (a capture or `*` takes
+  // one segment, a literal cannot hold a slash): each path tries those, and the wildcard templates,
+  // in the same specificity order as the whole list.
+  const candidates = new Map<string, CompiledOperation[]>();
+  const candidatesFor = (method: string, list: readonly CompiledOperation[], path: string): CompiledOperation[] => {
+    const segments = countSegments(path);
+    const key = `${method} ${segments}`;
+    let matching = candidates.get(key);
+    if (!matching) {
+      matching = list.filter((op) => op.template.includes("**") || countSegments(op.template) === segments);
+      // Bounded: one list per method and segment count that paths have had (a path has few segments).
+      if (candidates.size < 1024) candidates.set(key, matching);
+    }
+    return matching;
+  };
+
   const found = (op: CompiledOperation, path: string, params: Record<string, string>): MatchedOperation => {
     const match: MatchedOperation = { method: op.method, template: op.template, path, params };
     if (op.flags) {
@@ -59,7 +75,7 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
         const literal = literals.get(`${upper} ${path}`);
         if (literal) return found(literal, path, {});
       }
-      for (const op of list) {
+      for (const op of candidatesFor(upper, list, path)) {
         const params = op.match(path);
         if (params) return found(op, path, params);
       }
@@ -82,6 +98,12 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
       return rest || "/";
     },
   };
+}
+
+function countSegments(path: string): number {
+  let count = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47 /* / */) count++;
+  return count;
 }
 
 /** Segments of characters WHATWG URL parsing keeps unchanged in a path, none starting with a dot or an escaped dot. */

@@ -8,6 +8,7 @@ import { bearer } from "../src/auth/index.js";
 import { auth } from "../src/auth/layer.js";
 import { compose, fromFetch } from "../src/compose.js";
 import { createOperationTable } from "../src/operations.js";
+import { compilePattern, specificity } from "../src/pattern.js";
 import { redirects } from "../src/redirects.js";
 import { retry } from "../src/retry.js";
 import { sticky } from "../src/sticky.js";
@@ -88,6 +89,32 @@ describe("hot paths", () => {
     );
     // `/a/b/**` has more literal characters than `/a/b` and matches it too: the ordered list decides.
     expect(withWildcard.find("GET", "/a/b")?.template).toBe("/a/b/**");
+  });
+
+  it("find: trying only the templates with the path's segment count (and `**` ones) picks what the ordered list picks", () => {
+    // Every template of a random table, in the same specificity order, first match wins: the reference.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = ["a", "b", "{x}", "*", "**", "v{y}"];
+    const literal = ["a", "b", "c", "v1", "v"];
+    for (let round = 0; round < 40; round++) {
+      const templates = new Set<string>();
+      while (templates.size < 12) {
+        const length = 1 + random(4);
+        templates.add(`/${Array.from({ length }, () => pieces[random(pieces.length)]).join("/")}`);
+      }
+      const entries = [...templates].map((template) => ["GET", template] as [string, string]);
+      const table = createOperationTable(entries, "http://h");
+      const ordered = [...entries].sort((a, b) => specificity(b[1]) - specificity(a[1]));
+      for (let i = 0; i < 30; i++) {
+        const path = `/${Array.from({ length: 1 + random(5) }, () => literal[random(literal.length)]).join("/")}`;
+        const expected = ordered.find(([, template]) => compilePattern(template)(path))?.[1];
+        expect([path, table.find("GET", path)?.template]).toEqual([path, expected]);
+      }
+    }
   });
 
   it("sticky under a retry that resends its request: the caller's Cookie is kept once, the jar's added once", async () => {

@@ -235,8 +235,11 @@ class NodeBodyResponse extends Response implements BufferableResponse {
       source.on("data", onData);
       source.once("end", () => settle(true));
       source.once("error", (error) => settle(false, error));
-      // Closed without an end or an error of its own: the body was cut.
-      source.once("close", () => settle(false, new TypeError("terminated: the response body ended early")));
+      // Closed without an end or an error of its own: the body was cut. (Checked first: an Error costs
+      // a stack trace, and every whole body closes too.)
+      source.once("close", () => {
+        if (!settled) settle(false, new TypeError("terminated: the response body ended early"));
+      });
     });
   }
 
