@@ -78,4 +78,26 @@ describe("default transport on Node", () => {
     await expect(handler(new Request(`${server.url}/loop`), { attempt: 1 })).rejects.toBeInstanceOf(RedirectError);
     expect(server.arrivals).toHaveLength(4);
   });
+
+  it("sends a request body whole, with its Content-Length (as fetch does for a body of known size), not chunked", async () => {
+    const received: { length?: string; chunked?: string; text: string }[] = [];
+    const server = await startServer((req, res) => {
+      received.push({
+        length: req.headers["content-length"],
+        chunked: req.headers["transfer-encoding"],
+        text: req.body,
+      });
+      sendJson(res, 200, {});
+    });
+    running.push(server);
+    const handler = compose(fromFetch(createUndiciFetch()), [body(), redirects()]);
+    const order = JSON.stringify({ symbol: "SBER", quantity: 10, side: "buy" });
+    const request = new Request(`${server.url}/orders`, {
+      method: "POST",
+      body: order,
+      headers: { "content-type": "application/json" },
+    });
+    expect((await handler(request, { attempt: 1 })).status).toBe(200);
+    expect(received).toEqual([{ length: String(Buffer.byteLength(order)), chunked: undefined, text: order }]);
+  });
 });

@@ -106,7 +106,7 @@ describe("hot paths", () => {
         const length = 1 + random(4);
         templates.add(`/${Array.from({ length }, () => pieces[random(pieces.length)]).join("/")}`);
       }
-      const entries = [...templates].map((template) => ["GET", template] as [string, string]);
+      const entries = [...templates].map((template) => ["GET", template] as const);
       const table = createOperationTable(entries, "http://h");
       const ordered = [...entries].sort((a, b) => specificity(b[1]) - specificity(a[1]));
       for (let i = 0; i < 30; i++) {

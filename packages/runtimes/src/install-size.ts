@@ -38,6 +38,10 @@ export const account = trading.GET("/v2/account");
 const alor = createAlorClient({ environment: "test", credentials: { refreshToken: "r" } });
 export const time = alor.GET("/md/v2/time");
 `,
+  "@brokerkit/binance": `import { createSpotClient } from "@brokerkit/binance";
+const binance = createSpotClient({ environment: "testnet", credentials: { apiKey: "k", secretKey: "s" } });
+export const book = binance.GET("/api/v3/depth", { params: { query: { symbol: "BTCUSDT" } } });
+`,
   "@brokerkit/saxo": `import { createSaxoClient } from "@brokerkit/saxo";
 const saxo = createSaxoClient({ environment: "sim", credentials: { clientId: "app", accessToken: "a" } });
 export const accounts = saxo.GET("/port/v1/accounts/me");
@@ -46,11 +50,14 @@ export const accounts = saxo.GET("/port/v1/accounts/me");
 
 function typeCheck(project: string, broker: string): Record<string, string> {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const consumer = CONSUMER[broker];
+  if (consumer === undefined)
+    throw new Error(`install-size: no consumer call written for ${broker} (add one to CONSUMER)`);
   const errors: Record<string, string> = {};
   for (const [mode, { compilerOptions, file }] of Object.entries(MODES)) {
     const dir = join(project, mode.replace(/\W+/g, "-"));
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, file), CONSUMER[broker] ?? "");
+    writeFileSync(join(dir, file), consumer);
     writeFileSync(
       join(dir, "tsconfig.json"),
       JSON.stringify({

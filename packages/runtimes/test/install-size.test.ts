@@ -51,6 +51,13 @@ describe("install size and consumer types of each broker package (npm install fr
     noTypeErrors(size);
   });
 
+  it("@brokerkit/binance: no tough-cookie", () => {
+    const size = measureInstall("@brokerkit/binance", tarballsOnce());
+    sizes.push(size);
+    expect(Object.keys(size.packages)).not.toContain("tough-cookie");
+    noTypeErrors(size);
+  });
+
   it("@brokerkit/saxo: tough-cookie comes with it (its manifest declares stickiness)", () => {
     const size = measureInstall("@brokerkit/saxo", tarballsOnce());
     sizes.push(size);

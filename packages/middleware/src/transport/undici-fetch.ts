@@ -3,7 +3,9 @@
  * fetch-compatible function over undici 7's `Dispatcher.request`. It keeps the fetch semantics the
  * brokerkit stack relies on (the bench checks each against global fetch):
  * - abort: the request's signal aborts the send and a body still being read, with the signal's reason;
- * - streaming bodies both ways (request bodies are streamed, responses arrive as a ReadableStream);
+ * - request bodies are read whole and sent with their Content-Length, as fetch sends a body of known
+ *   size (a broker API takes small JSON or form bodies; chunked uploads are what some gateways refuse),
+ *   and responses arrive as a ReadableStream;
  * - cookies: every Set-Cookie line survives (`headers.getSetCookie()`); like fetch, no jar of its own;
  * - redirects: `manual` returns the 3xx as is, `error` rejects, `follow` follows up to 20 hops the way
  *   fetch does (303, and 301/302 after POST, become GET; credentials are dropped on a cross-origin hop);
@@ -16,7 +18,7 @@
  * undici is an optional peer dependency (1.8 MB installed, more than a whole broker package): it is
  * loaded on the first call, and where it is not installed the default transport is the global fetch.
  */
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Dispatcher } from "undici";
 import type { FetchLike } from "../types.js";
@@ -76,20 +78,14 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     return new module.Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
   };
 
-  async function send(
-    url: URL,
-    method: string,
-    headers: Headers,
-    body: Uint8Array | ReadableStream | null,
-    signal: AbortSignal,
-  ) {
+  async function send(url: URL, method: string, headers: Headers, body: Uint8Array | null, signal: AbortSignal) {
     dispatcher ??= await ownAgent();
     const data = await dispatcher.request({
       origin: url.origin,
       path: url.pathname + url.search,
       method: method as Dispatcher.HttpMethod,
       headers,
-      body: body === null || body instanceof Uint8Array ? body : Readable.fromWeb(body as never),
+      body,
       signal,
     });
     return data;
@@ -104,10 +100,8 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     let url = new URL(request.url);
     let method = request.method;
     let headers = request.headers;
-    const follow = redirect === "follow";
-    // A body that may have to be sent again after a 307/308 is read once, up front.
-    let body: Uint8Array | ReadableStream | null =
-      request.body === null ? null : follow ? new Uint8Array(await request.arrayBuffer()) : request.body;
+    // Read once, up front: sent with its length, and again as it is after a 307/308.
+    let body: Uint8Array | null = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
 
     for (let hop = 0; ; hop++) {
       const data = await send(url, method, headers, body, signal);
