@@ -189,12 +189,15 @@ export function createCache(options: CacheOptions): ResponseCache {
     return routes.find((route) => route.match(path) !== null);
   }
 
-  const layer: Layer =
-    (next: Handler): Handler =>
-    async (request, context) => {
+  const layer: Layer = (next: Handler): Handler => {
+    // A call the cache does not serve goes on at once, without an async frame of its own.
+    const handler: Handler = (request, context) => {
       const route = routeOf(request, context);
       // `no-store` bypasses the cache; `reload` and `no-cache` download again and store the answer.
       if (!route || request.cache === "no-store") return next(request, context);
+      return cached(request, context, route);
+    };
+    const cached = async (request: Request, context: CallContext, route: CompiledRoute): Promise<Response> => {
       await ensureLoaded();
       const identity = context.identity ?? "anonymous";
       const url = normaliseUrl(request.url);
@@ -245,6 +248,8 @@ export function createCache(options: CacheOptions): ResponseCache {
         if (inflight.get(key) === settled) inflight.delete(key);
       }
     };
+    return handler;
+  };
 
   return {
     layer,

@@ -300,19 +300,19 @@ function wrapMalformedResponses(
   };
   for (const method of CLIENT_METHODS) {
     const original = client[method] as (path: string, ...rest: unknown[]) => Promise<unknown>;
-    client[method] = async (path: string, ...rest: unknown[]) => {
+    client[method] = (path: string, ...rest: unknown[]) => {
+      // openapi-fetch builds the call's Request synchronously, before its first await.
+      const options = rest[0] as { middleware?: unknown[] } | undefined;
+      calls.ownRequests = !calls.middleware && !options?.middleware?.length;
+      let pending: Promise<unknown>;
       try {
-        // openapi-fetch builds the call's Request synchronously, before its first await.
-        const options = rest[0] as { middleware?: unknown[] } | undefined;
-        calls.ownRequests = !calls.middleware && !options?.middleware?.length;
-        let pending: Promise<unknown>;
-        try {
-          pending = original(path, ...rest);
-        } finally {
-          calls.ownRequests = false;
-        }
-        return await pending;
+        pending = original(path, ...rest);
       } catch (error) {
+        return Promise.reject(error);
+      } finally {
+        calls.ownRequests = false;
+      }
+      return pending.catch((error: unknown) => {
         if (error instanceof SyntaxError) {
           throw new MalformedResponseError(
             `${method} ${path}: the response body is not valid JSON (${error.message})`,
@@ -323,7 +323,7 @@ function wrapMalformedResponses(
           );
         }
         throw error;
-      }
+      });
     };
   }
 }

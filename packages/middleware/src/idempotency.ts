@@ -35,11 +35,8 @@ export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions =
     return paths.some((match) => match(path) !== null);
   }
 
-  return (next: Handler): Handler =>
-    async (request: Request, context: CallContext): Promise<Response> => {
-      const method = request.method.toUpperCase();
-      if (!applies(request, method, context)) return next(request, context);
-
+  return (next: Handler): Handler => {
+    const keyed = async (request: Request, context: CallContext): Promise<Response> => {
       const inQuery = query === undefined ? undefined : queryValue(request.url, query);
       let key =
         context.idempotencyKey ??
@@ -75,6 +72,10 @@ export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions =
         return next(new Request(withQuery(request.url, query, key), new Request(request, init)), context);
       return next(new Request(request, init), context);
     };
+    // Calls the rule does not cover (reads, most of them) go on at once, without an async frame.
+    return (request, context) =>
+      applies(request, request.method.toUpperCase(), context) ? keyed(request, context) : next(request, context);
+  };
 }
 
 /** The raw value of query parameter `name` in `url` (decoded), or undefined when absent. */

@@ -108,6 +108,19 @@ describe("refreshExchange + auth layer", () => {
     expect(events[0]).toEqual({ type: "token.refresh", provider: "refresh-exchange", reason: "initial" });
   });
 
+  it("sets a token it holds at once (no promise), and waits only when one must be minted", async () => {
+    const authority = await startAuthority({ lifetimeS: 600 });
+    const provider = refreshExchange({ refreshToken: REFRESH_TOKEN, tokenUrl: `${authority.url}/refresh` });
+    const first = new Headers();
+    const minting = provider.apply(first);
+    expect(minting).toBeInstanceOf(Promise);
+    await minting;
+    const held = new Headers();
+    expect(provider.apply(held)).toBeUndefined();
+    expect(held.get("authorization")).toBe(first.get("authorization"));
+    expect(authority.tokenRequests).toHaveLength(1);
+  });
+
   it("never refreshes while the token is valid beyond the skew, then refreshes once", async () => {
     const authority = await startAuthority({ lifetimeS: 3 });
     const skewMs = 1_000;

@@ -22,10 +22,10 @@ export function auth(provider: CredentialProvider, options: AuthLayerOptions = {
   // AbortSignal and a finalizer entry per copy, most of this layer's cost. The attempt's signal travels
   // in `context.signal` instead, which every layer below and the fetch adapter read first.
   // A disposable request (one nobody outside the stack holds) takes the credentials in place: no copy.
-  const withCredentials = async (request: Request, signal: AbortSignal) => {
+  const withCredentials = (request: Request, signal: AbortSignal): Request | Promise<Request> => {
     const sent = isDisposable(request) ? request : new Request(request, { signal: null });
-    await provider.apply(sent.headers, signal);
-    return disposable(sent);
+    const applying = provider.apply(sent.headers, signal);
+    return applying ? applying.then(() => disposable(sent)) : disposable(sent);
   };
   return (next) => async (request, context) => {
     context.identity ??= provider.identity;
@@ -36,7 +36,8 @@ export function auth(provider: CredentialProvider, options: AuthLayerOptions = {
       const canReplay = provider.onUnauthorized !== undefined;
       // Copying a request takes its body; without a body the original can be copied again for the replay.
       const spare = canReplay ? (request.body === null ? request : request.clone()) : undefined;
-      const sent = await withCredentials(request, signal);
+      const prepared = withCredentials(request, signal);
+      const sent = "then" in prepared ? await prepared : prepared;
       const response = await next(sent, context);
       if (response.status !== 401 || !spare || !provider.onUnauthorized) return response;
       let replay: boolean;

@@ -51,8 +51,11 @@ export function refreshingProvider(options: RefreshingProviderOptions): Credenti
     name: options.name,
     identity: options.identity,
     headerNames: ["authorization"],
-    async apply(headers, signal) {
-      headers.set("authorization", `Bearer ${await lifecycle.accessToken(signal)}`);
+    apply(headers, signal) {
+      // A token in hand is set at once: most calls then pass this layer without a promise.
+      const token = lifecycle.freshToken();
+      if (token !== undefined) return void headers.set("authorization", `Bearer ${token}`);
+      return lifecycle.accessToken(signal).then((fresh) => headers.set("authorization", `Bearer ${fresh}`));
     },
     onUnauthorized(rejected, signal) {
       const sent = rejected.get("authorization");

@@ -101,6 +101,8 @@ export interface TokenLifecycleOptions {
 export interface TokenLifecycle {
   /** A valid access token, refreshing first when the current one is missing or stale. */
   accessToken(signal?: AbortSignal): Promise<string>;
+  /** What accessToken would resolve to at once, when it needs no wait (fresh in memory, no exchange running). */
+  freshToken(): string | undefined;
   /** After a 401 with `rejected`: true when a different token is now current. */
   renew(rejected: string | undefined, signal?: AbortSignal): Promise<boolean>;
 }
@@ -222,6 +224,9 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
   }
 
   return {
+    freshToken() {
+      return inflight === undefined && isFresh(known) ? known.accessToken : undefined;
+    },
     async accessToken(signal) {
       if (inflight) return (await abortable(inflight, signal)).accessToken;
       if (isFresh(known)) return known.accessToken;
