@@ -72,8 +72,13 @@ export function compose(inner: Handler, layers: readonly Layer[]): Handler {
 /** Turns a handler back into a fetch, creating a fresh context per call. */
 export function toFetch(handler: Handler, seed?: (request: Request) => Partial<CallContext>): FetchLike {
   return (input, init) => {
-    const request = init === undefined && input instanceof Request ? input : new Request(input, init);
-    const context: CallContext = { attempt: 1, ...seed?.(request) };
-    return handler(request, context);
+    // Like fetch, a failure is a rejected promise, never a throw (layers may fail synchronously).
+    try {
+      const request = init === undefined && input instanceof Request ? input : new Request(input, init);
+      const context: CallContext = { attempt: 1, ...seed?.(request) };
+      return handler(request, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
 }

@@ -6,7 +6,7 @@ import type { CookieJar } from "tough-cookie";
 import { afterEach, describe, expect, it } from "vitest";
 import { bearer } from "../src/auth/index.js";
 import { auth } from "../src/auth/layer.js";
-import { compose, fromFetch } from "../src/compose.js";
+import { compose, fromFetch, toFetch } from "../src/compose.js";
 import { createOperationTable } from "../src/operations.js";
 import { compilePattern, specificity } from "../src/pattern.js";
 import { redirects } from "../src/redirects.js";
@@ -89,6 +89,25 @@ describe("hot paths", () => {
     );
     // `/a/b/**` has more literal characters than `/a/b` and matches it too: the ordered list decides.
     expect(withWildcard.find("GET", "/a/b")?.template).toBe("/a/b/**");
+  });
+
+  it("toFetch rejects, like fetch, where a layer or the input fails synchronously", async () => {
+    const failing: Layer = () => () => {
+      throw new TypeError("layer failed before any await");
+    };
+    const fetchLike = toFetch(compose(fromFetch(), [failing]));
+    let threw = false;
+    let pending: Promise<Response> | undefined;
+    try {
+      pending = fetchLike(new Request("http://127.0.0.1:9/x"));
+    } catch {
+      threw = true;
+    }
+    expect(threw).toBe(false);
+    await expect(pending).rejects.toThrow("layer failed before any await");
+    // An init that makes no valid Request (a method with a newline) fails as a rejection too.
+    const bad = toFetch(compose(fromFetch(), []))(new Request("http://127.0.0.1:9/x"), { method: "GE\nT" });
+    await expect(bad).rejects.toBeInstanceOf(TypeError);
   });
 
   it("find: trying only the templates with the path's segment count (and `**` ones) picks what the ordered list picks", () => {
