@@ -25,10 +25,10 @@ export function timeout(options: TimeoutOptions): Layer {
   }
 
   return (next: Handler): Handler =>
-    async (request: Request, context: CallContext): Promise<Response> => {
+    (request: Request, context: CallContext): Promise<Response> => {
       // A layer above (auth) may hand the caller's signal over in the context instead of on the request.
       const caller = context.signal ?? request.signal;
-      if (caller.aborted) throw caller.reason;
+      if (caller.aborted) return Promise.reject(caller.reason);
       const controller = new AbortController();
       let headersReceived = false;
       let deadlineError: TimeoutError | undefined;
@@ -53,28 +53,36 @@ export function timeout(options: TimeoutOptions): Layer {
 
       const outer = context.signal;
       context.signal = controller.signal;
-      let response: Response;
+      let pending: Promise<Response>;
       try {
-        response = await next(request, context);
+        pending = next(request, context);
       } catch (error) {
-        release();
-        if (caller.aborted) throw caller.reason;
-        if (deadlineError) throw deadlineError;
-        throw error;
-      } finally {
-        // Retry runs outside: the next attempt must not inherit this attempt's (maybe aborted) signal.
-        context.signal = outer;
+        pending = Promise.reject(error);
       }
-      headersReceived = true;
-      if (context.operation?.flags?.stream) {
-        // The deadline covered the wait for headers; from here only the caller may end the stream.
-        clearTimeout(timer);
-      } else if (isBuffered(response) || response.body === null || response.headers.get("content-length") === "0") {
-        release();
-      } else {
-        releaseWhenBodyRead(response, release);
-      }
-      return response;
+      // Promise callbacks rather than an async function: one frame and two hops less per attempt.
+      return pending.then(
+        (response) => {
+          // Retry runs outside: the next attempt must not inherit this attempt's (maybe aborted) signal.
+          context.signal = outer;
+          headersReceived = true;
+          if (context.operation?.flags?.stream) {
+            // The deadline covered the wait for headers; from here only the caller may end the stream.
+            clearTimeout(timer);
+          } else if (isBuffered(response) || response.body === null || response.headers.get("content-length") === "0") {
+            release();
+          } else {
+            releaseWhenBodyRead(response, release);
+          }
+          return response;
+        },
+        (error: unknown) => {
+          context.signal = outer;
+          release();
+          if (caller.aborted) throw caller.reason;
+          if (deadlineError) throw deadlineError;
+          throw error;
+        },
+      );
     };
 }
 
