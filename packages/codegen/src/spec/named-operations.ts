@@ -4,6 +4,7 @@
  * decide whether they can be merged into one flat argument object.
  */
 import type { OperationEntry } from "@brokerkit/middleware";
+import { deref } from "./deref.js";
 import type { LoadedSpec } from "./load.js";
 
 export interface NamedOperation {
@@ -31,7 +32,6 @@ export interface NamedOperations {
 }
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-type Node = Record<string, unknown> | undefined;
 
 export function namedOperations(spec: LoadedSpec, entries: readonly OperationEntry[]): NamedOperations {
   const root = spec.root.value as { paths?: Record<string, unknown> };
@@ -93,16 +93,4 @@ function parameterLocations(spec: LoadedSpec, lists: [unknown, string][]): Map<s
     }
   }
   return new Map([...byName].map(([name, at]) => [name, new Set(at.keys())]));
-}
-
-/** Follows `$ref`s; returns the value and the file it was found in (later refs are relative to it). */
-function deref(spec: LoadedSpec, value: unknown, fromFile: string): [Node, string] {
-  let node = value;
-  let file = fromFile;
-  for (let depth = 0; depth < 16 && node && typeof node === "object" && "$ref" in node; depth++) {
-    const ref = String((node as { $ref: unknown }).$ref);
-    node = spec.resolveRef(ref, file);
-    file = spec.fileOf(ref, file);
-  }
-  return [node && typeof node === "object" ? (node as Record<string, unknown>) : undefined, file];
 }

@@ -1,4 +1,5 @@
 /** The parameters each operation of a spec declares (path-level and operation-level), `$ref`s followed. */
+import { deref } from "./deref.js";
 import type { LoadedSpec } from "./load.js";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
@@ -34,15 +35,4 @@ export function operationParameters(spec: LoadedSpec): Map<string, DeclaredParam
     }
   }
   return byOperation;
-}
-
-function deref(spec: LoadedSpec, value: unknown, fromFile: string): [Record<string, unknown> | undefined, string] {
-  let node = value;
-  let file = fromFile;
-  for (let depth = 0; depth < 16 && node && typeof node === "object" && "$ref" in node; depth++) {
-    const ref = String((node as { $ref: unknown }).$ref);
-    node = spec.resolveRef(ref, file);
-    file = spec.fileOf(ref, file);
-  }
-  return [node && typeof node === "object" ? (node as Record<string, unknown>) : undefined, file];
 }
