@@ -2,14 +2,9 @@
  * Hand-written (not generated): turns an openapi-fetch result into its data, or throws the typed
  * error of @brokerkit/middleware, so a call reads `const quotes = await unwrap(client.GET(…))`.
  */
-import { AuthError, HttpError, RateLimitError, redactText, redactUrl } from "@brokerkit/middleware";
+import { AuthError, type CallResult, errorReason, HttpError, RateLimitError, redactUrl } from "@brokerkit/middleware";
 
-/** What every typed call of the client resolves to (openapi-fetch's FetchResponse, loosely). */
-export interface CallResult<Data> {
-  data?: Data;
-  error?: unknown;
-  response: Response;
-}
+export type { CallResult };
 
 /**
  * The data of a successful call. A non-2xx answer throws: 401 (the JWT was refused even after one
@@ -25,7 +20,7 @@ export async function unwrap<Data>(call: Promise<CallResult<Data>> | CallResult<
   const earlier = earlierSuccess(response.status, error);
   if (earlier) return earlier.body as Data;
   const where = `ALOR answered ${response.status} to ${describeRequest(response)}`;
-  const reason = reasonOf(error);
+  const reason = errorReason(error, ALOR_REASON_FIELDS);
   const message = reason ? `${where}: ${reason}` : where;
   const details = { url: response.url, status: response.status, body: error };
   if (response.status === 401) throw new AuthError(message, { url: response.url, status: 401 });
@@ -47,21 +42,4 @@ function describeRequest(response: Response): string {
 }
 
 /** ALOR's error bodies carry `message` (commands, market data) or `detail`/`title` (order groups). */
-function reasonOf(error: unknown): string | undefined {
-  if (typeof error === "string") return quote(error.trim());
-  if (!error || typeof error !== "object") return undefined;
-  const fields = error as Record<string, unknown>;
-  for (const name of ["message", "detail", "title", "code"]) {
-    const value = fields[name];
-    if (typeof value === "string" && value) return quote(value);
-  }
-  return undefined;
-}
-
-/**
- * The server's text, redacted and then shortened to 300 characters. In the other order, a cut through
- * an echoed token would leave a piece the redaction no longer recognises as that token.
- */
-function quote(text: string): string | undefined {
-  return redactText(text).slice(0, 300) || undefined;
-}
+const ALOR_REASON_FIELDS = ["message", "detail", "title", "code"];

@@ -80,4 +80,4 @@ export type {
 export { type CallResponse, type Succeeded, type ThrowingClient, throwOnErrors } from "./throw-on-error.js";
 export { type TimeoutOptions, timeout } from "./timeout.js";
 export type { CallContext, FetchLike, Handler, Layer, MatchedOperation, Observer } from "./types.js";
-export { type CallResult, errorFromResponse, unwrap } from "./unwrap.js";
+export { type CallResult, errorFromResponse, errorReason, unwrap } from "./unwrap.js";

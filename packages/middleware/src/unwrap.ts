@@ -28,7 +28,7 @@ export async function unwrap<Data>(call: Promise<CallResult<Data>> | CallResult<
  */
 export function errorFromResponse(response: Response, body: unknown, call?: string): HttpError | AuthError {
   const where = call ?? (response.url ? redactUrl(response.url) : "the request");
-  const reason = reasonOf(body);
+  const reason = errorReason(body);
   const message = `${where}: HTTP ${response.status}${reason ? ` ${reason}` : ""}`;
   const method = call?.split(" ", 1)[0];
   const requestId = response.headers.get("x-request-id") ?? undefined;
@@ -49,13 +49,19 @@ export function errorFromResponse(response: Response, body: unknown, call?: stri
   return new HttpError(message, details);
 }
 
-/** Brokers put their reason in `message` (ALOR, Alpaca), `Message` (Saxo), or `detail`/`title` (RFC 9457). */
-function reasonOf(body: unknown): string | undefined {
+/** Where brokers put their reason: `message` (ALOR, Alpaca), `Message` (Saxo), or `detail`/`title` (RFC 9457). */
+const REASON_FIELDS = ["message", "Message", "detail", "title", "ErrorCode", "code"] as const;
+
+/**
+ * The reason an error body gives, redacted and at most 300 characters: the body itself when it is text,
+ * else the first of `fields` that holds text (by default the fields the brokers use).
+ */
+export function errorReason(body: unknown, fields: readonly string[] = REASON_FIELDS): string | undefined {
   if (typeof body === "string") return quote(body.trim());
   if (!body || typeof body !== "object") return undefined;
-  const fields = body as Record<string, unknown>;
-  for (const name of ["message", "Message", "detail", "title", "ErrorCode", "code"]) {
-    const value = fields[name];
+  const record = body as Record<string, unknown>;
+  for (const name of fields) {
+    const value = record[name];
     if (typeof value === "string" && value) return quote(value);
   }
   return undefined;
