@@ -2,33 +2,12 @@
  * `pnpm demo binance` end to end: the built demo runs against its own simulator (clock 30 s ahead),
  * prints its key lines and exits by itself with code 0 (turbo builds dist before tests run).
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const DEMO = fileURLToPath(new URL("../dist/binance.js", import.meta.url));
-const EXIT_WAIT_MS = 60_000;
+import { runDemo } from "./run-demo.js";
 
 describe("the Binance demo", () => {
   it("signs every call, re-signs a retried one, places and cancels an order, and exits by itself", async () => {
-    const child = spawn(process.execPath, [DEMO], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    const code = await new Promise<number | string | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        resolve("hung");
-      }, EXIT_WAIT_MS);
-      child.on("exit", (exitCode) => {
-        clearTimeout(timer);
-        resolve(exitCode);
-      });
-    });
+    const { code, output } = await runDemo("binance");
     expect(code, output).toBe(0);
     expect(output).toContain("USDT: 100000.00000000 free");
     expect(output).toContain("valid after 2 attempts; signatures checked: ok, ok");
