@@ -8,6 +8,7 @@ import { createAlorClient, unwrap } from "@brokerkit/alor";
 import type { AlorSimulator } from "@brokerkit/testing/alor/index";
 import { startAlorSimulator } from "@brokerkit/testing/alor/index";
 import { startAlpacaSimulator } from "@brokerkit/testing/alpaca/index";
+import { alorEnvironment, alpacaEnvironment, saxoEnvironment } from "@brokerkit/testing/example-environment";
 import { startSaxoSimulator } from "@brokerkit/testing/saxo/index";
 // The redis package's own launcher (a real redis-server on a free port, no persistence).
 import { startRedisServer } from "../../redis/test/support/redis-server.js";
@@ -27,30 +28,13 @@ export async function startExampleServers(): Promise<ExampleServers> {
   ]);
   await seedAlorAccount(alor);
   const shared = {
-    ALOR_REFRESH_TOKEN: alor.refreshToken,
-    ALOR_API_URL: alor.url,
-    ALOR_OAUTH_URL: alor.url,
-    ALOR_WS_URL: alor.ws.dataUrl,
-    ALOR_CWS_URL: alor.ws.commandUrl,
-    APCA_API_KEY_ID: alpaca.credentials.keyId,
-    APCA_API_SECRET_KEY: alpaca.credentials.secretKey,
-    APCA_API_BASE_URL: alpaca.url,
-    APCA_API_DATA_URL: alpaca.url,
-    ALPACA_BROKER_KEY: alpaca.credentials.brokerKey,
-    ALPACA_BROKER_SECRET: alpaca.credentials.brokerSecret,
-    ALPACA_BROKER_URL: alpaca.url,
-    SAXO_APP_KEY: saxo.app.appKey,
-    SAXO_GATEWAY_URL: saxo.servers.gateway,
-    SAXO_LOGON_URL: saxo.servers.logon,
-    SAXO_STREAMING_URL: saxo.servers.streaming,
+    ...alorEnvironment(alor),
+    ...alpacaEnvironment(alpaca),
     REDIS_URL: redis.url,
     BROKERKIT_TOKEN_KEY: randomBytes(32).toString("base64"),
   };
   return {
-    environment: () => {
-      const session = saxo.issueTokens();
-      return { ...shared, SAXO_REFRESH_TOKEN: session.refresh_token, SAXO_ACCESS_TOKEN: session.access_token };
-    },
+    environment: () => ({ ...shared, ...saxoEnvironment(saxo) }),
     close: async () => {
       await Promise.all([alor.close(), alpaca.close(), saxo.close(), redis.close()]);
     },

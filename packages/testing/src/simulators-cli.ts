@@ -5,6 +5,7 @@
  */
 import { startAlorSimulator } from "./alor/simulator.js";
 import { startAlpacaSimulator } from "./alpaca/simulator.js";
+import { alorEnvironment, alpacaEnvironment, saxoEnvironment } from "./example-environment.js";
 import { startSaxoSimulator } from "./saxo/simulator.js";
 
 export type SimulatorName = "alor" | "alpaca" | "saxo";
@@ -31,40 +32,17 @@ export async function startSimulators(names: readonly string[] = []): Promise<Ru
     if (wanted.has("alor")) {
       const alor = await startAlorSimulator();
       closers.push(() => alor.close());
-      Object.assign(environment, {
-        ALOR_REFRESH_TOKEN: alor.refreshToken,
-        ALOR_API_URL: alor.url,
-        ALOR_OAUTH_URL: alor.url,
-        ALOR_WS_URL: alor.ws.dataUrl,
-        ALOR_CWS_URL: alor.ws.commandUrl,
-      });
+      Object.assign(environment, alorEnvironment(alor));
     }
     if (wanted.has("alpaca")) {
       const alpaca = await startAlpacaSimulator();
       closers.push(() => alpaca.close());
-      Object.assign(environment, {
-        APCA_API_KEY_ID: alpaca.credentials.keyId,
-        APCA_API_SECRET_KEY: alpaca.credentials.secretKey,
-        APCA_API_BASE_URL: alpaca.url,
-        APCA_API_DATA_URL: alpaca.url,
-        ALPACA_BROKER_KEY: alpaca.credentials.brokerKey,
-        ALPACA_BROKER_SECRET: alpaca.credentials.brokerSecret,
-        ALPACA_BROKER_URL: alpaca.url,
-      });
+      Object.assign(environment, alpacaEnvironment(alpaca));
     }
     if (wanted.has("saxo")) {
       const saxo = await startSaxoSimulator();
       closers.push(() => saxo.close());
-      // Saxo rotates refresh tokens: this one works once; a client keeps the rotated one in its token store.
-      const session = saxo.issueTokens();
-      Object.assign(environment, {
-        SAXO_APP_KEY: saxo.app.appKey,
-        SAXO_REFRESH_TOKEN: session.refresh_token,
-        SAXO_ACCESS_TOKEN: session.access_token,
-        SAXO_GATEWAY_URL: saxo.servers.gateway,
-        SAXO_LOGON_URL: saxo.servers.logon,
-        SAXO_STREAMING_URL: saxo.servers.streaming,
-      });
+      Object.assign(environment, saxoEnvironment(saxo));
     }
   } catch (error) {
     await Promise.all(closers.map((close) => close()));
