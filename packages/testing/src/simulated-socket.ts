@@ -40,3 +40,22 @@ export class SimulatedSocket {
     return true;
   }
 }
+
+/** The fault controls a stream server offers over all its open sockets (test handles of each simulator). */
+export function openSocketControls(
+  open: ReadonlySet<SimulatedSocket>,
+  counters: { dropped: number },
+): { dropAll(): number; silence(ms: number): void } {
+  return {
+    dropAll() {
+      const count = open.size;
+      for (const connection of open) connection.destroy();
+      counters.dropped += count;
+      return count;
+    },
+    silence(ms) {
+      if (!(ms >= 0)) throw new Error(`silence: ms must be ≥ 0, got ${ms}`);
+      for (const connection of open) connection.silence(ms);
+    },
+  };
+}

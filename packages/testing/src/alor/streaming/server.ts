@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { openSocketControls } from "../../simulated-socket.js";
 import type { SlidingWindowLimiter } from "../rate-limiter.js";
 import type { AlorWorld } from "../route.js";
 import type { TokenIssuer } from "../tokens.js";
@@ -118,16 +119,7 @@ export function startAlorWebSockets(deps: AlorWsDeps): { controls: AlorWsControl
       return data.subscriptions();
     },
     commandExecutions: commands.executions,
-    dropAll() {
-      const count = open.size;
-      for (const connection of open) connection.destroy();
-      counters.dropped += count;
-      return count;
-    },
-    silence(ms) {
-      if (!(ms >= 0)) throw new Error(`silence: ms must be ≥ 0, got ${ms}`);
-      for (const connection of open) connection.silence(ms);
-    },
+    ...openSocketControls(open, counters),
     flood: (guid, count, make) => data.flood(guid, count, make),
     loseNextReply: (times) => commands.loseNextReply(times),
   };

@@ -8,6 +8,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { openSocketControls } from "../../simulated-socket.js";
 import type { TradeUpdate } from "../orders.js";
 import { decodeFrame } from "./codec.js";
 import { StreamConnection } from "./connection.js";
@@ -142,16 +143,7 @@ export function startAlpacaStreams(
         throw new Error(`tick: rounds must be a positive integer, got ${rounds}`);
       for (let i = 0; i < rounds; i++) feed.tick();
     },
-    dropAll() {
-      const count = open.size;
-      for (const connection of open) connection.destroy();
-      counters.dropped += count;
-      return count;
-    },
-    silence(ms) {
-      if (!(ms >= 0)) throw new Error(`silence: ms must be ≥ 0, got ${ms}`);
-      for (const connection of open) connection.silence(ms);
-    },
+    ...openSocketControls(open, counters),
     resendTradeUpdates: (accountId, count) => trading.resend(accountId, count),
   };
 
