@@ -32,32 +32,41 @@ export function transportOf(next: Handler): Transport | undefined {
  * together were most of the stack's own cost per call. A layer that does so must remember what it
  * overwrote, because a layer between may send the same object again (retry of a bodiless request).
  */
-const DISPOSABLE = Symbol("brokerkit.disposable");
+const disposables = objectFlag<Request>("brokerkit.disposable");
 
 /** Marks a request this layer just created, and hands on only once, as disposable. */
 export function disposable(request: Request): Request {
-  // A symbol-keyed flag on the object: cheaper per call than a WeakSet entry, and invisible to callers.
-  (request as Request & { [DISPOSABLE]?: true })[DISPOSABLE] = true;
-  return request;
+  return disposables.mark(request);
 }
 
 export function isDisposable(request: Request): boolean {
-  return (request as Request & { [DISPOSABLE]?: true })[DISPOSABLE] === true;
+  return disposables.has(request);
 }
 
 /**
  * Responses whose body the stack has read whole (the body layer): no deadline can cut them any more,
  * so the timeout layer releases its deadline at once instead of waiting for the caller's read.
  */
-const BUFFERED = Symbol("brokerkit.buffered");
+const buffered = objectFlag<Response>("brokerkit.buffered");
 
 export function markBuffered(response: Response): Response {
-  (response as Response & { [BUFFERED]?: true })[BUFFERED] = true;
-  return response;
+  return buffered.mark(response);
 }
 
 export function isBuffered(response: Response): boolean {
-  return (response as Response & { [BUFFERED]?: true })[BUFFERED] === true;
+  return buffered.has(response);
+}
+
+/** A yes/no mark on the stack's own objects: a symbol-keyed property, cheaper per call than a WeakSet entry and invisible to callers. */
+function objectFlag<T extends object>(description: string): { mark(object: T): T; has(object: T): boolean } {
+  const key = Symbol(description);
+  return {
+    mark(object) {
+      (object as Record<symbol, unknown>)[key] = true;
+      return object;
+    },
+    has: (object) => (object as Record<symbol, unknown>)[key] === true,
+  };
 }
 
 /**
