@@ -36,22 +36,24 @@ export function body(options: BodyOptions = {}): Layer {
     throw new ConfigError(`body: streamIdleTimeoutMs must be a finite number > 0 or false, got ${String(idleMs)}`);
   }
 
+  const handle = (response: Response, request: Request, context: CallContext): Response | Promise<Response> => {
+    const stream = context.operation?.flags?.stream;
+    // The default Node transport reads the body into the same response: no stream, no second Response.
+    if (!stream && isBufferable(response)) {
+      return bufferInPlace(response, request, context, maxBytes).then(() => markBuffered(response));
+    }
+    if (response.body === null) return response;
+    if (stream) {
+      return idleMs === false ? response : withIdleDeadline(response, request, idleMs);
+    }
+    return readWhole(response, request, context, maxBytes).then((buffered) =>
+      markBuffered(rebuilt(response, buffered)),
+    );
+  };
+  // Promise callbacks rather than an async function: no frame of its own per call.
   return (next: Handler): Handler =>
-    async (request: Request, context: CallContext): Promise<Response> => {
-      const response = await next(request, context);
-      const stream = context.operation?.flags?.stream;
-      // The default Node transport reads the body into the same response: no stream, no second Response.
-      if (!stream && isBufferable(response)) {
-        await bufferInPlace(response, request, context, maxBytes);
-        return markBuffered(response);
-      }
-      if (response.body === null) return response;
-      if (stream) {
-        return idleMs === false ? response : withIdleDeadline(response, request, idleMs);
-      }
-      const buffered = await readWhole(response, request, context, maxBytes);
-      return markBuffered(rebuilt(response, buffered));
-    };
+    (request: Request, context: CallContext): Promise<Response> =>
+      next(request, context).then((response) => handle(response, request, context));
 }
 
 /** readWhole for a response that buffers itself: the same limits and the same errors. */

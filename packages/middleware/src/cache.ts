@@ -75,6 +75,9 @@ export function cache(options: CacheOptions): Layer {
 
 export function createCache(options: CacheOptions): ResponseCache {
   const routes = compileRoutes(options.rule.routes);
+  /** The first route of each template: a matched operation finds its route in one lookup. */
+  const routeByTemplate = new Map<string, CompiledRoute>();
+  for (const route of routes) if (!routeByTemplate.has(route.template)) routeByTemplate.set(route.template, route);
   const boundary = parseBoundary(options.sessionBoundaryUtc ?? options.rule.sessionBoundaryUtc);
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -184,7 +187,7 @@ export function createCache(options: CacheOptions): ResponseCache {
     // With an operation table, the matched template decides: `/Securities/{symbols}/quotes` must not
     // pass for `/Securities/{exchange}/{symbol}`. Alone, the URL's path is matched against the rules.
     const operation = context.operation;
-    if (operation) return routes.find((route) => route.template === operation.template);
+    if (operation) return routeByTemplate.get(operation.template);
     const path = new URL(request.url).pathname;
     return routes.find((route) => route.match(path) !== null);
   }

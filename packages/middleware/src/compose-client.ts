@@ -20,6 +20,7 @@ import type { ApiConfig } from "./config.js";
 import { type DebugLogger, debugFromEnvironment, debugLog } from "./debug-log.js";
 import { ConfigError, MalformedResponseError } from "./errors.js";
 import type { idempotency } from "./idempotency.js";
+import { isLightBody, LightRequest } from "./light-request.js";
 import { createOperationTable, matchOperations } from "./operations.js";
 import { createOps, type OpsTable } from "./ops.js";
 import { querySerializerFor } from "./query.js";
@@ -230,20 +231,20 @@ export function composeBrokerClient<Paths extends {}, Throws extends boolean = f
   ownStack = ownFetch;
 
   const querySerializer = querySerializerFor(config.commaSeparatedQuery ?? []);
-  // The Requests openapi-fetch makes for a typed call are held by nobody else when no openapi-fetch
-  // middleware can see them: they are marked disposable, so the auth layer sets credentials on them
-  // in place instead of copying each one (see `disposable` in compose.ts).
+  // The request openapi-fetch makes for a typed call is seen by nobody but the stack when no
+  // openapi-fetch middleware can see it: it is then a light request (light-request.ts), which the
+  // default transport sends as it is. Any other body (FormData, a stream) keeps a real Request, marked
+  // disposable so that the auth layer sets credentials on it in place (see `disposable` in compose.ts).
   const calls = { ownRequests: false, middleware: false };
-  class CallRequest extends Request {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(input, init);
-      if (calls.ownRequests) disposable(this);
-    }
+  function CallRequest(input: string | URL, init?: RequestInit): Request {
+    if (!calls.ownRequests) return new Request(input, init);
+    return isLightBody(init?.body) ? new LightRequest(input, init) : disposable(new Request(input, init));
   }
   const client = createClient<Paths>({
     baseUrl,
     fetch: stackFetch,
-    Request: CallRequest,
+    // openapi-fetch calls `new Request(url, init)`; a function that returns an object may stand in for a class.
+    Request: CallRequest as unknown as typeof Request,
     ...(querySerializer ? { querySerializer } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });

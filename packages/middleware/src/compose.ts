@@ -1,3 +1,4 @@
+import { isLightRequest, takesLightRequests, toTransportRequest } from "./light-request.js";
 import type { CallContext, FetchLike, Handler, Layer } from "./types.js";
 
 /** Sends a request through a fetch with extra fetch options, e.g. `{ redirect: "manual" }`. */
@@ -6,12 +7,22 @@ export type Transport = (request: Request, context: CallContext, init: RequestIn
 /** The handlers made by fromFetch, each with its transport. */
 const transports = new WeakMap<Handler, Transport>();
 
-/** Adapts a plain fetch into the innermost handler. */
+/**
+ * Adapts a plain fetch into the innermost handler. A light request (light-request.ts) becomes a real
+ * Request here, once, unless the fetch takes light requests as they are (the undici transport).
+ */
 export function fromFetch(fetchImpl: FetchLike = globalThis.fetch): Handler {
-  const handler: Handler = (request, context) =>
-    context.signal ? fetchImpl(request, { signal: context.signal }) : fetchImpl(request);
+  const prepare = takesLightRequests(fetchImpl) ? (request: Request) => request : toTransportRequest;
+  const send = (request: Request, init: RequestInit | undefined): Promise<Response> => {
+    try {
+      return fetchImpl(prepare(request), init);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const handler: Handler = (request, context) => send(request, context.signal ? { signal: context.signal } : undefined);
   transports.set(handler, (request, context, init) =>
-    fetchImpl(request, context.signal ? { ...init, signal: context.signal } : init),
+    send(request, context.signal ? { ...init, signal: context.signal } : init),
   );
   return handler;
 }
@@ -40,7 +51,8 @@ export function disposable(request: Request): Request {
 }
 
 export function isDisposable(request: Request): boolean {
-  return disposables.has(request);
+  // A light request is only ever seen by the stack (see light-request.ts).
+  return isLightRequest(request) || disposables.has(request);
 }
 
 /**
@@ -83,7 +95,10 @@ export function toFetch(handler: Handler, seed?: (request: Request) => Partial<C
   return (input, init) => {
     // Like fetch, a failure is a rejected promise, never a throw (layers may fail synchronously).
     try {
-      const request = init === undefined && input instanceof Request ? input : new Request(input, init);
+      const request =
+        init === undefined && (isLightRequest(input) || input instanceof Request)
+          ? input
+          : new Request(toTransportRequest(input), init);
       const context: CallContext = { attempt: 1, ...seed?.(request) };
       return handler(request, context);
     } catch (error) {

@@ -7,6 +7,7 @@
  */
 import type { IdempotencyRule } from "./config.js";
 import { ConfigError } from "./errors.js";
+import { copyRequest, hasBody, type RequestChanges } from "./light-request.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
 import type { CallContext, Handler, Layer } from "./types.js";
 
@@ -63,14 +64,13 @@ export function idempotency(rule: IdempotencyRule, options: IdempotencyOptions =
       // A new Request, so a Request object the caller reuses never carries this call's key into the next.
       const headers = new Headers(request.headers);
       if (addHeader) headers.set(header, key);
-      const init: RequestInit = { headers };
+      const init: RequestChanges = { headers };
       if (addField && body && bodyField) {
         init.body = withField(body, bodyField, key);
         headers.delete("content-length");
       }
-      if (addQuery && query !== undefined)
-        return next(new Request(withQuery(request.url, query, key), new Request(request, init)), context);
-      return next(new Request(request, init), context);
+      if (addQuery && query !== undefined) init.url = withQuery(request.url, query, key);
+      return next(copyRequest(request, init), context);
     };
     // Calls the rule does not cover (reads, most of them) go on at once, without an async frame.
     return (request, context) =>
@@ -118,7 +118,7 @@ function withField(body: JsonObjectBody, field: string, key: string): string {
 
 /** The body as a JSON object, or undefined when it has none or it is not a JSON object (then left as is). */
 async function jsonObjectBody(request: Request): Promise<JsonObjectBody | undefined> {
-  if (request.body === null) return undefined;
+  if (!hasBody(request)) return undefined;
   const type = request.headers.get("content-type");
   if (type !== null && !/[/+]json\b/i.test(type)) return undefined;
   // Read a copy: if the body is not a JSON object, the original goes on untouched.

@@ -11,6 +11,8 @@ interface CompiledOperation {
   template: string;
   match: PathMatcher;
   flags: OperationFlags | undefined;
+  /** The template's segments that are plain text, by position: a path that differs there cannot match. */
+  literalSegments: readonly (readonly [number, string])[];
 }
 
 export interface OperationTable {
@@ -27,7 +29,13 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
   const sorted = [...entries].sort((a, b) => specificity(b[1]) - specificity(a[1]));
   for (const [method, template, flags] of sorted) {
     const list = byMethod.get(method) ?? [];
-    const op: CompiledOperation = { method, template, match: compilePattern(template), flags };
+    const op: CompiledOperation = {
+      method,
+      template,
+      match: compilePattern(template),
+      flags,
+      literalSegments: literalSegmentsOf(template),
+    };
     list.push(op);
     byMethod.set(method, list);
     const key = `${method} ${template}`;
@@ -75,7 +83,10 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
         const literal = literals.get(`${upper} ${path}`);
         if (literal) return found(literal, path, {});
       }
+      // Plain segments are compared before a template's pattern runs: most candidates fail there.
+      const segments = path.split("/");
       for (const op of candidatesFor(upper, list, path)) {
+        if (!literalsMatch(op, segments)) continue;
         const params = op.match(path);
         if (params) return found(op, path, params);
       }
@@ -98,6 +109,21 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
       return rest || "/";
     },
   };
+}
+
+/** Positions and text of a template's segments that hold no capture and no wildcard. */
+function literalSegmentsOf(template: string): [number, string][] {
+  if (template.includes("**")) return [];
+  const literal: [number, string][] = [];
+  template.split("/").forEach((segment, index) => {
+    if (segment !== "" && !/[{}*]/.test(segment)) literal.push([index, segment]);
+  });
+  return literal;
+}
+
+function literalsMatch(op: CompiledOperation, segments: readonly string[]): boolean {
+  for (const [index, text] of op.literalSegments) if (segments[index] !== text) return false;
+  return true;
 }
 
 function countSegments(path: string): number {

@@ -64,6 +64,7 @@ function escapeRegExp(text: string): string {
 }
 
 function decodeSegment(segment: string): string {
+  if (!segment.includes("%")) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

@@ -11,6 +11,7 @@
  */
 import { transportOf } from "./compose.js";
 import { BrokerkitError } from "./errors.js";
+import { copyRequest, hasBody } from "./light-request.js";
 import { isSecretHeader, redactUrl } from "./redact.js";
 import type { CallContext, Layer } from "./types.js";
 
@@ -47,15 +48,22 @@ export function redirects(options: RedirectOptions = {}): Layer {
     const send = transport
       ? (request: Request, context: CallContext) => transport(request, context, MANUAL)
       : (request: Request, context: CallContext) =>
-          next(request.redirect === "manual" ? request : new Request(request, MANUAL), context);
-    return async (request, context) => {
-      // Kept only when there is a body to send again after a 307/308.
-      const spare = request.body ? request.clone() : undefined;
+          next(request.redirect === "manual" ? request : copyRequest(request, { redirect: "manual" }), context);
+    const locationOf = (response: Response) =>
+      REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+
+    /** Follows the redirect `response` answered, and the ones after it. */
+    const follow = async (
+      request: Request,
+      spare: Request | undefined,
+      first: Response,
+      context: CallContext,
+    ): Promise<Response> => {
       let body: ArrayBuffer | null = null;
       let current = request;
+      let response = first;
       for (let hop = 0; ; hop++) {
-        const response = await send(current, context);
-        const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+        const location = locationOf(response);
         if (location === null) return response;
         await response.body?.cancel();
         const from = new URL(current.url);
@@ -100,7 +108,17 @@ export function redirects(options: RedirectOptions = {}): Layer {
           redirect: "manual",
           signal: context.signal ?? current.signal,
         });
+        response = await send(current, context);
       }
+    };
+
+    return (request, context) => {
+      // Kept only when there is a body to send again after a 307/308.
+      const spare = hasBody(request) ? request.clone() : undefined;
+      // An answer that is no redirect (nearly all of them) goes back without an async frame.
+      return send(request, context).then((response) =>
+        locationOf(response) === null ? response : follow(request, spare, response, context),
+      );
     };
   };
 }

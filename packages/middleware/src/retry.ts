@@ -6,6 +6,7 @@
  * AmbiguousOutcomeError instead.
  */
 import { AmbiguousOutcomeError, BrokerkitError, ConfigError, NetworkError, TimeoutError } from "./errors.js";
+import { hasBody } from "./light-request.js";
 import { classifyNetworkFailure, describeFailure, type NetworkFailure } from "./network-error.js";
 import { notify } from "./notify.js";
 import { parseRateLimitHeaders } from "./rate-limit-headers.js";
@@ -57,7 +58,7 @@ export function retry(options: RetryOptions = {}): Layer {
       const repeatable = safe || (key !== undefined && !keyRejectsReuse);
       const caller = request.signal;
       // A bodiless Request can be sent again as is; one with a body is cloned per attempt (bodies read once).
-      const reusable = request.body === null;
+      const reusable = !hasBody(request);
       let mayHaveArrived = false;
 
       for (let attempt = 1; ; attempt++) {

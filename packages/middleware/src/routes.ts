@@ -7,6 +7,7 @@
 import type { RouteRule } from "./config.js";
 import { ConfigError } from "./errors.js";
 import type { MiddlewareEvent } from "./events.js";
+import { copyRequest } from "./light-request.js";
 import { createOperationTable, type OperationTable } from "./operations.js";
 import { compilePattern, fillTemplate, type PathMatcher } from "./pattern.js";
 import type { Layer, MatchedOperation, Observer } from "./types.js";
@@ -58,7 +59,7 @@ export function routes(options: RoutesOptions): Layer {
   };
   const routeKey = (operation: MatchedOperation) => `${operation.method.toUpperCase()} ${operation.template}`;
 
-  return (next) => async (request, context) => {
+  return (next) => (request, context) => {
     // The URL decides (not context.operation.path): only calls under this API's base are rewritten.
     const path = paths.relativePath(request.url);
     let outgoing = request;
@@ -71,14 +72,7 @@ export function routes(options: RoutesOptions): Layer {
         const params = rule.match(path);
         if (!params) continue;
         const target = fillTemplate(rule.to, params);
-        const url = new URL(request.url);
-        outgoing = new Request(base + target + url.search, {
-          method: request.method,
-          headers: request.headers,
-          body: request.body ? await request.arrayBuffer() : null,
-          signal: request.signal,
-          redirect: request.redirect,
-        });
+        outgoing = copyRequest(request, { url: base + target + new URL(request.url).search });
         const key = `${rule.from} ${rule.to}`;
         if (!rewritten.has(key)) {
           rewritten.add(key);
@@ -95,15 +89,17 @@ export function routes(options: RoutesOptions): Layer {
         break;
       }
     }
-    const response = await next(outgoing, context);
-    const notice = deprecationNotice(response.headers);
-    if (notice) {
-      const route = context.operation
-        ? routeKey(context.operation)
-        : `${outgoing.method} ${new URL(outgoing.url).pathname}`;
-      report({ type: "deprecation", route, reason: "header", ...notice });
-    }
-    return response;
+    // Promise callbacks rather than an async function: no frame of its own per call.
+    return next(outgoing, context).then((response) => {
+      const notice = deprecationNotice(response.headers);
+      if (notice) {
+        const route = context.operation
+          ? routeKey(context.operation)
+          : `${outgoing.method} ${new URL(outgoing.url).pathname}`;
+        report({ type: "deprecation", route, reason: "header", ...notice });
+      }
+      return response;
+    });
   };
 }
 

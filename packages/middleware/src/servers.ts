@@ -5,6 +5,7 @@
  */
 import type { ApiConfig } from "./config.js";
 import { ConfigError } from "./errors.js";
+import { copyRequest } from "./light-request.js";
 import type { Layer } from "./types.js";
 
 export function resolveServers(
@@ -55,7 +56,7 @@ export function operationServers(baseUrl: string, servers: Record<string, string
     const flags = context.operation?.flags;
     const target = flags?.server ? servers[flags.server] : flags?.serverUrl;
     if (!target || !request.url.startsWith(base)) return next(request, context);
-    const moved = new Request(target.replace(/\/$/, "") + request.url.slice(base.length), request);
+    const moved = copyRequest(request, { url: target.replace(/\/$/, "") + request.url.slice(base.length) });
     return next(moved, context);
   };
 }

@@ -22,6 +22,7 @@ import { isDisposable } from "./compose.js";
 import type { StickyRule } from "./config.js";
 import { createCookieJar, storeSetCookies } from "./cookie-jar.js";
 import { ConfigError, HttpError, NetworkError } from "./errors.js";
+import { copyRequest, hasBody } from "./light-request.js";
 import { createOperationTable } from "./operations.js";
 import { compilePattern, fillTemplate } from "./pattern.js";
 import { redactUrl } from "./redact.js";
@@ -103,7 +104,7 @@ export function platformOwnsCookies(): boolean {
 
 /** The request sent with the browser's cookies (credentials: "include"). */
 function withBrowserCookies(request: Request): Request {
-  return request.credentials === "include" ? request : new Request(request, { credentials: "include" });
+  return request.credentials === "include" ? request : copyRequest(request, { credentials: "include" });
 }
 
 export function sticky(options: StickyOptions): StickyLayer {
@@ -274,7 +275,7 @@ export function sticky(options: StickyOptions): StickyLayer {
     }
     const headers = new Headers(request.headers);
     headers.set("cookie", cookie);
-    return new Request(request, { headers });
+    return copyRequest(request, { headers });
   }
 
   // The inner handler the layer was composed with, so `ready()` can probe outside a call.
@@ -309,7 +310,7 @@ export function sticky(options: StickyOptions): StickyLayer {
       const replayable =
         lostStatuses.size > 0 && (SAFE_METHODS.has(request.method) || context.idempotencyKey !== undefined);
       // A bodiless request can be sent again as it is; one with a body is cloned before its body is read.
-      const spare = replayable ? (request.body === null ? request : request.clone()) : undefined;
+      const spare = replayable ? (hasBody(request) ? request.clone() : request) : undefined;
       const generation = stateOf(service).generation;
       const response = await send(request, context, fromJar);
       // Most answers are no lost-session status: decided without another await.

@@ -7,6 +7,7 @@
  */
 import { isBuffered } from "./compose.js";
 import { ConfigError, TimeoutError } from "./errors.js";
+import { neverAborts } from "./light-request.js";
 import { redactUrl } from "./redact.js";
 import type { CallContext, Handler, Layer } from "./types.js";
 
@@ -33,9 +34,11 @@ export function timeout(options: TimeoutOptions): Layer {
       let headersReceived = false;
       let deadlineError: TimeoutError | undefined;
       const onCallerAbort = () => controller.abort(caller.reason);
+      // A call made without a signal has one that never aborts: nothing to listen to.
+      const listening = !neverAborts(caller);
       const release = () => {
         clearTimeout(timer);
-        caller.removeEventListener("abort", onCallerAbort);
+        if (listening) caller.removeEventListener("abort", onCallerAbort);
       };
       const timer = setTimeout(() => {
         const phase = headersReceived ? "while reading the response body" : "waiting for the response";
@@ -49,7 +52,7 @@ export function timeout(options: TimeoutOptions): Layer {
       }, timeoutMs);
       // The deadline never keeps the process alive by itself; the socket it guards does.
       timer.unref?.();
-      caller.addEventListener("abort", onCallerAbort, { once: true });
+      if (listening) caller.addEventListener("abort", onCallerAbort, { once: true });
 
       const outer = context.signal;
       context.signal = controller.signal;

@@ -110,7 +110,7 @@ describe("hot paths", () => {
     await expect(bad).rejects.toBeInstanceOf(TypeError);
   });
 
-  it("find: trying only the templates with the path's segment count (and `**` ones) picks what the ordered list picks", () => {
+  it("find: trying only the templates with the path's segment count (and `**` ones), plain segments compared first, picks what the ordered list picks", () => {
     // Every template of a random table, in the same specificity order, first match wins: the reference.
     let seed = 7;
     const random = (n: number) => {

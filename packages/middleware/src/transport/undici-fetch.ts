@@ -21,6 +21,7 @@
 import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Dispatcher } from "undici";
+import { isLightRequest, markTakesLightRequests, neverAborts, toTransportRequest } from "../light-request.js";
 import type { FetchLike } from "../types.js";
 import { type BufferableResponse, bufferBody } from "./buffer-body.js";
 
@@ -58,10 +59,13 @@ export function defaultFetch(): FetchLike {
   let chosen: FetchLike | undefined;
   const choose = async (): Promise<FetchLike> => {
     const module = await loadUndici();
-    chosen ??= module ? createUndiciFetch() : (input, init) => globalThis.fetch(input, init);
+    chosen ??= module ? createUndiciFetch() : (input, init) => globalThis.fetch(toTransportRequest(input), init);
     return chosen;
   };
-  shared = async (input, init) => (chosen ?? (await choose()))(input, init);
+  // Once chosen, a call goes straight on: no async frame of its own.
+  shared = markTakesLightRequests((input: Request, init?: RequestInit) =>
+    chosen ? chosen(input, init) : choose().then((fetch) => fetch(input, init)),
+  );
   return shared;
 }
 
@@ -91,17 +95,22 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
     return data;
   }
 
-  return async (input, init) => {
+  return markTakesLightRequests(async (input: Request | string | URL, init?: RequestInit) => {
     // A Request with only `signal` and `redirect` in init (what the brokerkit stack passes) is not copied.
-    const request = input instanceof Request && onlySignalOrRedirect(init) ? input : new Request(input, init);
+    const asIs = (isLightRequest(input) || input instanceof Request) && onlySignalOrRedirect(init);
+    const request = asIs ? input : new Request(toTransportRequest(input as Request), init);
     const signal = init?.signal ?? request.signal;
     const redirect = init?.redirect ?? request.redirect;
     if (signal.aborted) throw signal.reason;
-    let url = new URL(request.url);
+    let url = isLightRequest(request) ? request.parsedUrl : new URL(request.url);
     let method = request.method;
     let headers = request.headers;
     // Read once, up front: sent with its length, and again as it is after a 307/308.
-    let body: Uint8Array | null = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
+    let body: Uint8Array | null = isLightRequest(request)
+      ? request.takeBody()
+      : request.body === null
+        ? null
+        : new Uint8Array(await request.arrayBuffer());
 
     for (let hop = 0; ; hop++) {
       const data = await send(url, method, headers, body, signal);
@@ -124,7 +133,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
       }
       url = target;
     }
-  };
+  });
 }
 
 function onlySignalOrRedirect(init: RequestInit | undefined): boolean {
@@ -161,7 +170,7 @@ function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal
     if (Array.isArray(value)) for (const item of value) headers.push([name, item]);
     else headers.push([name, value]);
   }
-  if (body && !signal.aborted) {
+  if (body && !signal.aborted && !neverAborts(signal)) {
     // Aborting after the headers ends a body still being read, with the signal's reason.
     const stream = body;
     const onAbort = () => stream.destroy(signal.reason);
