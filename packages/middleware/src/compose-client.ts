@@ -235,10 +235,13 @@ export function composeBrokerClient<Paths extends {}, Throws extends boolean = f
   // openapi-fetch middleware can see it: it is then a light request (light-request.ts), which the
   // default transport sends as it is. Any other body (FormData, a stream) keeps a real Request, marked
   // disposable so that the auth layer sets credentials on it in place (see `disposable` in compose.ts).
-  const calls = { ownRequests: false, middleware: false };
+  const calls: CallState = { ownRequests: false, middleware: false, template: undefined };
   function CallRequest(input: string | URL, init?: RequestInit): Request {
     if (!calls.ownRequests) return new Request(input, init);
-    return isLightBody(init?.body) ? new LightRequest(input, init) : disposable(new Request(input, init));
+    if (!isLightBody(init?.body)) return disposable(new Request(input, init));
+    const request = new LightRequest(input, init);
+    request.template = calls.template;
+    return request;
   }
   const client = createClient<Paths>({
     baseUrl,
@@ -290,10 +293,17 @@ function retryDefaults(config: ApiConfig): RetryOptions {
  * wrappers tell CallRequest which Requests only the stack will see: those of a typed call while no
  * openapi-fetch middleware (`use`, or a call's `middleware` option) is there to see them.
  */
-function wrapMalformedResponses(
-  client: Record<string, unknown>,
-  calls: { ownRequests: boolean; middleware: boolean },
-): void {
+/** What the call wrappers tell CallRequest about the call being made. */
+interface CallState {
+  /** The Request is seen by the stack only (no openapi-fetch middleware). */
+  ownRequests: boolean;
+  /** An openapi-fetch middleware was registered with `use`. */
+  middleware: boolean;
+  /** The path template of the call. */
+  template: string | undefined;
+}
+
+function wrapMalformedResponses(client: Record<string, unknown>, calls: CallState): void {
   const use = client.use as (...middleware: unknown[]) => void;
   client.use = (...middleware: unknown[]) => {
     calls.middleware = true;
@@ -305,6 +315,7 @@ function wrapMalformedResponses(
       // openapi-fetch builds the call's Request synchronously, before its first await.
       const options = rest[0] as { middleware?: unknown[] } | undefined;
       calls.ownRequests = !calls.middleware && !options?.middleware?.length;
+      calls.template = path;
       let pending: Promise<unknown>;
       try {
         pending = original(path, ...rest);
@@ -312,6 +323,7 @@ function wrapMalformedResponses(
         return Promise.reject(error);
       } finally {
         calls.ownRequests = false;
+        calls.template = undefined;
       }
       return pending.catch((error: unknown) => {
         if (error instanceof SyntaxError) {

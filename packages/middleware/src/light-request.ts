@@ -86,6 +86,11 @@ export class LightRequest implements Request {
   private source!: LightBody | null;
   private used!: boolean;
   private stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+  /**
+   * The path template of the typed call that made it (`/v2/orders/{order_id}`), set by the client: the
+   * operation table then checks that template first. A copy has none (its URL may have changed).
+   */
+  template: string | undefined;
 
   /** The constructor openapi-fetch calls: `new Request(url, init)`, with a light body (see isLightBody). */
   constructor(input: string | URL, init: RequestInit = {}) {
@@ -262,7 +267,7 @@ interface Fields {
 
 /** Sets every field in one order, for the constructor and for copies alike (one object shape). */
 function fill(request: LightRequest, fields: Fields): LightRequest {
-  const target = request as unknown as Fields & { used: boolean; stream: undefined };
+  const target = request as unknown as Fields & { used: boolean; stream: undefined; template: undefined };
   target.method = fields.method;
   target.headers = fields.headers;
   target.redirect = fields.redirect;
@@ -273,6 +278,7 @@ function fill(request: LightRequest, fields: Fields): LightRequest {
   target.source = fields.source;
   target.used = false;
   target.stream = undefined;
+  target.template = undefined;
   return request;
 }
 

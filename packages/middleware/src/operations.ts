@@ -3,6 +3,7 @@
  * `context.operation` instead of parsing the URL again.
  */
 import type { OperationEntry, OperationFlags } from "./config.js";
+import { isLightRequest } from "./light-request.js";
 import { compilePattern, type PathMatcher, specificity } from "./pattern.js";
 import type { Layer, MatchedOperation } from "./types.js";
 
@@ -18,6 +19,11 @@ interface CompiledOperation {
 export interface OperationTable {
   /** Matches a path relative to the API base URL. */
   find(method: string, path: string): MatchedOperation | undefined;
+  /**
+   * What `find` returns for a path made from `template` (a typed call's), in one lookup when no template
+   * that outranks it could match the same paths; undefined when that is not certain (then use `find`).
+   */
+  findByTemplate(method: string, template: string, path: string): MatchedOperation | undefined;
   /** Path of `url` relative to `baseUrl`, or undefined when the URL is elsewhere. */
   relativePath(url: string): string | undefined;
 }
@@ -40,6 +46,17 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
     byMethod.set(method, list);
     const key = `${method} ${template}`;
     if (!/[{*]/.test(template) && !literals.has(key)) literals.set(key, op);
+  }
+  // Templates that no template ahead of them in the ordered list could outrank on any path: a path made
+  // from one of them is matched by it, if by anything.
+  const unshadowed = new Map<string, Map<string, CompiledOperation>>();
+  for (const [method, list] of byMethod) {
+    const mine = new Map<string, CompiledOperation>();
+    list.forEach((op, index) => {
+      if (mine.has(op.template)) return;
+      if (!list.slice(0, index).some((ahead) => mayOverlap(ahead.template, op.template))) mine.set(op.template, op);
+    });
+    unshadowed.set(method, mine);
   }
   // A literal template outranks every parameterised one that matches the same path (each capture
   // takes at least one character that is not counted as literal), but `**` may match nothing: with
@@ -92,6 +109,11 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
       }
       return undefined;
     },
+    findByTemplate(method, template, path) {
+      const op = unshadowed.get(method)?.get(template);
+      const params = op?.match(path);
+      return op && params ? found(op, path, params) : undefined;
+    },
     relativePath(url) {
       // Fast path for URLs as a Request serializes them: the base followed by a path that URL parsing
       // would leave as it is. Anything else (dot segments, characters it would escape) is parsed.
@@ -109,6 +131,18 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
       return rest || "/";
     },
   };
+}
+
+/** Whether some path could match both templates: `**` aside, the same segment count and no two plain segments that differ. */
+function mayOverlap(a: string, b: string): boolean {
+  if (a.includes("**") || b.includes("**")) return true;
+  const left = a.split("/");
+  const right = b.split("/");
+  if (left.length !== right.length) return false;
+  return left.every((segment, i) => {
+    const other = right[i] as string;
+    return segment === other || /[{}*]/.test(segment) || /[{}*]/.test(other);
+  });
 }
 
 /** Positions and text of a template's segments that hold no capture and no wildcard. */
@@ -141,7 +175,11 @@ export function matchOperations(table: OperationTable): Layer {
     if (!context.operation) {
       const path = table.relativePath(request.url);
       if (path !== undefined) {
-        const op = table.find(request.method, path);
+        // A typed call names its template: one lookup, unless a template ahead of it could match too.
+        const template = isLightRequest(request) ? request.template : undefined;
+        const op =
+          (template !== undefined ? table.findByTemplate(request.method, template, path) : undefined) ??
+          table.find(request.method, path);
         context.operation = op ?? { method: request.method, template: path, path, params: {} };
       }
     }

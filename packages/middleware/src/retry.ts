@@ -47,8 +47,9 @@ export function retry(options: RetryOptions = {}): Layer {
     return Math.round(jitter === "full" ? random() * ceiling : ceiling / 2 + (random() * ceiling) / 2);
   }
 
-  return (next: Handler): Handler =>
-    async (request: Request, context: CallContext): Promise<Response> => {
+  return (next: Handler): Handler => {
+    /** The attempts of one call; `first`, when given, is the first attempt already sent. */
+    const attemptAll = async (request: Request, context: CallContext, first?: Promise<Response>): Promise<Response> => {
       const method = request.method.toUpperCase();
       const key = context.idempotencyKey;
       // A key the broker rejects on reuse makes a replay fail even when the first attempt took effect.
@@ -64,11 +65,12 @@ export function retry(options: RetryOptions = {}): Layer {
       for (let attempt = 1; ; attempt++) {
         context.attempt = attempt;
         const last = attempt >= attempts;
-        const sent = reusable || last ? request : request.clone();
+        const sent = first;
+        first = undefined;
         let delayMs: number;
         let reason: string;
         try {
-          const response = await next(sent, context);
+          const response = await (sent ?? next(reusable || last ? request : request.clone(), context));
           // A 429 proves the call was not processed, so even a key the broker rejects on reuse may be replayed.
           const replayable = repeatable || (keyRejectsReuse && response.status === 429);
           if (last || !replayable || !RETRYABLE_STATUSES.has(response.status)) return response;
@@ -104,6 +106,22 @@ export function retry(options: RetryOptions = {}): Layer {
         await sleep(delayMs, caller);
       }
     };
+    // The first attempt is sent here: an answer with a status that is never retried (nearly all of them)
+    // goes back without the async frame of the loop above.
+    return (request, context) => {
+      context.attempt = 1;
+      let first: Promise<Response>;
+      try {
+        first = next(attempts <= 1 || !hasBody(request) ? request : request.clone(), context);
+      } catch (error) {
+        first = Promise.reject(error);
+      }
+      return first.then(
+        (response) => (RETRYABLE_STATUSES.has(response.status) ? attemptAll(request, context, first) : response),
+        () => attemptAll(request, context, first),
+      );
+    };
+  };
 }
 
 function classify(error: unknown): Failure | undefined {

@@ -6,6 +6,7 @@
  * off: a mislabelled `text/event-stream` answer to a plain operation is still bounded.
  */
 import { isBuffered } from "./compose.js";
+import { createDeadlineQueue } from "./deadline-queue.js";
 import { ConfigError, TimeoutError } from "./errors.js";
 import { neverAborts } from "./light-request.js";
 import { redactUrl } from "./redact.js";
@@ -25,6 +26,7 @@ export function timeout(options: TimeoutOptions): Layer {
     throw new ConfigError(`timeout: timeoutMs must be a finite number > 0, got ${String(timeoutMs)}`);
   }
 
+  const deadlines = createDeadlineQueue(timeoutMs);
   return (next: Handler): Handler =>
     (request: Request, context: CallContext): Promise<Response> => {
       // A layer above (auth) may hand the caller's signal over in the context instead of on the request.
@@ -37,10 +39,10 @@ export function timeout(options: TimeoutOptions): Layer {
       // A call made without a signal has one that never aborts: nothing to listen to.
       const listening = !neverAborts(caller);
       const release = () => {
-        clearTimeout(timer);
+        deadlines.clear(deadline);
         if (listening) caller.removeEventListener("abort", onCallerAbort);
       };
-      const timer = setTimeout(() => {
+      const deadline = deadlines.set(() => {
         const phase = headersReceived ? "while reading the response body" : "waiting for the response";
         deadlineError = new TimeoutError(
           `${request.method} ${redactUrl(request.url)} timed out after ${timeoutMs} ms ${phase}`,
@@ -49,9 +51,7 @@ export function timeout(options: TimeoutOptions): Layer {
         caller.removeEventListener("abort", onCallerAbort);
         // Aborting with the TimeoutError makes a pending body read reject with it too.
         controller.abort(deadlineError);
-      }, timeoutMs);
-      // The deadline never keeps the process alive by itself; the socket it guards does.
-      timer.unref?.();
+      });
       if (listening) caller.addEventListener("abort", onCallerAbort, { once: true });
 
       const outer = context.signal;
@@ -70,7 +70,7 @@ export function timeout(options: TimeoutOptions): Layer {
           headersReceived = true;
           if (context.operation?.flags?.stream) {
             // The deadline covered the wait for headers; from here only the caller may end the stream.
-            clearTimeout(timer);
+            deadlines.clear(deadline);
           } else if (isBuffered(response) || response.body === null || response.headers.get("content-length") === "0") {
             release();
           } else {

@@ -91,6 +91,43 @@ describe("hot paths", () => {
     expect(withWildcard.find("GET", "/a/b")?.template).toBe("/a/b/**");
   });
 
+  it("findByTemplate: a path made from a template gets what find gives it, or undefined (then find decides)", () => {
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = ["a", "b", "{x}", "{y}", "*", "**", "v{z}"];
+    const values = ["a", "b", "c", "v1", "v"];
+    let answered = 0;
+    for (let round = 0; round < 40; round++) {
+      const templates = new Set<string>();
+      while (templates.size < 10) {
+        templates.add(`/${Array.from({ length: 1 + random(4) }, () => pieces[random(pieces.length)]).join("/")}`);
+      }
+      const table = createOperationTable(
+        [...templates].map((template) => ["GET", template] as const),
+        "http://h",
+      );
+      for (const template of templates) {
+        for (let i = 0; i < 5; i++) {
+          // A path as a typed call makes it: each capture filled, `*` and `**` given one value.
+          const path = template.replace(/\{[^{}]+\}|\*\*|\*/g, () => values[random(values.length)] as string);
+          const hinted = table.findByTemplate("GET", template, path);
+          if (hinted) answered++;
+          expect([template, path, hinted?.template ?? table.find("GET", path)?.template]).toEqual([
+            template,
+            path,
+            table.find("GET", path)?.template,
+          ]);
+          if (hinted) expect(hinted).toEqual(table.find("GET", path));
+        }
+      }
+    }
+    // The lookup does answer most typed calls by itself.
+    expect(answered).toBeGreaterThan(100);
+  });
+
   it("toFetch rejects, like fetch, where a layer or the input fails synchronously", async () => {
     const failing: Layer = () => () => {
       throw new TypeError("layer failed before any await");
