@@ -147,11 +147,19 @@ export function sticky(options: StickyOptions): StickyLayer {
   let jarShared = options.jar !== undefined;
   const memo = new Map<string, UrlCookies>();
 
+  /** The memoised cookies of `url`, when they are still what the jar would answer. */
+  function memoisedCookies(url: string): UrlCookies | undefined {
+    if (jarShared) return undefined;
+    const query = url.search(/[?#]/);
+    const hit = memo.get(query < 0 ? url : url.slice(0, query));
+    return hit && hit.version === jarVersion && liveAndTouched(hit.cookies) ? hit : undefined;
+  }
+
   async function cookiesFor(url: string): Promise<UrlCookies> {
+    const hit = memoisedCookies(url);
+    if (hit) return hit;
     const query = url.search(/[?#]/);
     const key = query < 0 ? url : url.slice(0, query);
-    const hit = jarShared ? undefined : memo.get(key);
-    if (hit && hit.version === jarVersion && liveAndTouched(hit.cookies)) return hit;
     const version = jarVersion;
     const cookies = await (await getJar()).getCookies(url, { sort: true });
     const entry: UrlCookies = { version, cookies, header: cookies.map((c) => c.cookieString()).join("; ") };
@@ -284,15 +292,18 @@ export function sticky(options: StickyOptions): StickyLayer {
   const layer: Layer = (next) => {
     composedNext = next;
     /** Sends with the jar's cookies (`fromJar` when the caller just read them) and stores any Set-Cookie. */
-    const send = async (request: Request, context: CallContext, fromJar?: string) => {
+    const send = (request: Request, context: CallContext, fromJar?: string): Promise<Response> => {
       if (browserCookies) return next(withBrowserCookies(request), context);
-      const cookies = fromJar ?? (await cookiesFor(request.url)).header;
-      const response = await next(withCookies(request, ownCookie(request), cookies), context);
-      if (response.headers.has("set-cookie")) {
-        await storeSetCookies(await getJar(), response, response.url || request.url);
-        // Even a Set-Cookie that was refused or that deletes may have changed what the jar holds.
-        jarVersion++;
-      }
+      if (fromJar === undefined)
+        return cookiesFor(request.url).then((cookies) => send(request, context, cookies.header));
+      return next(withCookies(request, ownCookie(request), fromJar), context).then((response) =>
+        response.headers.has("set-cookie") ? stored(response, request) : response,
+      );
+    };
+    const stored = async (response: Response, request: Request): Promise<Response> => {
+      await storeSetCookies(await getJar(), response, response.url || request.url);
+      // Even a Set-Cookie that was refused or that deletes may have changed what the jar holds.
+      jarVersion++;
       return response;
     };
     const markLost = (service: string, generation: number) => {
@@ -300,29 +311,55 @@ export function sticky(options: StickyOptions): StickyLayer {
       if (state.generation === generation) state.ready = false;
     };
 
-    return async (request, context) => {
-      // The URL, not context.operation, decides: it is what is actually sent (after route rewrites).
-      const service = serviceOf(request.url);
-      if (service === undefined) return browserCookies ? next(request, context) : send(request, context);
-      const signal = context.signal ?? request.signal;
-      const fromJar = await readyCookieHeader(stateOf(service), request.url);
-      if (fromJar === undefined) await ensureReady(service, next, signal);
+    /** A call to a sticky service, `fromJar` its cookies when already known to be ready. */
+    const call = (request: Request, context: CallContext, service: string, fromJar: string): Promise<Response> => {
       const replayable =
         lostStatuses.size > 0 && (SAFE_METHODS.has(request.method) || context.idempotencyKey !== undefined);
       // A bodiless request can be sent again as it is; one with a body is cloned before its body is read.
       const spare = replayable ? (hasBody(request) ? request.clone() : request) : undefined;
       const generation = stateOf(service).generation;
-      const response = await send(request, context, fromJar);
-      // Most answers are no lost-session status: decided without another await.
-      if (!lostStatuses.has(response.status) || !(await sessionLost(response))) return response;
+      // Most answers are no lost-session status: decided without an async frame.
+      return send(request, context, fromJar).then((response) =>
+        lostStatuses.has(response.status) ? afterLostStatus(response, context, service, spare, generation) : response,
+      );
+    };
+    const afterLostStatus = async (
+      response: Response,
+      context: CallContext,
+      service: string,
+      spare: Request | undefined,
+      generation: number,
+    ): Promise<Response> => {
+      if (!(await sessionLost(response))) return response;
       markLost(service, generation);
       if (!spare) return response;
       await response.body?.cancel();
-      await ensureReady(service, next, signal);
+      await ensureReady(service, next, context.signal ?? spare.signal);
       const replayGeneration = stateOf(service).generation;
       const replayed = await send(spare, context);
       if (await sessionLost(replayed)) markLost(service, replayGeneration);
       return replayed;
+    };
+    /** A call whose service may need its probe first, or whose cookies the jar must be asked for. */
+    const callWhenReady = async (request: Request, context: CallContext, service: string): Promise<Response> => {
+      const fromJar = await readyCookieHeader(stateOf(service), request.url);
+      if (fromJar === undefined) await ensureReady(service, next, context.signal ?? request.signal);
+      // (In a browser the browser's jar adds the cookies: there is none to read.)
+      const cookies = fromJar ?? (browserCookies ? "" : (await cookiesFor(request.url)).header);
+      return call(request, context, service, cookies);
+    };
+
+    return (request, context) => {
+      // The URL, not context.operation, decides: it is what is actually sent (after route rewrites).
+      const service = serviceOf(request.url);
+      if (service === undefined) return browserCookies ? next(request, context) : send(request, context);
+      if (browserCookies) return callWhenReady(request, context, service);
+      // A ready service whose cookies are memoised and still hold the probe's: no jar query, no async frame.
+      const state = stateOf(service);
+      const memoised = state.ready && !state.pending ? memoisedCookies(request.url) : undefined;
+      if (memoised && holdsProbeCookies(state, memoised.cookies))
+        return call(request, context, service, memoised.header);
+      return callWhenReady(request, context, service);
     };
   };
 
