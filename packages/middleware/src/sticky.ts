@@ -80,6 +80,11 @@ interface UrlCookies {
   version: number;
   cookies: Cookie[];
   header: string;
+  /**
+   * A service whose probe cookies are known to be among `cookies`. A probe replaces a service's
+   * probe cookies only together with a new jar version, which retires this entry.
+   */
+  holdsProbeCookiesOf?: ServiceState;
 }
 
 /**
@@ -266,17 +271,18 @@ export function sticky(options: StickyOptions): StickyLayer {
     return path === undefined ? undefined : matchService(path)?.service;
   };
 
-  /** The caller's own Cookie header of each disposable request whose Cookie this layer set in place. */
-  const callerCookies = new WeakMap<Request, string | null>();
-  const ownCookie = (request: Request) =>
-    callerCookies.has(request) ? (callerCookies.get(request) ?? null) : request.headers.get("cookie");
+  /** The caller's own Cookie header ("" for none) of each disposable request whose Cookie this layer set in place. */
+  const callerCookies = new WeakMap<Request, string>();
 
   /** The request with the caller's own Cookie first, then the jar's; set in place when the request is disposable. */
-  function withCookies(request: Request, own: string | null, fromJar: string): Request {
+  function withCookies(request: Request, fromJar: string): Request {
+    const current = request.headers.get("cookie") ?? "";
+    const remembered = callerCookies.get(request);
+    const own = remembered ?? current;
     const cookie = own ? (fromJar ? `${own}; ${fromJar}` : own) : fromJar;
-    if (cookie === (request.headers.get("cookie") ?? "")) return request;
+    if (cookie === current) return request;
     if (isDisposable(request)) {
-      if (!callerCookies.has(request)) callerCookies.set(request, own);
+      if (remembered === undefined) callerCookies.set(request, own);
       if (cookie) request.headers.set("cookie", cookie);
       else request.headers.delete("cookie");
       return request;
@@ -296,7 +302,7 @@ export function sticky(options: StickyOptions): StickyLayer {
       if (browserCookies) return next(withBrowserCookies(request), context);
       if (fromJar === undefined)
         return cookiesFor(request.url).then((cookies) => send(request, context, cookies.header));
-      return next(withCookies(request, ownCookie(request), fromJar), context).then((response) =>
+      return next(withCookies(request, fromJar), context).then((response) =>
         response.headers.has("set-cookie") ? stored(response, request) : response,
       );
     };
@@ -357,8 +363,10 @@ export function sticky(options: StickyOptions): StickyLayer {
       // A ready service whose cookies are memoised and still hold the probe's: no jar query, no async frame.
       const state = stateOf(service);
       const memoised = state.ready && !state.pending ? memoisedCookies(request.url) : undefined;
-      if (memoised && holdsProbeCookies(state, memoised.cookies))
+      if (memoised && (memoised.holdsProbeCookiesOf === state || holdsProbeCookies(state, memoised.cookies))) {
+        memoised.holdsProbeCookiesOf = state;
         return call(request, context, service, memoised.header);
+      }
       return callWhenReady(request, context, service);
     };
   };
