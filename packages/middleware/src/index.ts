@@ -47,6 +47,13 @@ export { type DebugLogger, debugFromEnvironment, debugLog } from "./debug-log.js
 export * from "./errors.js";
 export type { MiddlewareEvent, MiddlewareEventType } from "./events.js";
 export { type IdempotencyOptions, idempotency } from "./idempotency.js";
+export {
+  copyRequest,
+  isLightRequest,
+  LightRequest,
+  type RequestChanges,
+  toTransportRequest,
+} from "./light-request.js";
 export { createOperationTable, matchOperations, type OperationTable } from "./operations.js";
 export { createOps, type OpsTable } from "./ops.js";
 export type { FlatArgs, NestedArgs, OpArgs, OpInit, OpResult } from "./ops-types.js";
