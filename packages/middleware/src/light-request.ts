@@ -20,7 +20,14 @@ const NEVER_ABORTED = neverAbortedSignal();
 function neverAbortedSignal(): AbortSignal {
   const registry = globalThis as Record<symbol, AbortSignal | undefined>;
   const key = Symbol.for("brokerkit.neverAborted");
-  registry[key] ??= new AbortController().signal;
+  if (!registry[key]) {
+    const signal = new AbortController().signal;
+    // Its abort listeners would never be called: keeping none spares every waiting call a listener
+    // entry on this one shared signal (and Node's "possible EventTarget memory leak" warning past 10).
+    signal.addEventListener = () => {};
+    signal.removeEventListener = () => {};
+    registry[key] = signal;
+  }
   return registry[key];
 }
 

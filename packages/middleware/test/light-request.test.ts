@@ -109,6 +109,48 @@ describe("a light request reads as the Request made from the same init", () => {
 });
 
 describe("typed calls travel as light requests", () => {
+  it("without a signal of their own, calls in flight and in retry backoff together put no listener on a shared signal", async () => {
+    // Every call's first attempt is answered 503 after a moment: all 24 are in flight, then back off, together.
+    const seen = new Set<string>();
+    const server = await startLocalServer((arrival, res) => {
+      const id = String(arrival.query.get("id"));
+      if (seen.has(id)) return json(res, 200, { ok: true });
+      seen.add(id);
+      return new Promise<void>((resolve) => setTimeout(resolve, 30)).then(() => json(res, 503, { busy: true }));
+    });
+    servers.push(server);
+    const client = createBrokerClient<Record<string, never>>(
+      {
+        broker: "light",
+        api: "waits",
+        environments: { test: { servers: { api: server.url } } },
+        server: "api",
+        auth: [{ name: "bearer", kind: "bearer" }],
+        rateLimits: [],
+        routes: [],
+        retry: { attempts: 2, baseDelayMs: 60, maxDelayMs: 60 },
+        timeoutMs: 5_000,
+        operations: [["GET", "/data"]],
+      },
+      // No per-attempt deadline: the transport is handed the call's own signal.
+      { environment: "test", credentials: { accessToken: "t" }, timeoutMs: false },
+    );
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", onWarning);
+    try {
+      const get = client.GET as unknown as (path: string, init: unknown) => Promise<{ data?: unknown }>;
+      const answers = await Promise.all(
+        Array.from({ length: 24 }, (_, id) => get("/data", { params: { query: { id } } })),
+      );
+      expect(answers.every((answer) => (answer.data as { ok?: boolean }).ok === true)).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.filter((w) => w.includes("MaxListeners"))).toEqual([]);
+  });
+
   const config = (url: string): ApiConfig => ({
     broker: "light",
     api: "api",
