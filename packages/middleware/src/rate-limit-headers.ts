@@ -57,11 +57,13 @@ export function parseResetValue(value: string, nowMs: number = Date.now()): numb
 /** Every rate-limit dimension in the headers, plain form first. */
 export function parseRateLimitDimensions(headers: Headers, nowMs: number = Date.now()): RateLimitDimension[] {
   let byName: Map<string, RateLimitDimension> | undefined;
-  for (const [name, value] of headers) {
-    // Header names from fetch are lower-case; most responses have no rate-limit header at all.
+  // Names only: most responses have no rate-limit header, and pairing every value with its name costs.
+  for (const name of headers.keys()) {
+    // Header names from fetch are lower-case.
     if (!name.startsWith(PREFIX)) continue;
     const match = DIMENSION_HEADER.exec(name);
     if (!match) continue;
+    const value = headers.get(name) as string;
     const dimensionName = match[1] ?? "";
     byName ??= new Map();
     let dimension = byName.get(dimensionName);

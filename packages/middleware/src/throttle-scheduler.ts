@@ -108,7 +108,8 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
       const bucket = buckets[i] as Bucket;
       if (this.blocks(bucket, now, bucket.waiting, costs?.[i] ?? 1)) return undefined;
     }
-    const slots = buckets.map((bucket, i) => bucket.window.take(now, costs?.[i] ?? 1));
+    const slots: Slot[] = [];
+    for (let i = 0; i < buckets.length; i++) slots.push((buckets[i] as Bucket).window.take(now, costs?.[i] ?? 1));
     if (++this.admissionsSinceSweep >= this.sweepAfter) this.sweep(now);
     return slots;
   }

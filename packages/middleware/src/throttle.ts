@@ -92,14 +92,31 @@ interface CompiledRule {
   scope: "credential" | "ip" | { param: string };
   headers: RateLimitHeaderNames | undefined;
   banStatuses: ReadonlySet<number> | undefined;
+  /**
+   * This rule's bucket key (before path captures) by scope, built once: a call then looks its bucket up
+   * with a string whose hash is already known instead of concatenating and hashing a new one.
+   */
+  keys: Map<string, string>;
+  /** What `match` found in each path seen lately (the same paths recur), with the key part it makes. */
+  paths: Map<string, PathCaptures | null>;
 }
 
-/** The buckets one call takes, with what it costs in each and the scope each belongs to. */
+interface PathCaptures {
+  captures: Record<string, string>;
+  /** The captured values, each after a KEY_SEPARATOR, to append to the bucket key. */
+  keyPart: string;
+}
+
+/**
+ * The buckets one call takes, with what it costs in each and the scope each belongs to. It is also what
+ * `context.throttle` shows the debug log (the buckets, and the wait once there is one).
+ */
 interface CallBuckets {
   buckets: ThrottleBucket[];
   costs: number[] | undefined;
   rules: CompiledRule[];
   scopes: string[];
+  waitMs: number;
 }
 
 /** The default per-attempt timeout: an unsettled call may arrive until then. */
@@ -107,6 +124,8 @@ const DEFAULT_MAX_TRANSIT_MS = 30_000;
 const DEFAULT_MARGIN_FRACTION = 0.001;
 const MIN_DEFAULT_MARGIN_MS = 1;
 const KEY_SEPARATOR = "\u0000";
+/** Scopes and paths a rule remembers; past this it starts afresh (both can take unbounded values). */
+const MAX_REMEMBERED = 1024;
 
 /** The throttle layer alone, for stacks that need no handle on it. */
 export function throttle(options: ThrottleOptions): Layer {
@@ -123,10 +142,13 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   const maxPauseWaitMs = nonNegative(options.maxPauseWaitMs, 30_000, "maxPauseWaitMs");
   const pauses = new PauseLedger();
   const scheduler: ThrottleStore = options.store ?? new ThrottleScheduler(now);
+  // Most stacks declare no ban status and no header names of their own: their responses skip those checks.
+  const anyBan = rules.some((rule) => rule.banStatuses);
+  const anyDeclared = rules.some((rule) => rule.headers);
 
   function bucketsFor(request: Request, context: CallContext): CallBuckets {
     const identity = context.identity ?? "anonymous";
-    const call: CallBuckets = { buckets: [], costs: undefined, rules: [], scopes: [] };
+    const call: CallBuckets = { buckets: [], costs: undefined, rules: [], scopes: [], waitMs: 0 };
     let method: string | undefined;
     let path: string | undefined;
     for (const rule of rules) {
@@ -136,14 +158,19 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       }
       const scope = scopeOf(rule, identity, context);
       if (scope === undefined) continue;
-      let key = scope + KEY_SEPARATOR + rule.name;
+      let key = rule.keys.get(scope);
+      if (key === undefined) {
+        if (rule.keys.size >= MAX_REMEMBERED) rule.keys.clear();
+        key = scope + KEY_SEPARATOR + rule.name;
+        rule.keys.set(scope, key);
+      }
       let captures: Record<string, string> | undefined;
       if (rule.match) {
         path ??= context.operation?.path ?? new URL(request.url).pathname;
-        const params = rule.match(path);
-        if (!params) continue;
-        for (const name in params) key += KEY_SEPARATOR + params[name];
-        captures = params;
+        const matched = pathCaptures(rule, rule.match, path);
+        if (!matched) continue;
+        key += matched.keyPart;
+        captures = matched.captures;
       }
       const cost = rule.weighted ? (context.operation?.flags?.weight ?? 1) : 1;
       if (cost > rule.limit) {
@@ -193,19 +220,20 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     return [...found.values()];
   }
 
+  /** Holds `buckets` back for `durationMs` (at most maxPauseMs); with a reason, observers hear of it. */
   function pauseBuckets(
     buckets: readonly ThrottleBucket[],
     durationMs: number,
-    reason: "429" | "headers" | "ban",
+    reason?: "429" | "headers" | "ban",
   ): void | Promise<void> {
     const pauseMs = Math.min(durationMs, maxPauseMs);
     if (!(pauseMs > 0)) return;
-    const untilMs = Date.now() + pauseMs;
-    pauses.record(buckets, untilMs, Date.now() + durationMs);
+    const wallNow = Date.now();
+    const untilMs = wallNow + pauseMs;
+    pauses.record(buckets, untilMs, wallNow + durationMs);
     const stored = scheduler.pauseFor(buckets, pauseMs);
-    for (const bucket of buckets) {
-      notify(observer, { type: "throttle.pause", bucket: bucket.label, untilMs, reason });
-    }
+    if (reason)
+      for (const bucket of buckets) notify(observer, { type: "throttle.pause", bucket: bucket.label, untilMs, reason });
     return stored;
   }
 
@@ -214,43 +242,43 @@ export function createThrottle(options: ThrottleOptions): Throttle {
    * shared store the response is handed on once the pause is stored, so every process honours it by then.
    */
   function learn(response: Response, call: CallBuckets): Response | Promise<Response> {
-    const { buckets } = call;
+    const { buckets, rules: callRules } = call;
+    const { headers, status } = response;
     const wallNow = Date.now();
-    const stored: Promise<void>[] = [];
-    const keep = (pending: void | Promise<void>) => {
-      if (pending) stored.push(pending);
-    };
+    let stored: Promise<void>[] | undefined;
     // A ban (Binance's 418) stops the whole scope, every rule of it, until Retry-After.
-    call.rules.forEach((rule, i) => {
-      if (!rule.banStatuses?.has(response.status)) return;
-      const waitMs = parseRetryAfter(response.headers.get("retry-after"), wallNow) ?? rule.intervalMs;
-      keep(pauseBuckets(bucketsOfScope(call.scopes[i] as string, rule), waitMs, "ban"));
-    });
+    if (anyBan) {
+      callRules.forEach((rule, i) => {
+        if (!rule.banStatuses?.has(status)) return;
+        const waitMs = parseRetryAfter(headers.get("retry-after"), wallNow) ?? rule.intervalMs;
+        stored = keep(stored, pauseBuckets(bucketsOfScope(call.scopes[i] as string, rule), waitMs, "ban"));
+      });
+    }
     // Limits reported under names the manifest declares, in the rule's unit.
-    call.rules.forEach((rule, i) => {
-      if (!rule.headers) return;
-      const state = declaredLimitState(response.headers, rule.headers, rule.limit, wallNow);
-      if (state === undefined || state.remaining > 0) return;
-      keep(
-        pauseBuckets([buckets[i] as ThrottleBucket], (state.resetAt ?? wallNow + rule.intervalMs) - wallNow, "headers"),
-      );
-    });
-    const exhausted = parseRateLimitDimensions(response.headers, wallNow).filter(isExhausted);
-    if (response.status === 429) {
+    if (anyDeclared) {
+      callRules.forEach((rule, i) => {
+        if (!rule.headers) return;
+        const state = declaredLimitState(headers, rule.headers, rule.limit, wallNow);
+        if (state === undefined || state.remaining > 0) return;
+        const waitMs = (state.resetAt ?? wallNow + rule.intervalMs) - wallNow;
+        stored = keep(stored, pauseBuckets([buckets[i] as ThrottleBucket], waitMs, "headers"));
+      });
+    }
+    const exhausted = parseRateLimitDimensions(headers, wallNow).filter(isExhausted);
+    if (status === 429) {
       const resetAt = latestReset(exhausted);
       const waitMs =
-        parseRetryAfter(response.headers.get("retry-after"), wallNow) ??
+        parseRetryAfter(headers.get("retry-after"), wallNow) ??
         (resetAt === undefined ? defaultPauseMs : resetAt - wallNow);
-      keep(pauseBuckets(bucketsNamedBy(exhausted, buckets), waitMs, "429"));
-      return stored.length > 0 ? Promise.all(stored).then(() => response) : response;
-    }
-    for (const dimension of exhausted) {
-      if (dimension.resetAt !== undefined) {
-        const pending = pauseBuckets(bucketsNamedBy([dimension], buckets), dimension.resetAt - wallNow, "headers");
-        if (pending) stored.push(pending);
+      stored = keep(stored, pauseBuckets(bucketsNamedBy(exhausted, buckets), waitMs, "429"));
+    } else {
+      for (const dimension of exhausted) {
+        if (dimension.resetAt === undefined) continue;
+        const waitMs = dimension.resetAt - wallNow;
+        stored = keep(stored, pauseBuckets(bucketsNamedBy([dimension], buckets), waitMs, "headers"));
       }
     }
-    return stored.length > 0 ? Promise.all(stored).then(() => response) : response;
+    return stored ? Promise.all(stored).then(() => response) : response;
   }
 
   const layer: Layer = (next) => (request, context) => {
@@ -263,7 +291,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     const { buckets, costs } = call;
     if (buckets.length === 0) return next(request, context);
     // For the debug log: the buckets of this attempt (the wait is added below when there is one).
-    context.throttle = { buckets, waitMs: 0 };
+    context.throttle = call;
     const signal = request.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
     const ticket = scheduler.tryAdmit(buckets, costs);
@@ -348,10 +376,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       const chosen: ThrottleBucket[] = [];
       for (const bucket of scheduler.all())
         if (identity === undefined || bucket.identity === identity) chosen.push(bucket);
-      const pauseMs = Math.min(durationMs, maxPauseMs);
-      if (!(pauseMs > 0)) return;
-      pauses.record(chosen, Date.now() + pauseMs, Date.now() + durationMs);
-      void scheduler.pauseFor(chosen, pauseMs);
+      void pauseBuckets(chosen, durationMs);
     },
     stats: () => scheduler.stats(),
   };
@@ -417,6 +442,31 @@ function bucketsNamedBy(
   return named.length > 0 ? named : buckets;
 }
 
+/** What `match` captures in `path`, remembered on the rule: matching is pure, and a match costs a regex and decoding. */
+function pathCaptures(rule: CompiledRule, match: PathMatcher, path: string): PathCaptures | null {
+  let matched = rule.paths.get(path);
+  if (matched === undefined) {
+    const captures = match(path);
+    matched = null;
+    if (captures) {
+      let keyPart = "";
+      for (const name in captures) keyPart += KEY_SEPARATOR + captures[name];
+      matched = { captures, keyPart };
+    }
+    if (rule.paths.size >= MAX_REMEMBERED) rule.paths.clear();
+    rule.paths.set(path, matched);
+  }
+  return matched;
+}
+
+/** Adds a pause still being stored (shared stores) to the list of those the response waits for. */
+function keep(stored: Promise<void>[] | undefined, pending: void | Promise<void>): Promise<void>[] | undefined {
+  if (!pending) return stored;
+  if (!stored) return [pending];
+  stored.push(pending);
+  return stored;
+}
+
 function latestReset(dimensions: readonly RateLimitDimension[]): number | undefined {
   let latest: number | undefined;
   for (const dimension of dimensions) {
@@ -474,6 +524,8 @@ function compileRules(
       scope: rule.scope ?? "credential",
       headers: rule.headers,
       banStatuses: rule.banStatuses?.length ? new Set(rule.banStatuses) : undefined,
+      keys: new Map(),
+      paths: new Map(),
     };
   });
 }
