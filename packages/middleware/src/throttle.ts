@@ -13,10 +13,11 @@ import { ConfigError, RateLimitError } from "./errors.js";
 import { notify } from "./notify.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
 import {
+  dimensionsIn,
   isExhausted,
-  parseRateLimitDimensions,
   parseRetryAfter,
   type RateLimitDimension,
+  rateLimitHeaderNames,
 } from "./rate-limit-headers.js";
 import { redactUrl } from "./redact.js";
 import { ThrottleScheduler } from "./throttle-scheduler.js";
@@ -244,6 +245,9 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   function learn(response: Response, call: CallBuckets): Response | Promise<Response> {
     const { buckets, rules: callRules } = call;
     const { headers, status } = response;
+    const names = rateLimitHeaderNames(headers);
+    // The common answer teaches nothing: no rate-limit header, not a 429, and no rule with bans or header names.
+    if (!names && status !== 429 && !anyBan && !anyDeclared) return response;
     const wallNow = Date.now();
     let stored: Promise<void>[] | undefined;
     // A ban (Binance's 418) stops the whole scope, every rule of it, until Retry-After.
@@ -264,7 +268,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
         stored = keep(stored, pauseBuckets([buckets[i] as ThrottleBucket], waitMs, "headers"));
       });
     }
-    const exhausted = parseRateLimitDimensions(headers, wallNow).filter(isExhausted);
+    const exhausted = dimensionsIn(headers, names, wallNow).filter(isExhausted);
     if (status === 429) {
       const resetAt = latestReset(exhausted);
       const waitMs =

@@ -263,6 +263,60 @@ describe("throttle: server feedback", () => {
   });
 });
 
+describe("throttle: the per-call fast paths keep their effects", () => {
+  it("a call admitted at once records its slot; path captures keep their own buckets", async () => {
+    let clock = 0;
+    const throttle = createThrottle({
+      rules: [{ name: "service", limit: 2, intervalMs: 1000, path: "/{service}/**" }],
+      now: () => clock,
+      maxWaitMs: 0,
+    });
+    const handler = throttle.layer(async () => new Response(null, { status: 204 }));
+    const send = (path: string) => handler(new Request(`http://127.0.0.1${path}`), { attempt: 1, identity: "alice" });
+    expect((await send("/port/a")).status).toBe(204);
+    expect((await send("/port/b")).status).toBe(204);
+    // The same service again: both of its slots are taken, so with no wait allowed the call is refused.
+    await expect(send("/port/a")).rejects.toThrow(/found no free slot in bucket alice:service\{service=port\}/);
+    // Another service (and the first path seen again for it later) has a bucket of its own.
+    expect((await send("/trade/a")).status).toBe(204);
+    expect(throttle.stats()).toEqual({ buckets: 2, waiting: 0 });
+    clock += 2000;
+    expect((await send("/port/a")).status).toBe(204);
+  });
+
+  it("feedback works when only some rate-limit headers are present, and ordinary headers teach nothing", async () => {
+    const answers: Record<string, Record<string, string>> = {
+      "/plain": { "cache-control": "no-store", "x-request-id": "42" },
+      "/limit-only": { "x-ratelimit-limit": "100" },
+      "/no-reset": { "x-ratelimit-remaining": "0" },
+      "/saxo": { "x-ratelimit-sessionorders-remaining": "0", "x-ratelimit-sessionorders-reset": "5" },
+      "/alpaca": { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "5" },
+    };
+    const running = await server((path, res) => sendJson(res, 200, {}, answers[path.slice(path.indexOf("/", 1))]));
+    const seen: MiddlewareEvent[] = [];
+    const rules: RateLimitRule[] = [
+      { name: "service", limit: 50, intervalMs: 1000 },
+      { name: "orders", limit: 50, intervalMs: 1000, path: "/orders/**" },
+    ];
+    // A call that meets a pause fails at once instead of waiting: no timing in this test.
+    const { call } = client(running.url, { rules, observer: (event) => seen.push(event), maxPauseWaitMs: 0 });
+    for (const path of ["/plain", "/limit-only", "/no-reset"]) await call(`/reads${path}`);
+    await call("/reads/plain");
+    expect(seen).toEqual([]);
+    // Remaining and reset without a limit: the dimension it names (orders) is paused, the service is not.
+    await call("/orders/saxo");
+    await expect(call("/orders/x")).rejects.toThrow(/was not sent: the broker paused bucket anonymous:orders/);
+    await call("/reads/plain");
+    // Plain headers name no dimension: the request's own bucket is paused.
+    await call("/reads/alpaca");
+    await expect(call("/reads/plain")).rejects.toThrow(/the broker paused bucket anonymous:service/);
+    expect(seen.map((event) => event.type === "throttle.pause" && [event.bucket, event.reason])).toEqual([
+      ["anonymous:orders", "headers"],
+      ["anonymous:service", "headers"],
+    ]);
+  });
+});
+
 describe("rate-limit headers", () => {
   const now = Date.UTC(2025, 0, 2, 3, 4, 5);
 
