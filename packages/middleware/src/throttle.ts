@@ -332,12 +332,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       deadline.abort(
         new RateLimitError(
           `throttle: ${request.method} ${redactUrl(request.url)} found no free slot in bucket ${buckets[0]?.label ?? "?"} within maxWaitMs (${maxWaitMs} ms)${pause ? `; the limit reopens at ${new Date(pause.reopensAt).toISOString()}` : ""}`,
-          {
-            method: request.method,
-            url: request.url,
-            status: 429,
-            ...(pause ? { reopensAt: pause.reopensAt } : {}),
-          },
+          { method: request.method, url: request.url, status: 429, ...(pause ? { reopensAt: pause.reopensAt } : {}) },
         ),
       );
     }, maxWaitMs);
@@ -396,14 +391,14 @@ interface KnownPause {
 
 /** The pauses this process imposed, by bucket key, so a call can be told when its limit reopens. */
 class PauseLedger {
-  private readonly byKey = new Map<string, KnownPause>();
+  readonly #byKey = new Map<string, KnownPause>();
 
   record(buckets: readonly ThrottleBucket[], holdUntil: number, reopensAt: number): void {
-    if (this.byKey.size > 1024) this.sweep(Date.now());
+    if (this.#byKey.size > 1024) this.#sweep(Date.now());
     for (const bucket of buckets) {
-      const known = this.byKey.get(bucket.key);
+      const known = this.#byKey.get(bucket.key);
       if (known && known.holdUntil >= holdUntil) continue;
-      this.byKey.set(bucket.key, { bucket: bucket.label, holdUntil, reopensAt: Math.max(reopensAt, holdUntil) });
+      this.#byKey.set(bucket.key, { bucket: bucket.label, holdUntil, reopensAt: Math.max(reopensAt, holdUntil) });
     }
   }
 
@@ -411,16 +406,16 @@ class PauseLedger {
   longest(buckets: readonly ThrottleBucket[], now: number): KnownPause | undefined {
     let longest: KnownPause | undefined;
     for (const bucket of buckets) {
-      const pause = this.byKey.get(bucket.key);
+      const pause = this.#byKey.get(bucket.key);
       if (!pause) continue;
-      if (pause.holdUntil <= now) this.byKey.delete(bucket.key);
+      if (pause.holdUntil <= now) this.#byKey.delete(bucket.key);
       else if (!longest || pause.holdUntil > longest.holdUntil) longest = pause;
     }
     return longest;
   }
 
-  private sweep(now: number): void {
-    for (const [key, pause] of this.byKey) if (pause.holdUntil <= now) this.byKey.delete(key);
+  #sweep(now: number): void {
+    for (const [key, pause] of this.#byKey) if (pause.holdUntil <= now) this.#byKey.delete(key);
   }
 }
 
@@ -486,12 +481,8 @@ function compileRules(
   marginMs: number | undefined,
   maxTransitMs: number | undefined,
 ): CompiledRule[] {
-  if (marginMs !== undefined && !(Number.isFinite(marginMs) && marginMs >= 0)) {
-    throw new ConfigError(`throttle: marginMs must be a finite number ≥ 0, got ${String(marginMs)}`);
-  }
-  if (maxTransitMs !== undefined && !(Number.isFinite(maxTransitMs) && maxTransitMs >= 0)) {
-    throw new ConfigError(`throttle: maxTransitMs must be a finite number ≥ 0, got ${String(maxTransitMs)}`);
-  }
+  nonNegative(marginMs, 0, "marginMs", true);
+  nonNegative(maxTransitMs, 0, "maxTransitMs", true);
   const seen = new Set<string>();
   return rules.map((rule, index) => {
     const where = `throttle rule rateLimits[${index}]${typeof rule.name === "string" ? ` ("${rule.name}")` : ""}`;
@@ -553,8 +544,11 @@ function normalise(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
-function nonNegative(value: number | undefined, fallback: number, name: string): number {
+/** `value`, or `fallback` when it is undefined; a ConfigError naming the option unless it is a number ≥ 0 (finite, if asked). */
+function nonNegative(value: number | undefined, fallback: number, name: string, finite = false): number {
   if (value === undefined) return fallback;
-  if (!(value >= 0)) throw new ConfigError(`throttle: ${name} must be a number ≥ 0, got ${String(value)}`);
+  if (!(value >= 0) || (finite && !Number.isFinite(value))) {
+    throw new ConfigError(`throttle: ${name} must be a ${finite ? "finite " : ""}number ≥ 0, got ${String(value)}`);
+  }
   return value;
 }
