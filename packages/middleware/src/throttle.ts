@@ -106,6 +106,9 @@ interface PathCaptures {
   captures: Record<string, string>;
   /** The captured values, each after a KEY_SEPARATOR, to append to the bucket key. */
   keyPart: string;
+  /** The last key built with these captures, and the scope's key it was built on (usually the only one). */
+  key?: string;
+  keyOf?: string;
 }
 
 /**
@@ -170,7 +173,11 @@ export function createThrottle(options: ThrottleOptions): Throttle {
         path ??= context.operation?.path ?? new URL(request.url).pathname;
         const matched = pathCaptures(rule, rule.match, path);
         if (!matched) continue;
-        key += matched.keyPart;
+        if (matched.keyOf !== key) {
+          matched.keyOf = key;
+          matched.key = key + matched.keyPart;
+        }
+        key = matched.key as string;
         captures = matched.captures;
       }
       const cost = rule.weighted ? (context.operation?.flags?.weight ?? 1) : 1;
