@@ -164,16 +164,13 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
 
   /** Stops admissions through `bucket` until clock time `until`. */
   pause(bucket: Bucket, until: number): void {
+    let live = this.#buckets.get(bucket.key);
     // The bucket may have been swept while its call was in flight: put it back so the pause holds.
-    if (this.#buckets.get(bucket.key) !== bucket) {
-      const live = this.#buckets.get(bucket.key);
-      if (live) {
-        live.pausedUntil = Math.max(live.pausedUntil, until);
-        return;
-      }
+    if (!live) {
+      live = bucket;
       this.#buckets.set(bucket.key, bucket);
     }
-    bucket.pausedUntil = Math.max(bucket.pausedUntil, until);
+    live.pausedUntil = Math.max(live.pausedUntil, until);
   }
 
   /** Stops admissions through `buckets` for `durationMs` from now. */
