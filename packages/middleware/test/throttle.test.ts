@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { maxInWindow, type RunningServer, sendJson, startServer } from "../../testing/src/server.js";
 import { compose, fromFetch } from "../src/compose.js";
 import type { RateLimitRule } from "../src/config.js";
+import { declaredLimitState } from "../src/declared-limit-headers.js";
 import type { MiddlewareEvent } from "../src/events.js";
-import { parseRateLimitHeaders, parseRetryAfter } from "../src/rate-limit-headers.js";
+import { parseRateLimitDimensions, parseRateLimitHeaders, parseRetryAfter } from "../src/rate-limit-headers.js";
 import { createThrottle, type ThrottleOptions } from "../src/throttle.js";
 import type { CallContext, Handler } from "../src/types.js";
 
@@ -336,6 +337,38 @@ describe("rate-limit headers", () => {
       "X-RateLimit-SessionOrders-Reset": "1",
     });
     expect(parseRateLimitHeaders(saxo, now)).toEqual({ limit: 1, remaining: 0, resetAt: now + 1000 });
+  });
+
+  it("reads a declared reset in each unit: seconds or ms from now, epoch seconds or epoch ms", () => {
+    const state = (reset: string, resetUnit?: "s" | "ms" | "epoch-s" | "epoch-ms") =>
+      declaredLimitState(
+        new Headers({ "x-used": "7", "x-reset": reset }),
+        { used: "x-used", reset: "x-reset", ...(resetUnit ? { resetUnit } : {}) },
+        10,
+        now,
+      );
+    expect(state("1.5")).toEqual({ remaining: 3, resetAt: now + 1500 });
+    expect(state("2", "s")).toEqual({ remaining: 3, resetAt: now + 2000 });
+    expect(state("250.5", "ms")).toEqual({ remaining: 3, resetAt: now + 251 });
+    expect(state(String(now / 1000 + 9), "epoch-s")).toEqual({ remaining: 3, resetAt: now + 9000 });
+    expect(state(String(now + 42), "epoch-ms")).toEqual({ remaining: 3, resetAt: now + 42 });
+    expect(declaredLimitState(new Headers(), { used: "x-used" }, 10, now)).toBeUndefined();
+  });
+
+  it("finds every dimension whatever else the answer carries, plain form first", () => {
+    const headers = new Headers({
+      "content-type": "application/json",
+      "X-RateLimit-Orders-Remaining": "0",
+      "x-request-id": "abc",
+      "X-RateLimit-Remaining": "5",
+      "X-RateLimit-Orders-Reset": "3",
+      "X-RateLimit-Unknown-Form": "1",
+    });
+    expect(parseRateLimitDimensions(headers, now)).toEqual([
+      { name: "", remaining: 5 },
+      { name: "orders", remaining: 0, resetAt: now + 3000 },
+    ]);
+    expect(parseRateLimitDimensions(new Headers({ "content-type": "text/plain" }), now)).toEqual([]);
   });
 
   it("reads Retry-After as seconds or as an HTTP-date, and ignores junk", () => {
