@@ -94,10 +94,11 @@ interface CompiledRule {
   headers: RateLimitHeaderNames | undefined;
   banStatuses: ReadonlySet<number> | undefined;
   /**
-   * This rule's bucket key (before path captures) by scope, built once: a call then looks its bucket up
-   * with a string whose hash is already known instead of concatenating and hashing a new one.
+   * The scope of the last call and this rule's bucket key for it (before path captures): a call of the
+   * same scope (usually every call) looks its bucket up with a string whose hash is already known.
    */
-  keys: Map<string, string>;
+  lastScope?: string;
+  lastKey?: string;
   /** What `match` found in each path seen lately (the same paths recur), with the key part it makes. */
   paths: Map<string, PathCaptures | null>;
 }
@@ -128,7 +129,7 @@ const DEFAULT_MAX_TRANSIT_MS = 30_000;
 const DEFAULT_MARGIN_FRACTION = 0.001;
 const MIN_DEFAULT_MARGIN_MS = 1;
 const KEY_SEPARATOR = "\u0000";
-/** Scopes and paths a rule remembers; past this it starts afresh (both can take unbounded values). */
+/** Paths whose captures a rule remembers; past this it starts afresh (paths take unbounded values). */
 const MAX_REMEMBERED = 1024;
 
 /** The throttle layer alone, for stacks that need no handle on it. */
@@ -146,9 +147,8 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   const maxPauseWaitMs = nonNegative(options.maxPauseWaitMs, 30_000, "maxPauseWaitMs");
   const pauses = new PauseLedger();
   const scheduler: ThrottleStore = options.store ?? new ThrottleScheduler(now);
-  // Most stacks declare no ban status and no header names of their own: their responses skip those checks.
-  const anyBan = rules.some((rule) => rule.banStatuses);
-  const anyDeclared = rules.some((rule) => rule.headers);
+  // Most stacks declare no ban status and no header names of their own: their answers skip those checks.
+  const ownFeedback = rules.some((rule) => rule.banStatuses || rule.headers);
 
   function bucketsFor(request: Request, context: CallContext): CallBuckets {
     const identity = context.identity ?? "anonymous";
@@ -162,12 +162,11 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       }
       const scope = scopeOf(rule, identity, context);
       if (scope === undefined) continue;
-      let key = rule.keys.get(scope);
-      if (key === undefined) {
-        if (rule.keys.size >= MAX_REMEMBERED) rule.keys.clear();
-        key = scope + KEY_SEPARATOR + rule.name;
-        rule.keys.set(scope, key);
+      if (rule.lastScope !== scope) {
+        rule.lastScope = scope;
+        rule.lastKey = scope + KEY_SEPARATOR + rule.name;
       }
+      let key = rule.lastKey as string;
       let captures: Record<string, string> | undefined;
       if (rule.match) {
         path ??= context.operation?.path ?? new URL(request.url).pathname;
@@ -254,27 +253,23 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     const { headers, status } = response;
     const names = rateLimitHeaderNames(headers);
     // The common answer teaches nothing: no rate-limit header, not a 429, and no rule with bans or header names.
-    if (!names && status !== 429 && !anyBan && !anyDeclared) return response;
+    if (!names && status !== 429 && !ownFeedback) return response;
     const wallNow = Date.now();
     let stored: Promise<void>[] | undefined;
     // A ban (Binance's 418) stops the whole scope, every rule of it, until Retry-After.
-    if (anyBan) {
-      callRules.forEach((rule, i) => {
-        if (!rule.banStatuses?.has(status)) return;
-        const waitMs = parseRetryAfter(headers.get("retry-after"), wallNow) ?? rule.intervalMs;
-        stored = keep(stored, pauseBuckets(bucketsOfScope(call.scopes[i] as string, rule), waitMs, "ban"));
-      });
-    }
+    callRules.forEach((rule, i) => {
+      if (!rule.banStatuses?.has(status)) return;
+      const waitMs = parseRetryAfter(headers.get("retry-after"), wallNow) ?? rule.intervalMs;
+      stored = keep(stored, pauseBuckets(bucketsOfScope(call.scopes[i] as string, rule), waitMs, "ban"));
+    });
     // Limits reported under names the manifest declares, in the rule's unit.
-    if (anyDeclared) {
-      callRules.forEach((rule, i) => {
-        if (!rule.headers) return;
-        const state = declaredLimitState(headers, rule.headers, rule.limit, wallNow);
-        if (state === undefined || state.remaining > 0) return;
-        const waitMs = (state.resetAt ?? wallNow + rule.intervalMs) - wallNow;
-        stored = keep(stored, pauseBuckets([buckets[i] as ThrottleBucket], waitMs, "headers"));
-      });
-    }
+    callRules.forEach((rule, i) => {
+      if (!rule.headers) return;
+      const state = declaredLimitState(headers, rule.headers, rule.limit, wallNow);
+      if (state === undefined || state.remaining > 0) return;
+      const waitMs = (state.resetAt ?? wallNow + rule.intervalMs) - wallNow;
+      stored = keep(stored, pauseBuckets([buckets[i] as ThrottleBucket], waitMs, "headers"));
+    });
     const exhausted = dimensionsIn(headers, names, wallNow).filter(isExhausted);
     if (status === 429) {
       const resetAt = latestReset(exhausted);
@@ -526,7 +521,6 @@ function compileRules(
       scope: rule.scope ?? "credential",
       headers: rule.headers,
       banStatuses: rule.banStatuses?.length ? new Set(rule.banStatuses) : undefined,
-      keys: new Map(),
       paths: new Map(),
     };
   });
