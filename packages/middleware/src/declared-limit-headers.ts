@@ -36,15 +36,8 @@ function numberHeader(headers: Headers, name: string | undefined): number | unde
   return Number.isFinite(value) ? value : undefined;
 }
 
+/** `s` and `ms` count from now, `epoch-s` and `epoch-ms` from the Unix epoch. */
 function resetEpochMs(value: number, unit: NonNullable<RateLimitHeaderNames["resetUnit"]>, nowMs: number): number {
-  switch (unit) {
-    case "s":
-      return nowMs + Math.ceil(value * 1000);
-    case "ms":
-      return nowMs + Math.ceil(value);
-    case "epoch-s":
-      return value * 1000;
-    case "epoch-ms":
-      return value;
-  }
+  const scale = unit.endsWith("ms") ? 1 : 1000;
+  return unit.startsWith("epoch") ? value * scale : nowMs + Math.ceil(value * scale);
 }

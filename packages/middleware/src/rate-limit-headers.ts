@@ -56,14 +56,36 @@ export function parseResetValue(value: string, nowMs: number = Date.now()): numb
 
 /** Every rate-limit dimension in the headers, plain form first. */
 export function parseRateLimitDimensions(headers: Headers, nowMs: number = Date.now()): RateLimitDimension[] {
-  let byName: Map<string, RateLimitDimension> | undefined;
-  for (const [name, value] of headers) {
-    // Header names from fetch are lower-case; most responses have no rate-limit header at all.
+  return dimensionsIn(headers, rateLimitHeaderNames(headers), nowMs);
+}
+
+/**
+ * The `X-RateLimit-*` header names present (lower-case, as fetch gives them), or undefined when there are
+ * none, as in most responses. Names only: pairing every value with its name costs more.
+ */
+export function rateLimitHeaderNames(headers: Headers): string[] | undefined {
+  let names: string[] | undefined;
+  for (const name of headers.keys()) {
     if (!name.startsWith(PREFIX)) continue;
+    if (names) names.push(name);
+    else names = [name];
+  }
+  return names;
+}
+
+/** The dimensions that the headers `names` (from rateLimitHeaderNames) report, plain form first. */
+export function dimensionsIn(
+  headers: Headers,
+  names: readonly string[] | undefined,
+  nowMs: number,
+): RateLimitDimension[] {
+  if (!names) return [];
+  const byName = new Map<string, RateLimitDimension>();
+  for (const name of names) {
     const match = DIMENSION_HEADER.exec(name);
     if (!match) continue;
+    const value = headers.get(name) as string;
     const dimensionName = match[1] ?? "";
-    byName ??= new Map();
     let dimension = byName.get(dimensionName);
     if (!dimension) {
       dimension = { name: dimensionName };
@@ -77,7 +99,6 @@ export function parseRateLimitDimensions(headers: Headers, nowMs: number = Date.
       if (value.trim() !== "" && Number.isFinite(number)) dimension[match[2] as "limit" | "remaining"] = number;
     }
   }
-  if (!byName) return [];
   return [...byName.values()].sort((a, b) => (a.name === "" ? -1 : b.name === "" ? 1 : 0));
 }
 

@@ -24,9 +24,9 @@ export interface Slot {
 }
 
 export class SlidingWindow {
-  private readonly heap: Slot[] = [];
+  readonly #heap: Slot[] = [];
   /** Sum of the weights of the slots in the heap. */
-  private used = 0;
+  #used = 0;
 
   constructor(
     readonly limit: number,
@@ -38,16 +38,16 @@ export class SlidingWindow {
 
   /** True when one more call of `weight` may start at `now` while `reserved` weight ahead of it keeps its place. */
   hasRoom(now: number, reserved: number, weight = 1): boolean {
-    this.prune(now);
-    return this.used + reserved + weight <= this.limit;
+    this.#prune(now);
+    return this.#used + reserved + weight <= this.limit;
   }
 
   /** Records a call starting at `now`; settle the returned slot when the call answers or fails. */
   take(now: number, weight = 1): Slot {
-    const slot: Slot = { end: now + this.maxTransitMs + this.windowMs, weight, index: this.heap.length };
-    this.used += weight;
-    this.heap.push(slot);
-    this.siftUp(slot.index);
+    const slot: Slot = { end: now + this.maxTransitMs + this.windowMs, weight, index: this.#heap.length };
+    this.#used += weight;
+    this.#heap.push(slot);
+    this.#siftUp(slot.index);
     return slot;
   }
 
@@ -56,45 +56,45 @@ export class SlidingWindow {
     const end = now + this.windowMs;
     if (slot.index < 0 || end >= slot.end) return slot.end;
     slot.end = end;
-    this.siftUp(slot.index);
+    this.#siftUp(slot.index);
     return end;
   }
 
   /** The earliest time after `now` at which a call leaves the window; Infinity if none occupies it. */
   nextExpiry(now: number): number {
-    this.prune(now);
-    return this.heap[0]?.end ?? Number.POSITIVE_INFINITY;
+    this.#prune(now);
+    return this.#heap[0]?.end ?? Number.POSITIVE_INFINITY;
   }
 
   /** True when no call occupies the window any more. */
   isIdle(now: number): boolean {
-    this.prune(now);
-    return this.heap.length === 0;
+    this.#prune(now);
+    return this.#heap.length === 0;
   }
 
   /** Weight occupying the window at `now` (calls, in a bucket that counts calls). */
   count(now: number): number {
-    this.prune(now);
-    return this.used;
+    this.#prune(now);
+    return this.#used;
   }
 
-  private prune(now: number): void {
-    const heap = this.heap;
+  #prune(now: number): void {
+    const heap = this.#heap;
     while (heap.length > 0 && (heap[0] as Slot).end <= now) {
       const gone = heap[0] as Slot;
       gone.index = -1;
-      this.used -= gone.weight;
+      this.#used -= gone.weight;
       const last = heap.pop() as Slot;
       if (last !== gone) {
         heap[0] = last;
         last.index = 0;
-        this.siftDown(0);
+        this.#siftDown(0);
       }
     }
   }
 
-  private siftUp(index: number): void {
-    const heap = this.heap;
+  #siftUp(index: number): void {
+    const heap = this.#heap;
     const slot = heap[index] as Slot;
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
@@ -108,8 +108,8 @@ export class SlidingWindow {
     slot.index = index;
   }
 
-  private siftDown(index: number): void {
-    const heap = this.heap;
+  #siftDown(index: number): void {
+    const heap = this.#heap;
     const length = heap.length;
     const slot = heap[index] as Slot;
     for (;;) {

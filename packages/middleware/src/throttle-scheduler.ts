@@ -63,22 +63,26 @@ const MIN_ADMISSIONS_BETWEEN_SWEEPS = 1024;
 
 /** The in-process throttle store: today's default, with no I/O and a synchronous fast path. */
 export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly active = new Set<Bucket>();
-  private head: Waiter | undefined;
-  private tail: Waiter | undefined;
-  private waiters = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private timerDue = Number.POSITIVE_INFINITY;
-  private passSeq = 0;
-  private passQueued = false;
-  private admissionsSinceSweep = 0;
-  private sweepAfter = MIN_ADMISSIONS_BETWEEN_SWEEPS;
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #active = new Set<Bucket>();
+  #head: Waiter | undefined;
+  #tail: Waiter | undefined;
+  #waiters = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerDue = Number.POSITIVE_INFINITY;
+  #passSeq = 0;
+  #passQueued = false;
+  #admissionsSinceSweep = 0;
+  #sweepAfter = MIN_ADMISSIONS_BETWEEN_SWEEPS;
 
-  constructor(private readonly now: () => number) {}
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
 
   get(key: string): Bucket | undefined {
-    return this.buckets.get(key);
+    return this.#buckets.get(key);
   }
 
   create(init: BucketInit): Bucket {
@@ -94,7 +98,7 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
       passClaims: 0,
       fullInPass: 0,
     };
-    this.buckets.set(init.key, bucket);
+    this.#buckets.set(init.key, bucket);
     return bucket;
   }
 
@@ -103,124 +107,122 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
    * more call beyond the places already held by waiters. Returns its slots, or undefined.
    */
   tryAdmit(buckets: readonly Bucket[], costs?: readonly number[]): Slot[] | undefined {
-    const now = this.now();
+    const now = this.#now();
     for (let i = 0; i < buckets.length; i++) {
       const bucket = buckets[i] as Bucket;
-      if (this.blocks(bucket, now, bucket.waiting, costs?.[i] ?? 1)) return undefined;
+      if (this.#blocks(bucket, now, bucket.waiting, costs?.[i] ?? 1)) return undefined;
     }
-    const slots = buckets.map((bucket, i) => bucket.window.take(now, costs?.[i] ?? 1));
-    if (++this.admissionsSinceSweep >= this.sweepAfter) this.sweep(now);
+    const slots: Slot[] = [];
+    for (let i = 0; i < buckets.length; i++) slots.push((buckets[i] as Bucket).window.take(now, costs?.[i] ?? 1));
+    if (++this.#admissionsSinceSweep >= this.#sweepAfter) this.#sweep(now);
     return slots;
   }
 
   /** The call holding `slots` answered or failed: it reached the server by now, if ever. */
   settle(buckets: readonly Bucket[], slots: readonly Slot[]): void {
-    const now = this.now();
+    const now = this.#now();
     for (let i = 0; i < buckets.length; i++) {
       const bucket = buckets[i] as Bucket;
       const end = bucket.window.settle(slots[i] as Slot, now);
       // Its slot frees earlier than planned: a waiter may start then.
-      if (bucket.waiting > 0) this.arm(end, now);
+      if (bucket.waiting > 0) this.#arm(end, now);
     }
   }
 
   /** Queues a call that could not be admitted; resolves when it is, rejects with the signal's reason on abort. */
   enqueue(buckets: readonly Bucket[], signal: AbortSignal, costs?: readonly number[]): Promise<SchedulerAdmission> {
     return new Promise<SchedulerAdmission>((resolve, reject) => {
-      const now = this.now();
+      const now = this.#now();
       const weights = costs ?? buckets.map(() => 1);
       const waiter: Waiter = {
         buckets,
         costs: weights,
-        blockedBy: this.firstBlocking(buckets, now, weights),
+        blockedBy: this.#firstBlocking(buckets, now, weights),
         enqueuedAt: now,
         signal,
         resolve,
         reject,
-        onAbort: () => this.abandon(waiter),
+        onAbort: () => this.#abandon(waiter),
         queued: true,
-        prev: this.tail,
+        prev: this.#tail,
         next: undefined,
       };
-      if (this.tail) this.tail.next = waiter;
-      else this.head = waiter;
-      this.tail = waiter;
-      this.waiters++;
+      if (this.#tail) this.#tail.next = waiter;
+      else this.#head = waiter;
+      this.#tail = waiter;
+      this.#waiters++;
       buckets.forEach((bucket, i) => {
-        if (bucket.waiting === 0) this.active.add(bucket);
+        if (bucket.waiting === 0) this.#active.add(bucket);
         bucket.waiting += weights[i] as number;
-        this.arm(this.nextChange(bucket, now), now);
+        this.#arm(this.#nextChange(bucket, now), now);
       });
       signal.addEventListener("abort", waiter.onAbort, { once: true });
       // Blocked only by places other waiters hold? Those may be blocked elsewhere: let a pass decide now.
-      if (buckets.every((bucket, i) => !this.blocks(bucket, now, 0, weights[i] as number))) this.queuePass();
+      if (buckets.every((bucket, i) => !this.#blocks(bucket, now, 0, weights[i] as number))) this.#queuePass();
     });
   }
 
   /** Stops admissions through `bucket` until clock time `until`. */
   pause(bucket: Bucket, until: number): void {
+    let live = this.#buckets.get(bucket.key);
     // The bucket may have been swept while its call was in flight: put it back so the pause holds.
-    if (this.buckets.get(bucket.key) !== bucket) {
-      const live = this.buckets.get(bucket.key);
-      if (live) {
-        live.pausedUntil = Math.max(live.pausedUntil, until);
-        return;
-      }
-      this.buckets.set(bucket.key, bucket);
+    if (!live) {
+      live = bucket;
+      this.#buckets.set(bucket.key, bucket);
     }
-    bucket.pausedUntil = Math.max(bucket.pausedUntil, until);
+    live.pausedUntil = Math.max(live.pausedUntil, until);
   }
 
   /** Stops admissions through `buckets` for `durationMs` from now. */
   pauseFor(buckets: readonly Bucket[], durationMs: number): void {
-    const until = this.now() + durationMs;
+    const until = this.#now() + durationMs;
     for (const bucket of buckets) this.pause(bucket, until);
   }
 
   /** Every known bucket, e.g. to pause all of one identity. */
   all(): IterableIterator<Bucket> {
-    return this.buckets.values();
+    return this.#buckets.values();
   }
 
   stats(): { buckets: number; waiting: number } {
-    return { buckets: this.buckets.size, waiting: this.waiters };
+    return { buckets: this.#buckets.size, waiting: this.#waiters };
   }
 
-  private firstBlocking(buckets: readonly Bucket[], now: number, costs: readonly number[]): Bucket {
+  #firstBlocking(buckets: readonly Bucket[], now: number, costs: readonly number[]): Bucket {
     for (let i = 0; i < buckets.length; i++) {
       const bucket = buckets[i] as Bucket;
-      if (this.blocks(bucket, now, bucket.waiting, costs[i] as number)) return bucket;
+      if (this.#blocks(bucket, now, bucket.waiting, costs[i] as number)) return bucket;
     }
     return buckets[0] as Bucket;
   }
 
   /** The next instant at which `bucket` may gain room. */
-  private nextChange(bucket: Bucket, now: number): number {
+  #nextChange(bucket: Bucket, now: number): number {
     return bucket.pausedUntil > now ? bucket.pausedUntil : bucket.window.nextExpiry(now);
   }
 
-  private arm(at: number, now: number): void {
-    if (at >= this.timerDue) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerDue = at;
+  #arm(at: number, now: number): void {
+    if (at >= this.#timerDue) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerDue = at;
     // Node timers have millisecond resolution and may fire up to ~1 ms early; the pass re-checks.
-    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(at - now)));
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(at - now)));
   }
 
-  private readonly onTimer = (): void => {
-    this.timer = undefined;
-    this.timerDue = Number.POSITIVE_INFINITY;
-    this.pass();
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#timerDue = Number.POSITIVE_INFINITY;
+    this.#pass();
   };
 
   /** Admits, in arrival order, every waiter that fits now; then arms the timer for the next change. */
-  private pass(): void {
-    const now = this.now();
-    const pass = ++this.passSeq;
+  #pass(): void {
+    const now = this.#now();
+    const pass = ++this.#passSeq;
     let fullBuckets = 0;
     let oldest = true;
     // Once every bucket with waiters is full, no later waiter can fit: stop early.
-    for (let waiter = this.head; waiter && fullBuckets < this.active.size; ) {
+    for (let waiter = this.#head; waiter && fullBuckets < this.#active.size; ) {
       const following = waiter.next;
       let fits = true;
       for (let i = 0; i < waiter.buckets.length; i++) {
@@ -229,7 +231,7 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
           bucket.passId = pass;
           bucket.passClaims = 0;
         }
-        if (this.blocks(bucket, now, bucket.passClaims, waiter.costs[i] as number)) {
+        if (this.#blocks(bucket, now, bucket.passClaims, waiter.costs[i] as number)) {
           fits = false;
           if (bucket.fullInPass !== pass) {
             bucket.fullInPass = pass;
@@ -238,7 +240,7 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
         }
       }
       if (fits) {
-        this.admit(waiter, now);
+        this.#admit(waiter, now);
       } else {
         const { buckets, costs } = waiter;
         for (let i = 0; i < buckets.length; i++) {
@@ -249,74 +251,74 @@ export class ThrottleScheduler implements ThrottleStore<Bucket, Slot[]> {
       }
       waiter = following;
     }
-    this.schedule(now);
+    this.#schedule(now);
   }
 
-  private blocks(bucket: Bucket, now: number, reserved: number, cost: number): boolean {
+  #blocks(bucket: Bucket, now: number, reserved: number, cost: number): boolean {
     return bucket.pausedUntil > now || !bucket.window.hasRoom(now, reserved, cost);
   }
 
-  private admit(waiter: Waiter, now: number): void {
-    this.unlink(waiter);
+  #admit(waiter: Waiter, now: number): void {
+    this.#unlink(waiter);
     const slots = waiter.buckets.map((bucket, i) => bucket.window.take(now, waiter.costs[i] as number));
     waiter.signal.removeEventListener("abort", waiter.onAbort);
     waiter.resolve({ ticket: slots, bucket: waiter.blockedBy.label, waitMs: now - waiter.enqueuedAt });
   }
 
   /** An aborted waiter leaves at once without taking a slot; the places it held may let others in. */
-  private abandon(waiter: Waiter): void {
+  #abandon(waiter: Waiter): void {
     if (!waiter.queued) return;
-    this.unlink(waiter);
+    this.#unlink(waiter);
     waiter.reject(waiter.signal.reason);
-    this.queuePass();
+    this.#queuePass();
   }
 
   /** One pass soon, shared by everything that asks for it in the same tick. */
-  private queuePass(): void {
-    if (this.passQueued) return;
-    this.passQueued = true;
+  #queuePass(): void {
+    if (this.#passQueued) return;
+    this.#passQueued = true;
     queueMicrotask(() => {
-      this.passQueued = false;
-      this.pass();
+      this.#passQueued = false;
+      this.#pass();
     });
   }
 
-  private unlink(waiter: Waiter): void {
+  #unlink(waiter: Waiter): void {
     waiter.queued = false;
     if (waiter.prev) waiter.prev.next = waiter.next;
-    else this.head = waiter.next;
+    else this.#head = waiter.next;
     if (waiter.next) waiter.next.prev = waiter.prev;
-    else this.tail = waiter.prev;
+    else this.#tail = waiter.prev;
     waiter.prev = undefined;
     waiter.next = undefined;
-    this.waiters--;
+    this.#waiters--;
     waiter.buckets.forEach((bucket, i) => {
       bucket.waiting -= waiter.costs[i] as number;
-      if (bucket.waiting === 0) this.active.delete(bucket);
+      if (bucket.waiting === 0) this.#active.delete(bucket);
     });
   }
 
-  private schedule(now: number): void {
+  #schedule(now: number): void {
     let due = Number.POSITIVE_INFINITY;
-    for (const bucket of this.active) {
-      const at = this.nextChange(bucket, now);
+    for (const bucket of this.#active) {
+      const at = this.#nextChange(bucket, now);
       if (at < due) due = at;
     }
     if (due === Number.POSITIVE_INFINITY) {
-      if (this.timer !== undefined) clearTimeout(this.timer);
-      this.timer = undefined;
-      this.timerDue = Number.POSITIVE_INFINITY;
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#timerDue = Number.POSITIVE_INFINITY;
       return;
     }
-    this.arm(due, now);
+    this.#arm(due, now);
   }
 
   /** Forgets buckets that hold nothing: no waiter, no pause, no start inside their window. */
-  private sweep(now: number): void {
-    this.admissionsSinceSweep = 0;
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.waiting === 0 && bucket.pausedUntil <= now && bucket.window.isIdle(now)) this.buckets.delete(key);
+  #sweep(now: number): void {
+    this.#admissionsSinceSweep = 0;
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.waiting === 0 && bucket.pausedUntil <= now && bucket.window.isIdle(now)) this.#buckets.delete(key);
     }
-    this.sweepAfter = Math.max(MIN_ADMISSIONS_BETWEEN_SWEEPS, this.buckets.size);
+    this.#sweepAfter = Math.max(MIN_ADMISSIONS_BETWEEN_SWEEPS, this.#buckets.size);
   }
 }

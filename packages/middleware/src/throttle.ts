@@ -13,10 +13,11 @@ import { ConfigError, RateLimitError } from "./errors.js";
 import { notify } from "./notify.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
 import {
+  dimensionsIn,
   isExhausted,
-  parseRateLimitDimensions,
   parseRetryAfter,
   type RateLimitDimension,
+  rateLimitHeaderNames,
 } from "./rate-limit-headers.js";
 import { redactUrl } from "./redact.js";
 import { ThrottleScheduler } from "./throttle-scheduler.js";
@@ -92,14 +93,35 @@ interface CompiledRule {
   scope: "credential" | "ip" | { param: string };
   headers: RateLimitHeaderNames | undefined;
   banStatuses: ReadonlySet<number> | undefined;
+  /**
+   * The scope of the last call and this rule's bucket key for it (before path captures): a call of the
+   * same scope (usually every call) looks its bucket up with a string whose hash is already known.
+   */
+  lastScope?: string;
+  lastKey?: string;
+  /** What `match` found in each path seen lately (the same paths recur), with the key part it makes. */
+  paths: Map<string, PathCaptures | null>;
 }
 
-/** The buckets one call takes, with what it costs in each and the scope each belongs to. */
+interface PathCaptures {
+  captures: Record<string, string>;
+  /** The captured values, each after a KEY_SEPARATOR, to append to the bucket key. */
+  keyPart: string;
+  /** The last key built with these captures, and the scope's key it was built on (usually the only one). */
+  key?: string;
+  keyOf?: string;
+}
+
+/**
+ * The buckets one call takes, with what it costs in each and the scope each belongs to. It is also what
+ * `context.throttle` shows the debug log (the buckets, and the wait once there is one).
+ */
 interface CallBuckets {
   buckets: ThrottleBucket[];
   costs: number[] | undefined;
   rules: CompiledRule[];
   scopes: string[];
+  waitMs: number;
 }
 
 /** The default per-attempt timeout: an unsettled call may arrive until then. */
@@ -107,6 +129,8 @@ const DEFAULT_MAX_TRANSIT_MS = 30_000;
 const DEFAULT_MARGIN_FRACTION = 0.001;
 const MIN_DEFAULT_MARGIN_MS = 1;
 const KEY_SEPARATOR = "\u0000";
+/** Paths whose captures a rule remembers; past this it starts afresh (paths take unbounded values). */
+const MAX_REMEMBERED = 1024;
 
 /** The throttle layer alone, for stacks that need no handle on it. */
 export function throttle(options: ThrottleOptions): Layer {
@@ -123,10 +147,12 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   const maxPauseWaitMs = nonNegative(options.maxPauseWaitMs, 30_000, "maxPauseWaitMs");
   const pauses = new PauseLedger();
   const scheduler: ThrottleStore = options.store ?? new ThrottleScheduler(now);
+  // Most stacks declare no ban status and no header names of their own: their answers skip those checks.
+  const ownFeedback = rules.some((rule) => rule.banStatuses || rule.headers);
 
   function bucketsFor(request: Request, context: CallContext): CallBuckets {
     const identity = context.identity ?? "anonymous";
-    const call: CallBuckets = { buckets: [], costs: undefined, rules: [], scopes: [] };
+    const call: CallBuckets = { buckets: [], costs: undefined, rules: [], scopes: [], waitMs: 0 };
     let method: string | undefined;
     let path: string | undefined;
     for (const rule of rules) {
@@ -136,14 +162,22 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       }
       const scope = scopeOf(rule, identity, context);
       if (scope === undefined) continue;
-      let key = scope + KEY_SEPARATOR + rule.name;
+      if (rule.lastScope !== scope) {
+        rule.lastScope = scope;
+        rule.lastKey = scope + KEY_SEPARATOR + rule.name;
+      }
+      let key = rule.lastKey as string;
       let captures: Record<string, string> | undefined;
       if (rule.match) {
         path ??= context.operation?.path ?? new URL(request.url).pathname;
-        const params = rule.match(path);
-        if (!params) continue;
-        for (const name in params) key += KEY_SEPARATOR + params[name];
-        captures = params;
+        const matched = pathCaptures(rule, rule.match, path);
+        if (!matched) continue;
+        if (matched.keyOf !== key) {
+          matched.keyOf = key;
+          matched.key = key + matched.keyPart;
+        }
+        key = matched.key as string;
+        captures = matched.captures;
       }
       const cost = rule.weighted ? (context.operation?.flags?.weight ?? 1) : 1;
       if (cost > rule.limit) {
@@ -193,19 +227,20 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     return [...found.values()];
   }
 
+  /** Holds `buckets` back for `durationMs` (at most maxPauseMs); with a reason, observers hear of it. */
   function pauseBuckets(
     buckets: readonly ThrottleBucket[],
     durationMs: number,
-    reason: "429" | "headers" | "ban",
+    reason?: "429" | "headers" | "ban",
   ): void | Promise<void> {
     const pauseMs = Math.min(durationMs, maxPauseMs);
     if (!(pauseMs > 0)) return;
-    const untilMs = Date.now() + pauseMs;
-    pauses.record(buckets, untilMs, Date.now() + durationMs);
+    const wallNow = Date.now();
+    const untilMs = wallNow + pauseMs;
+    pauses.record(buckets, untilMs, wallNow + durationMs);
     const stored = scheduler.pauseFor(buckets, pauseMs);
-    for (const bucket of buckets) {
-      notify(observer, { type: "throttle.pause", bucket: bucket.label, untilMs, reason });
-    }
+    if (reason)
+      for (const bucket of buckets) notify(observer, { type: "throttle.pause", bucket: bucket.label, untilMs, reason });
     return stored;
   }
 
@@ -214,43 +249,42 @@ export function createThrottle(options: ThrottleOptions): Throttle {
    * shared store the response is handed on once the pause is stored, so every process honours it by then.
    */
   function learn(response: Response, call: CallBuckets): Response | Promise<Response> {
-    const { buckets } = call;
+    const { buckets, rules: callRules } = call;
+    const { headers, status } = response;
+    const names = rateLimitHeaderNames(headers);
+    // The common answer teaches nothing: no rate-limit header, not a 429, and no rule with bans or header names.
+    if (!names && status !== 429 && !ownFeedback) return response;
     const wallNow = Date.now();
-    const stored: Promise<void>[] = [];
-    const keep = (pending: void | Promise<void>) => {
-      if (pending) stored.push(pending);
-    };
+    let stored: Promise<void>[] | undefined;
     // A ban (Binance's 418) stops the whole scope, every rule of it, until Retry-After.
-    call.rules.forEach((rule, i) => {
-      if (!rule.banStatuses?.has(response.status)) return;
-      const waitMs = parseRetryAfter(response.headers.get("retry-after"), wallNow) ?? rule.intervalMs;
-      keep(pauseBuckets(bucketsOfScope(call.scopes[i] as string, rule), waitMs, "ban"));
+    callRules.forEach((rule, i) => {
+      if (!rule.banStatuses?.has(status)) return;
+      const waitMs = parseRetryAfter(headers.get("retry-after"), wallNow) ?? rule.intervalMs;
+      stored = keep(stored, pauseBuckets(bucketsOfScope(call.scopes[i] as string, rule), waitMs, "ban"));
     });
     // Limits reported under names the manifest declares, in the rule's unit.
-    call.rules.forEach((rule, i) => {
+    callRules.forEach((rule, i) => {
       if (!rule.headers) return;
-      const state = declaredLimitState(response.headers, rule.headers, rule.limit, wallNow);
+      const state = declaredLimitState(headers, rule.headers, rule.limit, wallNow);
       if (state === undefined || state.remaining > 0) return;
-      keep(
-        pauseBuckets([buckets[i] as ThrottleBucket], (state.resetAt ?? wallNow + rule.intervalMs) - wallNow, "headers"),
-      );
+      const waitMs = (state.resetAt ?? wallNow + rule.intervalMs) - wallNow;
+      stored = keep(stored, pauseBuckets([buckets[i] as ThrottleBucket], waitMs, "headers"));
     });
-    const exhausted = parseRateLimitDimensions(response.headers, wallNow).filter(isExhausted);
-    if (response.status === 429) {
+    const exhausted = dimensionsIn(headers, names, wallNow).filter(isExhausted);
+    if (status === 429) {
       const resetAt = latestReset(exhausted);
       const waitMs =
-        parseRetryAfter(response.headers.get("retry-after"), wallNow) ??
+        parseRetryAfter(headers.get("retry-after"), wallNow) ??
         (resetAt === undefined ? defaultPauseMs : resetAt - wallNow);
-      keep(pauseBuckets(bucketsNamedBy(exhausted, buckets), waitMs, "429"));
-      return stored.length > 0 ? Promise.all(stored).then(() => response) : response;
-    }
-    for (const dimension of exhausted) {
-      if (dimension.resetAt !== undefined) {
-        const pending = pauseBuckets(bucketsNamedBy([dimension], buckets), dimension.resetAt - wallNow, "headers");
-        if (pending) stored.push(pending);
+      stored = keep(stored, pauseBuckets(bucketsNamedBy(exhausted, buckets), waitMs, "429"));
+    } else {
+      for (const dimension of exhausted) {
+        if (dimension.resetAt === undefined) continue;
+        const waitMs = dimension.resetAt - wallNow;
+        stored = keep(stored, pauseBuckets(bucketsNamedBy([dimension], buckets), waitMs, "headers"));
       }
     }
-    return stored.length > 0 ? Promise.all(stored).then(() => response) : response;
+    return stored ? Promise.all(stored).then(() => response) : response;
   }
 
   const layer: Layer = (next) => (request, context) => {
@@ -263,7 +297,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     const { buckets, costs } = call;
     if (buckets.length === 0) return next(request, context);
     // For the debug log: the buckets of this attempt (the wait is added below when there is one).
-    context.throttle = { buckets, waitMs: 0 };
+    context.throttle = call;
     const signal = request.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
     const ticket = scheduler.tryAdmit(buckets, costs);
@@ -300,12 +334,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       deadline.abort(
         new RateLimitError(
           `throttle: ${request.method} ${redactUrl(request.url)} found no free slot in bucket ${buckets[0]?.label ?? "?"} within maxWaitMs (${maxWaitMs} ms)${pause ? `; the limit reopens at ${new Date(pause.reopensAt).toISOString()}` : ""}`,
-          {
-            method: request.method,
-            url: request.url,
-            status: 429,
-            ...(pause ? { reopensAt: pause.reopensAt } : {}),
-          },
+          { method: request.method, url: request.url, status: 429, ...(pause ? { reopensAt: pause.reopensAt } : {}) },
         ),
       );
     }, maxWaitMs);
@@ -348,10 +377,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       const chosen: ThrottleBucket[] = [];
       for (const bucket of scheduler.all())
         if (identity === undefined || bucket.identity === identity) chosen.push(bucket);
-      const pauseMs = Math.min(durationMs, maxPauseMs);
-      if (!(pauseMs > 0)) return;
-      pauses.record(chosen, Date.now() + pauseMs, Date.now() + durationMs);
-      void scheduler.pauseFor(chosen, pauseMs);
+      void pauseBuckets(chosen, durationMs);
     },
     stats: () => scheduler.stats(),
   };
@@ -367,14 +393,14 @@ interface KnownPause {
 
 /** The pauses this process imposed, by bucket key, so a call can be told when its limit reopens. */
 class PauseLedger {
-  private readonly byKey = new Map<string, KnownPause>();
+  readonly #byKey = new Map<string, KnownPause>();
 
   record(buckets: readonly ThrottleBucket[], holdUntil: number, reopensAt: number): void {
-    if (this.byKey.size > 1024) this.sweep(Date.now());
+    if (this.#byKey.size > 1024) this.#sweep(Date.now());
     for (const bucket of buckets) {
-      const known = this.byKey.get(bucket.key);
+      const known = this.#byKey.get(bucket.key);
       if (known && known.holdUntil >= holdUntil) continue;
-      this.byKey.set(bucket.key, { bucket: bucket.label, holdUntil, reopensAt: Math.max(reopensAt, holdUntil) });
+      this.#byKey.set(bucket.key, { bucket: bucket.label, holdUntil, reopensAt: Math.max(reopensAt, holdUntil) });
     }
   }
 
@@ -382,16 +408,16 @@ class PauseLedger {
   longest(buckets: readonly ThrottleBucket[], now: number): KnownPause | undefined {
     let longest: KnownPause | undefined;
     for (const bucket of buckets) {
-      const pause = this.byKey.get(bucket.key);
+      const pause = this.#byKey.get(bucket.key);
       if (!pause) continue;
-      if (pause.holdUntil <= now) this.byKey.delete(bucket.key);
+      if (pause.holdUntil <= now) this.#byKey.delete(bucket.key);
       else if (!longest || pause.holdUntil > longest.holdUntil) longest = pause;
     }
     return longest;
   }
 
-  private sweep(now: number): void {
-    for (const [key, pause] of this.byKey) if (pause.holdUntil <= now) this.byKey.delete(key);
+  #sweep(now: number): void {
+    for (const [key, pause] of this.#byKey) if (pause.holdUntil <= now) this.#byKey.delete(key);
   }
 }
 
@@ -417,6 +443,31 @@ function bucketsNamedBy(
   return named.length > 0 ? named : buckets;
 }
 
+/** What `match` captures in `path`, remembered on the rule: matching is pure, and a match costs a regex and decoding. */
+function pathCaptures(rule: CompiledRule, match: PathMatcher, path: string): PathCaptures | null {
+  let matched = rule.paths.get(path);
+  if (matched === undefined) {
+    const captures = match(path);
+    matched = null;
+    if (captures) {
+      let keyPart = "";
+      for (const name in captures) keyPart += KEY_SEPARATOR + captures[name];
+      matched = { captures, keyPart };
+    }
+    if (rule.paths.size >= MAX_REMEMBERED) rule.paths.clear();
+    rule.paths.set(path, matched);
+  }
+  return matched;
+}
+
+/** Adds a pause still being stored (shared stores) to the list of those the response waits for. */
+function keep(stored: Promise<void>[] | undefined, pending: void | Promise<void>): Promise<void>[] | undefined {
+  if (!pending) return stored;
+  if (!stored) return [pending];
+  stored.push(pending);
+  return stored;
+}
+
 function latestReset(dimensions: readonly RateLimitDimension[]): number | undefined {
   let latest: number | undefined;
   for (const dimension of dimensions) {
@@ -432,12 +483,8 @@ function compileRules(
   marginMs: number | undefined,
   maxTransitMs: number | undefined,
 ): CompiledRule[] {
-  if (marginMs !== undefined && !(Number.isFinite(marginMs) && marginMs >= 0)) {
-    throw new ConfigError(`throttle: marginMs must be a finite number ≥ 0, got ${String(marginMs)}`);
-  }
-  if (maxTransitMs !== undefined && !(Number.isFinite(maxTransitMs) && maxTransitMs >= 0)) {
-    throw new ConfigError(`throttle: maxTransitMs must be a finite number ≥ 0, got ${String(maxTransitMs)}`);
-  }
+  nonNegative(marginMs, 0, "marginMs", true);
+  nonNegative(maxTransitMs, 0, "maxTransitMs", true);
   const seen = new Set<string>();
   return rules.map((rule, index) => {
     const where = `throttle rule rateLimits[${index}]${typeof rule.name === "string" ? ` ("${rule.name}")` : ""}`;
@@ -474,6 +521,7 @@ function compileRules(
       scope: rule.scope ?? "credential",
       headers: rule.headers,
       banStatuses: rule.banStatuses?.length ? new Set(rule.banStatuses) : undefined,
+      paths: new Map(),
     };
   });
 }
@@ -497,8 +545,11 @@ function normalise(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
-function nonNegative(value: number | undefined, fallback: number, name: string): number {
+/** `value`, or `fallback` when it is undefined; a ConfigError naming the option unless it is a number ≥ 0 (finite, if asked). */
+function nonNegative(value: number | undefined, fallback: number, name: string, finite = false): number {
   if (value === undefined) return fallback;
-  if (!(value >= 0)) throw new ConfigError(`throttle: ${name} must be a number ≥ 0, got ${String(value)}`);
+  if (!(value >= 0) || (finite && !Number.isFinite(value))) {
+    throw new ConfigError(`throttle: ${name} must be a ${finite ? "finite " : ""}number ≥ 0, got ${String(value)}`);
+  }
   return value;
 }

@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { maxInWindow, type RunningServer, sendJson, startServer } from "../../testing/src/server.js";
 import { compose, fromFetch } from "../src/compose.js";
 import type { RateLimitRule } from "../src/config.js";
+import { declaredLimitState } from "../src/declared-limit-headers.js";
 import type { MiddlewareEvent } from "../src/events.js";
-import { parseRateLimitHeaders, parseRetryAfter } from "../src/rate-limit-headers.js";
+import { parseRateLimitDimensions, parseRateLimitHeaders, parseRetryAfter } from "../src/rate-limit-headers.js";
 import { createThrottle, type ThrottleOptions } from "../src/throttle.js";
 import type { CallContext, Handler } from "../src/types.js";
 
@@ -263,6 +264,60 @@ describe("throttle: server feedback", () => {
   });
 });
 
+describe("throttle: the per-call fast paths keep their effects", () => {
+  it("a call admitted at once records its slot; path captures keep their own buckets", async () => {
+    let clock = 0;
+    const throttle = createThrottle({
+      rules: [{ name: "service", limit: 2, intervalMs: 1000, path: "/{service}/**" }],
+      now: () => clock,
+      maxWaitMs: 0,
+    });
+    const handler = throttle.layer(async () => new Response(null, { status: 204 }));
+    const send = (path: string) => handler(new Request(`http://127.0.0.1${path}`), { attempt: 1, identity: "alice" });
+    expect((await send("/port/a")).status).toBe(204);
+    expect((await send("/port/b")).status).toBe(204);
+    // The same service again: both of its slots are taken, so with no wait allowed the call is refused.
+    await expect(send("/port/a")).rejects.toThrow(/found no free slot in bucket alice:service\{service=port\}/);
+    // Another service (and the first path seen again for it later) has a bucket of its own.
+    expect((await send("/trade/a")).status).toBe(204);
+    expect(throttle.stats()).toEqual({ buckets: 2, waiting: 0 });
+    clock += 2000;
+    expect((await send("/port/a")).status).toBe(204);
+  });
+
+  it("feedback works when only some rate-limit headers are present, and ordinary headers teach nothing", async () => {
+    const answers: Record<string, Record<string, string>> = {
+      "/plain": { "cache-control": "no-store", "x-request-id": "42" },
+      "/limit-only": { "x-ratelimit-limit": "100" },
+      "/no-reset": { "x-ratelimit-remaining": "0" },
+      "/saxo": { "x-ratelimit-sessionorders-remaining": "0", "x-ratelimit-sessionorders-reset": "5" },
+      "/alpaca": { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "5" },
+    };
+    const running = await server((path, res) => sendJson(res, 200, {}, answers[path.slice(path.indexOf("/", 1))]));
+    const seen: MiddlewareEvent[] = [];
+    const rules: RateLimitRule[] = [
+      { name: "service", limit: 50, intervalMs: 1000 },
+      { name: "orders", limit: 50, intervalMs: 1000, path: "/orders/**" },
+    ];
+    // A call that meets a pause fails at once instead of waiting: no timing in this test.
+    const { call } = client(running.url, { rules, observer: (event) => seen.push(event), maxPauseWaitMs: 0 });
+    for (const path of ["/plain", "/limit-only", "/no-reset"]) await call(`/reads${path}`);
+    await call("/reads/plain");
+    expect(seen).toEqual([]);
+    // Remaining and reset without a limit: the dimension it names (orders) is paused, the service is not.
+    await call("/orders/saxo");
+    await expect(call("/orders/x")).rejects.toThrow(/was not sent: the broker paused bucket anonymous:orders/);
+    await call("/reads/plain");
+    // Plain headers name no dimension: the request's own bucket is paused.
+    await call("/reads/alpaca");
+    await expect(call("/reads/plain")).rejects.toThrow(/the broker paused bucket anonymous:service/);
+    expect(seen.map((event) => event.type === "throttle.pause" && [event.bucket, event.reason])).toEqual([
+      ["anonymous:orders", "headers"],
+      ["anonymous:service", "headers"],
+    ]);
+  });
+});
+
 describe("rate-limit headers", () => {
   const now = Date.UTC(2025, 0, 2, 3, 4, 5);
 
@@ -282,6 +337,38 @@ describe("rate-limit headers", () => {
       "X-RateLimit-SessionOrders-Reset": "1",
     });
     expect(parseRateLimitHeaders(saxo, now)).toEqual({ limit: 1, remaining: 0, resetAt: now + 1000 });
+  });
+
+  it("reads a declared reset in each unit: seconds or ms from now, epoch seconds or epoch ms", () => {
+    const state = (reset: string, resetUnit?: "s" | "ms" | "epoch-s" | "epoch-ms") =>
+      declaredLimitState(
+        new Headers({ "x-used": "7", "x-reset": reset }),
+        { used: "x-used", reset: "x-reset", ...(resetUnit ? { resetUnit } : {}) },
+        10,
+        now,
+      );
+    expect(state("1.5")).toEqual({ remaining: 3, resetAt: now + 1500 });
+    expect(state("2", "s")).toEqual({ remaining: 3, resetAt: now + 2000 });
+    expect(state("250.5", "ms")).toEqual({ remaining: 3, resetAt: now + 251 });
+    expect(state(String(now / 1000 + 9), "epoch-s")).toEqual({ remaining: 3, resetAt: now + 9000 });
+    expect(state(String(now + 42), "epoch-ms")).toEqual({ remaining: 3, resetAt: now + 42 });
+    expect(declaredLimitState(new Headers(), { used: "x-used" }, 10, now)).toBeUndefined();
+  });
+
+  it("finds every dimension whatever else the answer carries, plain form first", () => {
+    const headers = new Headers({
+      "content-type": "application/json",
+      "X-RateLimit-Orders-Remaining": "0",
+      "x-request-id": "abc",
+      "X-RateLimit-Remaining": "5",
+      "X-RateLimit-Orders-Reset": "3",
+      "X-RateLimit-Unknown-Form": "1",
+    });
+    expect(parseRateLimitDimensions(headers, now)).toEqual([
+      { name: "", remaining: 5 },
+      { name: "orders", remaining: 0, resetAt: now + 3000 },
+    ]);
+    expect(parseRateLimitDimensions(new Headers({ "content-type": "text/plain" }), now)).toEqual([]);
   });
 
   it("reads Retry-After as seconds or as an HTTP-date, and ignores junk", () => {

@@ -125,28 +125,35 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
   /** Set while the server keeps handing out tokens that are expired on arrival: the event is sent once. */
   let skewReported = false;
 
+  /** The set expiring at `expiresAt`, `lifetimeMs` from now: refreshed `skewMs` early, or half-way if sooner. */
+  const expiring = (tokens: TokenSet, expiresAt: number, lifetimeMs: number): TokenSet => ({
+    ...tokens,
+    expiresAt,
+    refreshAt: expiresAt - Math.min(skewMs, lifetimeMs / 2),
+  });
+
   /** When to refresh `next`, and what to do with a token that is already expired when it arrives. */
   function scheduleRefresh(next: TokenSet): TokenSet {
-    if (next.expiresAt === undefined) return next;
+    const { expiresAt } = next;
+    if (expiresAt === undefined) return next;
     const now = Date.now();
-    if (next.expiresAt <= now) {
-      // Refreshing now would bring another expired token: reuse this one for the documented lifetime.
-      if (!skewReported) {
-        skewReported = true;
-        options.emit({
-          type: "token.clockSkew",
-          provider: options.name,
-          expiredByMs: now - next.expiresAt,
-          ...(options.fallbackLifetimeMs === undefined ? {} : { assumedLifetimeMs: options.fallbackLifetimeMs }),
-        });
-      }
-      const { expiresAt: _expired, refreshAt: _stale, ...rest } = next;
-      if (options.fallbackLifetimeMs === undefined) return rest;
-      const expiresAt = now + options.fallbackLifetimeMs;
-      return { ...rest, expiresAt, refreshAt: expiresAt - Math.min(skewMs, options.fallbackLifetimeMs / 2) };
+    if (expiresAt > now) {
+      skewReported = false;
+      return expiring(next, expiresAt, expiresAt - now);
     }
-    skewReported = false;
-    return { ...next, refreshAt: next.expiresAt - Math.min(skewMs, (next.expiresAt - now) / 2) };
+    // Refreshing now would bring another expired token: reuse this one for the documented lifetime.
+    const lifetimeMs = options.fallbackLifetimeMs;
+    if (!skewReported) {
+      skewReported = true;
+      options.emit({
+        type: "token.clockSkew",
+        provider: options.name,
+        expiredByMs: now - expiresAt,
+        ...(lifetimeMs === undefined ? {} : { assumedLifetimeMs: lifetimeMs }),
+      });
+    }
+    const { expiresAt: _expired, refreshAt: _stale, ...rest } = next;
+    return lifetimeMs === undefined ? rest : expiring(rest, now + lifetimeMs, lifetimeMs);
   }
 
   /** Exchanges now (after the floor): the one place that calls `mint`. */
@@ -163,11 +170,12 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
       await store.set(next);
       known = next;
       await options.afterMint?.(next, previous);
-      options.emit(
-        next.expiresAt === undefined
-          ? { type: "token.refreshed", provider: options.name }
-          : { type: "token.refreshed", provider: options.name, expiresAt: next.expiresAt },
-      );
+      const { expiresAt } = next;
+      options.emit({
+        type: "token.refreshed",
+        provider: options.name,
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      });
       return next;
     } finally {
       lastSettledAt = Date.now();
@@ -182,11 +190,12 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
   async function exchangeShared(lock: RefreshLock, reason: RefreshReason, rejected: string | undefined) {
     const usable = (tokens: TokenSet | undefined): tokens is TokenSet =>
       isFresh(tokens) && (rejected === undefined || tokens.accessToken !== rejected);
-    const giveUpAt = Date.now() + (options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+    const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    const giveUpAt = Date.now() + lockWaitMs;
     for (let attempt = 0; ; attempt++) {
       if (Date.now() > giveUpAt) {
         throw new AuthError(
-          `${options.name}: waited ${options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS} ms for another process's token exchange under the shared refresh lock, and no usable token appeared`,
+          `${options.name}: waited ${lockWaitMs} ms for another process's token exchange under the shared refresh lock, and no usable token appeared`,
         );
       }
       const held = await lock.tryAcquire();
@@ -212,14 +221,10 @@ export function createTokenLifecycle(options: TokenLifecycleOptions): TokenLifec
     const lock = store.refreshLock;
     const run = lock ? exchangeShared(lock, reason, rejected) : exchange(reason);
     inflight = run;
-    run.then(
-      () => {
-        if (inflight === run) inflight = undefined;
-      },
-      () => {
-        if (inflight === run) inflight = undefined;
-      },
-    );
+    const done = () => {
+      if (inflight === run) inflight = undefined;
+    };
+    run.then(done, done);
     return run;
   }
 
