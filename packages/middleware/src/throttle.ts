@@ -10,6 +10,7 @@
 import type { RateLimitHeaderNames, RateLimitRule } from "./config.js";
 import { declaredLimitState } from "./declared-limit-headers.js";
 import { ConfigError, RateLimitError } from "./errors.js";
+import { neverAborts } from "./light-request.js";
 import { notify } from "./notify.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
 import {
@@ -339,7 +340,10 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       );
     }, maxWaitMs);
     try {
-      return await scheduler.enqueue(buckets, AbortSignal.any([signal, deadline.signal]), costs);
+      // A call made without a signal has one shared signal that never aborts: joining it would only make
+      // that long-lived signal track every waiting call (AbortSignal.any keeps its dependants on it).
+      const joined = neverAborts(signal) ? deadline.signal : AbortSignal.any([signal, deadline.signal]);
+      return await scheduler.enqueue(buckets, joined, costs);
     } finally {
       clearTimeout(timer);
     }

@@ -109,7 +109,7 @@ describe("a light request reads as the Request made from the same init", () => {
 });
 
 describe("typed calls travel as light requests", () => {
-  it("without a signal of their own, calls in flight and in retry backoff together put no listener on a shared signal", async () => {
+  it("without a signal of their own, calls in flight, waiting for a slot and in retry backoff together put no listener on a shared signal", async () => {
     // Every call's first attempt is answered 503 after a moment: all 24 are in flight, then back off, together.
     const seen = new Set<string>();
     const server = await startLocalServer((arrival, res) => {
@@ -126,7 +126,8 @@ describe("typed calls travel as light requests", () => {
         environments: { test: { servers: { api: server.url } } },
         server: "api",
         auth: [{ name: "bearer", kind: "bearer" }],
-        rateLimits: [],
+        // Most calls also wait for a slot, without a signal of their own to join with the wait's deadline.
+        rateLimits: [{ name: "user", limit: 8, intervalMs: 100 }],
         routes: [],
         retry: { attempts: 2, baseDelayMs: 60, maxDelayMs: 60 },
         timeoutMs: 5_000,
