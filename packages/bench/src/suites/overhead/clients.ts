@@ -132,6 +132,20 @@ export const OVERHEAD_CLIENTS: readonly OverheadClient[] = [
     },
   },
   {
+    // The ALOR stack's own call (two path parameters) over the same transport: its baseline, so that
+    // openapi-fetch's path serialisation counts on both sides.
+    name: "openapi-fetch + undici transport (ALOR call)",
+    async start(server) {
+      const client = createClient<AlorPaths>({ baseUrl: alorServers(server.url).api, fetch: defaultFetch() });
+      return async () =>
+        (
+          await client.GET("/md/v2/Clients/{exchange}/{portfolio}/summary", {
+            params: { path: { exchange: "MOEX", portfolio: "D12345" } },
+          })
+        ).data;
+    },
+  },
+  {
     name: "brokerkit Saxo over global fetch",
     start: (server) => saxoStack(server, globalThis.fetch as FetchLike),
   },

@@ -15,7 +15,12 @@ import type { Suite } from "../../lib/suite.js";
 import { startBenchServer } from "../../server/start.js";
 import { OVERHEAD_CLIENTS } from "../overhead/clients.js";
 
-const PROFILED = ["openapi-fetch + undici transport", "brokerkit Saxo (full stack)", "brokerkit ALOR (full stack)"];
+const PROFILED = [
+  "openapi-fetch + undici transport",
+  "brokerkit Saxo (full stack)",
+  "openapi-fetch + undici transport (ALOR call)",
+  "brokerkit ALOR (full stack)",
+];
 const CONCURRENCIES = [1, 64] as const;
 const CALLS = quick ? 1500 : 4000;
 const RAW_DIR = new URL("../../../results/raw/", import.meta.url);
