@@ -14,6 +14,8 @@ interface CompiledOperation {
   flags: OperationFlags | undefined;
   /** The template's segments that are plain text, by position: a path that differs there cannot match. */
   literalSegments: readonly (readonly [number, string])[];
+  /** Its non-empty segments (all of them plain text: a literal template). */
+  segmentCount: number;
 }
 
 export interface OperationTable {
@@ -41,6 +43,7 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
       match: compilePattern(template),
       flags,
       literalSegments: literalSegmentsOf(template),
+      segmentCount: template.split("/").filter((segment) => segment !== "").length,
     };
     list.push(op);
     byMethod.set(method, list);
@@ -111,27 +114,47 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
     },
     findByTemplate(method, template, path) {
       const op = unshadowed.get(method)?.get(template);
-      const params = op?.match(path);
-      return op && params ? found(op, path, params) : undefined;
+      if (!op) return undefined;
+      // A template without captures or wildcards matches its own text only.
+      if (op.literalSegments.length === op.segmentCount) return path === template ? found(op, path, {}) : undefined;
+      const params = op.match(path);
+      return params ? found(op, path, params) : undefined;
     },
     relativePath(url) {
-      // Fast path for URLs as a Request serializes them: the base followed by a path that URL parsing
-      // would leave as it is. Anything else (dot segments, characters it would escape) is parsed.
-      if (url.startsWith(prefix)) {
-        const rest = url.slice(prefix.length);
-        const end = rest.search(/[?#]/);
-        const path = end < 0 ? rest : rest.slice(0, end);
-        if (path === "") return "/";
-        if (NORMALISED_PATH.test(path)) return path;
-      }
-      const parsed = new URL(url);
-      if (parsed.origin !== base.origin) return undefined;
-      const rest = parsed.pathname.slice(basePath.length);
-      if (!parsed.pathname.startsWith(basePath) || (rest && !rest.startsWith("/"))) return undefined;
-      return rest || "/";
+      // Several layers ask for the path of the same URL in one call (operations, routes, sticky).
+      if (url === lastRelative.url && prefix === lastRelative.prefix) return lastRelative.path;
+      const path = relativePathOf(url);
+      lastRelative.url = url;
+      lastRelative.prefix = prefix;
+      lastRelative.path = path;
+      return path;
     },
   };
+
+  function relativePathOf(url: string): string | undefined {
+    // Fast path for URLs as a Request serializes them: the base followed by a path that URL parsing
+    // would leave as it is. Anything else (dot segments, characters it would escape) is parsed.
+    if (url.startsWith(prefix)) {
+      const rest = url.slice(prefix.length);
+      const end = rest.search(/[?#]/);
+      const path = end < 0 ? rest : rest.slice(0, end);
+      if (path === "") return "/";
+      if (NORMALISED_PATH.test(path)) return path;
+    }
+    const parsed = new URL(url);
+    if (parsed.origin !== base.origin) return undefined;
+    const rest = parsed.pathname.slice(basePath.length);
+    if (!parsed.pathname.startsWith(basePath) || (rest && !rest.startsWith("/"))) return undefined;
+    return rest || "/";
+  }
 }
+
+/** The last URL any table turned into a relative path, with the base it was relative to. */
+const lastRelative: { url: string; prefix: string; path: string | undefined } = {
+  url: "",
+  prefix: "",
+  path: undefined,
+};
 
 /** Whether some path could match both templates: `**` aside, the same segment count and no two plain segments that differ. */
 function mayOverlap(a: string, b: string): boolean {

@@ -266,9 +266,17 @@ export function sticky(options: StickyOptions): StickyLayer {
     return abortable(state.pending, signal);
   }
 
+  // The last path's service: calls to one endpoint repeat it.
+  let lastPath: string | undefined;
+  let lastService: string | undefined;
   const serviceOf = (url: string): string | undefined => {
     const path = paths.relativePath(url);
-    return path === undefined ? undefined : matchService(path)?.service;
+    if (path === undefined) return undefined;
+    if (path !== lastPath) {
+      lastService = matchService(path)?.service;
+      lastPath = path;
+    }
+    return lastService;
   };
 
   /** The caller's own Cookie header ("" for none) of each disposable request whose Cookie this layer set in place. */

@@ -136,10 +136,13 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
   });
 }
 
+/**
+ * Whether `init` changes nothing this transport sends besides the signal and the redirect mode: it
+ * reads only the method, URL, headers and body of a request. (Property checks rather than a `for…in`
+ * over the keys: the brokerkit stack passes inits of several shapes, where key enumeration is slow.)
+ */
 function onlySignalOrRedirect(init: RequestInit | undefined): boolean {
-  if (init === undefined) return true;
-  for (const key in init) if (key !== "signal" && key !== "redirect") return false;
-  return true;
+  return init === undefined || (init.method === undefined && init.headers === undefined && init.body === undefined);
 }
 
 function ignore(): void {}
