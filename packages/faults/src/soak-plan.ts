@@ -33,8 +33,10 @@ export interface SoakConfig {
 }
 
 export interface SoakReport {
-  /** Every call made, warm-up included. */
+  /** Calls settled or given up as hung, warm-up included. */
   calls: number;
+  /** The runner was stopped (SIGTERM at the test's deadline) before every call was made. */
+  interrupted: boolean;
   /** From the first call to the last one settling (or being given up as hung). */
   wallMs: number;
   /** Outcome counts by kind and error class, e.g. `success`, `status 503`, `NetworkError`. */

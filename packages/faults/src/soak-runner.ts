@@ -171,6 +171,7 @@ function record(
   client: ActiveClient,
   timeline: CallTimeline,
 ): void {
+  judged++;
   const { outcome } = settled;
   const label = outcome.kind === "error" ? className(outcome.error) : describeOutcome(outcome);
   outcomes[label] = (outcomes[label] ?? 0) + 1;
@@ -262,37 +263,51 @@ function retireAll(): void {
   current.clear();
 }
 
-async function main(): Promise<void> {
-  const soak = config as SoakConfig;
-  // Full collections now and then, as in a long-lived process: an abort that hangs on a collectable
-  // object (settle.ts) is then lost reliably rather than by chance.
-  const collector = setInterval(collect, GC_EVERY_MS);
-  watchLoopDelay();
-  const started = performance.now();
-  await runCalls(0, soak.warmupCalls);
-  retireAll();
-  const baselineBytes = await settledHeap();
-  await runCalls(soak.warmupCalls, soak.calls);
-  const wallMs = Math.round(performance.now() - started);
-  clearInterval(collector);
-  retireAll();
-  const afterBytes = await settledHeap();
-  const report: SoakReport = {
-    calls: soak.warmupCalls + soak.calls,
-    wallMs,
+/** Calls settled or given up as hung so far. */
+let judged = 0;
+const started = performance.now();
+
+function reportNow(heap: SoakReport["heap"], interrupted: boolean): SoakReport {
+  return {
+    calls: judged,
+    interrupted,
+    wallMs: Math.round(performance.now() - started),
     outcomes,
     hung,
     hungCount,
     untyped,
     untypedCount,
     unhandledRejections,
-    heap: { baselineBytes, afterBytes, deltaBytes: afterBytes - baselineBytes },
+    heap,
     orderMarkers,
     clientsCreated,
     busiestBuckets,
     slowest: SOAK_BROKERS.map((broker) => slowest[broker]?.text ?? `${broker}: no call`),
     loopDelayMs: { p99: Math.round(p99LoopDelayMs()), max: Math.round(maxLoopDelayMs()) },
   };
+}
+
+// Stopped before the end (the test's deadline): report what was seen, so hung calls show with their timelines.
+process.on("SIGTERM", () => {
+  process.stdout.write(`${JSON.stringify(reportNow({ baselineBytes: 0, afterBytes: 0, deltaBytes: 0 }, true))}\n`);
+  process.exit(0);
+});
+
+async function main(): Promise<void> {
+  const soak = config as SoakConfig;
+  // Full collections now and then, as in a long-lived process: an abort that hangs on a collectable
+  // object (settle.ts) is then lost reliably rather than by chance.
+  const collector = setInterval(collect, GC_EVERY_MS);
+  watchLoopDelay();
+  await runCalls(0, soak.warmupCalls);
+  retireAll();
+  const baselineBytes = await settledHeap();
+  await runCalls(soak.warmupCalls, soak.calls);
+  clearInterval(collector);
+  retireAll();
+  const report = reportNow({ baselineBytes, afterBytes: 0, deltaBytes: 0 }, false);
+  const afterBytes = await settledHeap();
+  report.heap = { baselineBytes, afterBytes, deltaBytes: afterBytes - baselineBytes };
   process.stdout.write(`${JSON.stringify(report)}\n`);
   // Calls that hung may still hold sockets open; the report is out, so end here.
   process.exit(0);

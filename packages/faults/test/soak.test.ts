@@ -32,6 +32,7 @@ const WARMUP_CALLS = 300;
 const ORDER_SHARE = 0.1;
 /** The child is killed after this long: a soak that cannot finish is a failure, not a hang of the suite. */
 const CHILD_DEADLINE_MS = 150_000;
+const TERM_GRACE_MS = 5_000;
 const HEAP_TOLERANCE_BYTES = 5 * 1024 * 1024;
 const RUNNER = fileURLToPath(new URL("../dist/soak-runner.js", import.meta.url));
 
@@ -94,7 +95,11 @@ function runSoak(config: SoakConfig): Promise<{ report: SoakReport | undefined; 
     child.stderr.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString("utf8")).slice(-20_000);
     });
-    const killer = setTimeout(() => child.kill("SIGKILL"), CHILD_DEADLINE_MS);
+    // Asked to stop first, so that it reports the calls it has judged (hung ones with their timelines).
+    let killer = setTimeout(() => {
+      child.kill("SIGTERM");
+      killer = setTimeout(() => child.kill("SIGKILL"), TERM_GRACE_MS);
+    }, CHILD_DEADLINE_MS);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(killer);
@@ -169,6 +174,7 @@ describe("soak", () => {
       );
       console.log(`soak: the call nearest its bound, per broker:\n${report.slowest.join("\n")}`);
       expect.soft(code, `soak runner exit code; stderr: ${stderr}`).toBe(0);
+      expect.soft(report.interrupted, `the soak was stopped after ${CHILD_DEADLINE_MS} ms`).toBe(false);
       expect.soft(report.calls).toBeGreaterThanOrEqual(2_000);
       expect.soft(report.hung, `${report.hungCount} calls hung past their bound`).toEqual([]);
       expect.soft(report.unhandledRejections, "unhandled rejections").toEqual([]);
