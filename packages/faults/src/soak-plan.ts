@@ -80,17 +80,21 @@ export function clientRotation(
   isOrder: readonly boolean[],
   budget: Record<BrokerName, number>,
   sends: (broker: BrokerName, kind: CallKind) => number,
+  /** The call at which every broker starts a fresh client (the runner drops its clients after the warm-up). */
+  restartAt: number,
 ): { clientOf: number[]; clientsNeeded: Record<BrokerName, number> } {
   const clientsNeeded: Record<BrokerName, number> = { alor: 0, alpaca: 0, saxo: 0 };
   const used: Record<BrokerName, number> = { alor: 0, alpaca: 0, saxo: 0 };
+  const fresh = new Set<BrokerName>();
   const clientOf = isOrder.map((order, index) => {
     const broker = SOAK_BROKERS[index % SOAK_BROKERS.length] as BrokerName;
+    if (index === restartAt) for (const name of SOAK_BROKERS) fresh.add(name);
     const cost = sends(broker, order ? "order" : "get");
     if (cost > budget[broker])
       throw new Error(
         `soak plan: one ${broker} call may send ${cost} requests, more than its budget ${budget[broker]}`,
       );
-    if (clientsNeeded[broker] === 0 || used[broker] + cost > budget[broker]) {
+    if (clientsNeeded[broker] === 0 || fresh.delete(broker) || used[broker] + cost > budget[broker]) {
       clientsNeeded[broker]++;
       used[broker] = 0;
     }

@@ -61,7 +61,12 @@ const orderMarkers: Record<BrokerName, string[]> = { alor: [], alpaca: [], saxo:
 const clientsCreated: Record<BrokerName, number> = { alor: 0, alpaca: 0, saxo: 0 };
 const isOrder = orderPlan(config);
 const tuning = config.tuning;
-const rotation = clientRotation(isOrder, config.budget, (broker, kind) => throttledSends(broker, kind, tuning));
+const rotation = clientRotation(
+  isOrder,
+  config.budget,
+  (broker, kind) => throttledSends(broker, kind, tuning),
+  config.warmupCalls,
+);
 
 interface ActiveClient {
   calls: BrokerCalls;

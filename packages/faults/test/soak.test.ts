@@ -151,8 +151,11 @@ describe("soak", () => {
         rigs.map((rig) => [rig.broker, sendBudget(brokerCalls(rig.access(), SOAK_TUNING, () => {}).rateLimits)]),
       ) as Record<BrokerName, number>;
       const plan = { seed: SEED, calls: CALLS, warmupCalls: WARMUP_CALLS, orderShare: ORDER_SHARE };
-      const { clientsNeeded } = clientRotation(orderPlan(plan), budget, (broker, kind) =>
-        throttledSends(broker, kind, SOAK_TUNING),
+      const { clientsNeeded } = clientRotation(
+        orderPlan(plan),
+        budget,
+        (broker, kind) => throttledSends(broker, kind, SOAK_TUNING),
+        WARMUP_CALLS,
       );
       const access = Object.fromEntries(
         rigs.map((rig) => [rig.broker, Array.from({ length: clientsNeeded[rig.broker] }, () => rig.access())]),
