@@ -5,7 +5,8 @@
  *
  * It makes a warm-up, takes a heap baseline after GC, makes the measured calls (a seeded mix of GETs and
  * orders over the three brokers, `concurrency` at a time, each raced against its bound), drops the clients,
- * collects garbage again and prints one JSON line: the SoakReport.
+ * collects garbage again and prints one JSON line: the SoakReport. Every call keeps its own timeline
+ * (events and attempts); hung calls and the call nearest its bound per broker are reported with theirs.
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";

@@ -2,8 +2,10 @@
  * The soak: over 2,000 mixed calls (GETs and orders, the three clients) through fault proxies that inject
  * a seeded random fault into a fifth of all requests (API calls, token exchanges and isalive probes alike).
  * The clients run in a child process (`node --unhandled-rejections=strict --expose-gc dist/soak-runner.js`)
- * so that its heap holds only them; the simulators and proxies stay here. Asserted: no call hung past its
- * bound, no unhandled rejection, every error typed and free of secrets, the heap back within 5 MB of the
+ * so that its heap holds only them; the simulators and proxies stay here. Each client takes calls only while
+ * their requests fit its own rate limits (soak-plan.ts: clientRotation), so no call waits out a window.
+ * Asserted: no call hung past its bound (bounds.ts, plus the event-loop delay measured in the child), no
+ * unhandled rejection, every error typed and free of secrets, the heap back within 5 MB of the
  * warm baseline after GC, no logical order created twice, and no credential at any attacker origin.
  */
 import { spawn } from "node:child_process";
