@@ -13,8 +13,14 @@ const packages = readdirSync(join(root, "packages")).filter((p) =>
 );
 for (const p of packages) rmSync(join(root, "packages", p, REPORT), { force: true });
 
-const started = step("Building and testing every package (turbo run test; each test task builds first)");
-// Arguments after `--` reach only the entry task (test), never the builds it depends on.
+// Build first, then test with --only: arguments after `--` enter the hash of every task in that run, so a
+// `turbo run test -- …` that also ran the builds would miss the cache of the builds CI has just made and
+// build every package again, one at a time (about 2 minutes on 2 cores).
+let started = step("Building every package (turbo run build; cached when CI has just built)");
+run("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
+done(started);
+
+started = step("Testing every package (turbo run test --only; the builds are done)");
 const status = run(
   "pnpm",
   [
@@ -22,6 +28,7 @@ const status = run(
     "turbo",
     "run",
     "test",
+    "--only",
     "--concurrency=1",
     "--continue",
     "--output-logs=full",

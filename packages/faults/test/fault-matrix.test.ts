@@ -13,9 +13,10 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { MiddlewareEvent } from "@brokerkit/middleware";
 import type { Fault } from "@brokerkit/testing";
-import { afterAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { TUNING } from "../src/bounds.js";
 import { type BrokerName, brokerCalls, type CallKind, callBound, PATHS } from "../src/clients.js";
+import { loopMarginMs, watchLoopDelay } from "../src/loop-delay.js";
 import { errorSurfaces, eventSurfaces, findLeaks, indexSecrets } from "../src/secrets.js";
 import { describeOutcome, missingErrorClasses, outcomeIsOneOf, type Settled, settleWithin } from "../src/settle.js";
 import { credentialsAtAttacker, duplicateOrders, startRig, statusAnswer } from "./support.js";
@@ -299,6 +300,9 @@ const STALLS = new Set(["stall-headers", "stall-body"]);
 /** Every test's observed outcomes, written out after the run. */
 const observed: Record<string, string[]> = {};
 
+// The bounds grow by the event loop's delay measured while the rows run (loop-delay.ts).
+beforeAll(watchLoopDelay);
+
 afterAll(() => {
   mkdirSync(new URL("../.tmp/", import.meta.url), { recursive: true });
   writeFileSync(new URL("../.tmp/fault-matrix.json", import.meta.url), `${JSON.stringify(observed, null, 2)}\n`);
@@ -320,14 +324,15 @@ describe.concurrent("fault matrix", () => {
             rig.proxy.setRules([{ ...faulted, fault: row.fault(kind), times: row.times }]);
             const events: MiddlewareEvent[] = [];
             const calls = brokerCalls(rig.access(), TUNING, (event) => events.push(event));
-            const boundMs = callBound(broker, kind, TUNING, row.extraMs);
+            const bound = callBound(broker, kind, TUNING, row.extraMs);
+            const marginMs = () => loopMarginMs(bound.timers);
 
             const results: Settled[] = [];
             for (let call = 0; call < (row.repeat ?? 1); call++) {
               const marker = `fm-${randomUUID().slice(0, 12)}`;
               const run = () => (kind === "get" ? calls.get() : calls.order(marker));
               const collectGarbage = STALLS.has(row.fault(kind).kind);
-              results.push(await settleWithin(run, boundMs, { collectGarbage }));
+              results.push(await settleWithin(run, bound.boundMs, { collectGarbage, marginMs }));
             }
             observed[title] = results.map((r) => `${describeOutcome(r.outcome)} (${r.elapsedMs} ms of ${r.boundMs})`);
 
@@ -336,7 +341,7 @@ describe.concurrent("fault matrix", () => {
               const allowed = (index === 0 ? row.expect[kind] : row.followUp) ?? [];
               const seen = `call ${index + 1}: ${describeOutcome(result.outcome)}`;
               // (a) settles within the bound
-              expect.soft(result.outcome.kind, `${seen}; must settle within ${boundMs} ms`).not.toBe("hung");
+              expect.soft(result.outcome.kind, `${seen}; must settle within ${result.boundMs} ms`).not.toBe("hung");
               // (b) a success or a typed error, and one the row allows
               const missing = missingErrorClasses(allowed);
               expect

@@ -2,8 +2,10 @@
  * The soak: over 2,000 mixed calls (GETs and orders, the three clients) through fault proxies that inject
  * a seeded random fault into a fifth of all requests (API calls, token exchanges and isalive probes alike).
  * The clients run in a child process (`node --unhandled-rejections=strict --expose-gc dist/soak-runner.js`)
- * so that its heap holds only them; the simulators and proxies stay here. Asserted: no call hung past its
- * bound, no unhandled rejection, every error typed and free of secrets, the heap back within 5 MB of the
+ * so that its heap holds only them; the simulators and proxies stay here. Each client takes calls only while
+ * their requests fit its own rate limits (soak-plan.ts: clientRotation), so no call waits out a window.
+ * Asserted: no call hung past its bound (bounds.ts, plus the event-loop delay measured in the child), no
+ * unhandled rejection, every error typed and free of secrets, the heap back within 5 MB of the
  * warm baseline after GC, no logical order created twice, and no credential at any attacker origin.
  */
 import { spawn } from "node:child_process";
@@ -14,20 +16,27 @@ import { fileURLToPath } from "node:url";
 import { type Fault, type ProxiedRequest, randomFaults } from "@brokerkit/testing";
 import { describe, expect, it } from "vitest";
 import { SOAK_TUNING } from "../src/bounds.js";
-import { type BrokerAccess, type BrokerName, PATHS } from "../src/clients.js";
+import { type BrokerAccess, type BrokerName, brokerCalls, PATHS, sendBudget, throttledSends } from "../src/clients.js";
 import { findLeaks, indexSecrets } from "../src/secrets.js";
-import { SOAK_CONFIG_ENV, type SoakConfig, type SoakReport } from "../src/soak-plan.js";
+import {
+  clientRotation,
+  orderPlan,
+  SOAK_BROKERS,
+  SOAK_CONFIG_ENV,
+  type SoakConfig,
+  type SoakReport,
+} from "../src/soak-plan.js";
 import { credentialsAtAttacker, duplicateOrders, type Rig, startRig, statusAnswer } from "./support.js";
 
 const SEED = 13;
 const CALLS = 2_100;
 const WARMUP_CALLS = 300;
-const CALLS_PER_CLIENT = 90;
+const ORDER_SHARE = 0.1;
 /** The child is killed after this long: a soak that cannot finish is a failure, not a hang of the suite. */
 const CHILD_DEADLINE_MS = 150_000;
+const TERM_GRACE_MS = 5_000;
 const HEAP_TOLERANCE_BYTES = 5 * 1024 * 1024;
 const RUNNER = fileURLToPath(new URL("../dist/soak-runner.js", import.meta.url));
-const BROKERS: BrokerName[] = ["alor", "alpaca", "saxo"];
 
 /** The matrix's faults, weighted; token faults only on token exchanges, oversized bodies only on GETs. */
 function soakFaults(broker: BrokerName) {
@@ -88,7 +97,11 @@ function runSoak(config: SoakConfig): Promise<{ report: SoakReport | undefined; 
     child.stderr.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString("utf8")).slice(-20_000);
     });
-    const killer = setTimeout(() => child.kill("SIGKILL"), CHILD_DEADLINE_MS);
+    // Asked to stop first, so that it reports the calls it has judged (hung ones with their timelines).
+    let killer = setTimeout(() => {
+      child.kill("SIGTERM");
+      killer = setTimeout(() => child.kill("SIGKILL"), TERM_GRACE_MS);
+    }, CHILD_DEADLINE_MS);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(killer);
@@ -123,7 +136,7 @@ describe("soak", () => {
     const rigs: Rig[] = [];
     const scratch = mkdtempSync(join(tmpdir(), "brokerkit-soak-"));
     try {
-      for (const [index, broker] of BROKERS.entries()) {
+      for (const [index, broker] of SOAK_BROKERS.entries()) {
         const rig = await startRig(broker, {
           proxy: {
             stallMs: 120_000,
@@ -135,21 +148,26 @@ describe("soak", () => {
         });
         rigs.push(rig);
       }
-      const clientsPerBroker = Math.ceil((WARMUP_CALLS + CALLS) / BROKERS.length / CALLS_PER_CLIENT) + 2;
+      // Each client's budget comes from its own rate-limit rules (a client that sends nothing shows them).
+      const budget = Object.fromEntries(
+        rigs.map((rig) => [rig.broker, sendBudget(brokerCalls(rig.access(), SOAK_TUNING, () => {}).rateLimits)]),
+      ) as Record<BrokerName, number>;
+      const plan = { seed: SEED, calls: CALLS, warmupCalls: WARMUP_CALLS, orderShare: ORDER_SHARE };
+      const { clientsNeeded } = clientRotation(
+        orderPlan(plan),
+        budget,
+        (broker, kind) => throttledSends(broker, kind, SOAK_TUNING),
+        WARMUP_CALLS,
+      );
       const access = Object.fromEntries(
-        rigs.map((rig) => [rig.broker, Array.from({ length: clientsPerBroker }, () => rig.access())]),
+        rigs.map((rig) => [rig.broker, Array.from({ length: clientsNeeded[rig.broker] }, () => rig.access())]),
       ) as Record<BrokerName, BrokerAccess[]>;
       const config: SoakConfig = {
-        seed: SEED,
-        calls: CALLS,
-        warmupCalls: WARMUP_CALLS,
+        ...plan,
         concurrency: 24,
-        orderShare: 0.1,
         tuning: SOAK_TUNING,
-        // Saxo admits one order per second per session; with a few in flight per client, a call may queue.
-        queueMs: 6_000,
-        callsPerClient: CALLS_PER_CLIENT,
         access,
+        budget,
         surfacesFile: join(scratch, "surfaces.jsonl"),
       };
 
@@ -157,9 +175,11 @@ describe("soak", () => {
       expect(report, `the soak runner printed no report (exit code ${code}): ${stderr}`).toBeDefined();
       if (!report) return;
       console.log(
-        `soak: ${report.calls} calls in ${report.wallMs} ms; heap ${report.heap.baselineBytes} → ${report.heap.afterBytes} bytes; outcomes ${JSON.stringify(report.outcomes)}`,
+        `soak: ${report.calls} calls in ${report.wallMs} ms; event-loop delay p99 ${report.loopDelayMs.p99} ms, max ${report.loopDelayMs.max} ms; clients ${JSON.stringify(report.clientsCreated)}, busiest buckets of one client ${JSON.stringify(report.busiestBuckets)}; heap ${report.heap.baselineBytes} → ${report.heap.afterBytes} bytes; outcomes ${JSON.stringify(report.outcomes)}`,
       );
+      console.log(`soak: the call nearest its bound, per broker:\n${report.slowest.join("\n")}`);
       expect.soft(code, `soak runner exit code; stderr: ${stderr}`).toBe(0);
+      expect.soft(report.interrupted, `the soak was stopped after ${CHILD_DEADLINE_MS} ms`).toBe(false);
       expect.soft(report.calls).toBeGreaterThanOrEqual(2_000);
       expect.soft(report.hung, `${report.hungCount} calls hung past their bound`).toEqual([]);
       expect.soft(report.unhandledRejections, "unhandled rejections").toEqual([]);
