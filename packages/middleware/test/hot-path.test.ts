@@ -3,7 +3,7 @@
  * URLs) must behave exactly like the slow paths they stand in for.
  */
 import type { CookieJar } from "tough-cookie";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { bearer } from "../src/auth/index.js";
 import { auth } from "../src/auth/layer.js";
 import { compose, fromFetch, toFetch } from "../src/compose.js";
@@ -252,14 +252,19 @@ describe("hot paths", () => {
           const controller = new AbortController();
           const reason = new Error(`caller gave up on ${path}`);
           const pending = fetch(`${server.url}${path}`, { signal: controller.signal });
-          await delay(100);
+          // Abort once the request that hangs has reached the server (after the redirect, for /hop).
+          const hanging = server.arrivals.filter((a) => a.path === "/hang").length + 1;
+          await vi.waitFor(() => expect(server.arrivals.filter((a) => a.path === "/hang").length).toBe(hanging), {
+            timeout: 5_000,
+            interval: 5,
+          });
           controller.abort(reason);
           await expect(pending).rejects.toBe(reason);
         }
         expect(server.arrivals.map((a) => a.path)).toEqual(["/hang", "/hop", "/hang"]);
         expect(server.arrivals.every((a) => a.headers.authorization === "Bearer t-0123456789")).toBe(true);
         // The aborted connections were closed by the client, not left open.
-        await delay(50);
+        await vi.waitFor(() => expect(answered).toBe(2), { timeout: 5_000, interval: 5 });
         expect(answered).toBe(2);
       });
     }
