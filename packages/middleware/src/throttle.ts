@@ -228,6 +228,9 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     return [...found.values()];
   }
 
+  /** Calls waiting for a slot: a pause longer than maxPauseWaitMs ends their wait as it would refuse a new call. */
+  const waiters = new Set<Waiter>();
+
   /** Holds `buckets` back for `durationMs` (at most maxPauseMs); with a reason, observers hear of it. */
   function pauseBuckets(
     buckets: readonly ThrottleBucket[],
@@ -240,6 +243,15 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     const untilMs = wallNow + pauseMs;
     pauses.record(buckets, untilMs, wallNow + durationMs);
     const stored = scheduler.pauseFor(buckets, pauseMs);
+    // Calls already waiting behind these buckets may wait no longer than a new call would be let wait.
+    if (pauseMs > maxPauseWaitMs) {
+      for (const waiter of waiters) {
+        const pause = pauses.longest(waiter.buckets, wallNow);
+        if (pause && pause.holdUntil - wallNow > maxPauseWaitMs) {
+          waiter.deadline.abort(pausedError(waiter.request, pause));
+        }
+      }
+    }
     if (reason)
       for (const bucket of buckets) notify(observer, { type: "throttle.pause", bucket: bucket.label, untilMs, reason });
     return stored;
@@ -330,6 +342,8 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     request: Request,
   ) {
     const deadline = new AbortController();
+    const waiter: Waiter = { buckets, request, deadline };
+    waiters.add(waiter);
     const timer = setTimeout(() => {
       const pause = pauses.longest(buckets, Date.now());
       deadline.abort(
@@ -346,6 +360,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       return await scheduler.enqueue(buckets, joined, costs);
     } finally {
       clearTimeout(timer);
+      waiters.delete(waiter);
     }
   }
 
@@ -385,6 +400,13 @@ export function createThrottle(options: ThrottleOptions): Throttle {
     },
     stats: () => scheduler.stats(),
   };
+}
+
+/** A call waiting in the throttle, with the controller that ends its wait. */
+interface Waiter {
+  buckets: readonly ThrottleBucket[];
+  request: Request;
+  deadline: AbortController;
 }
 
 interface KnownPause {

@@ -9,6 +9,7 @@ import { maxInWindow, type RunningServer, sendJson, startServer } from "../../te
 import { compose, fromFetch } from "../src/compose.js";
 import type { RateLimitRule } from "../src/config.js";
 import { declaredLimitState } from "../src/declared-limit-headers.js";
+import { RateLimitError } from "../src/errors.js";
 import type { MiddlewareEvent } from "../src/events.js";
 import { parseRateLimitDimensions, parseRateLimitHeaders, parseRetryAfter } from "../src/rate-limit-headers.js";
 import { createThrottle, type ThrottleOptions } from "../src/throttle.js";
@@ -283,6 +284,28 @@ describe("throttle: the per-call fast paths keep their effects", () => {
     expect(throttle.stats()).toEqual({ buckets: 2, waiting: 0 });
     clock += 2000;
     expect((await send("/port/a")).status).toBe(204);
+  });
+
+  it("a call already waiting for a slot fails as a new one would when a pause longer than maxPauseWaitMs arrives", async () => {
+    const running = await server((path, res) => {
+      if (path !== "/limited") return sendJson(res, 200, {});
+      // Answered once the second call is already waiting for the only slot.
+      setTimeout(() => sendJson(res, 429, { message: "slow down" }, { "retry-after": "60" }), 100);
+    });
+    const rules: RateLimitRule[] = [{ name: "all", limit: 1, intervalMs: 10_000 }];
+    const { call } = client(running.url, { rules, maxPauseWaitMs: 500, maxWaitMs: 60_000 });
+    const first = call("/limited");
+    const waiting = call("/next");
+    expect((await first).status).toBe(429);
+    const error = await waiting.then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as Error).message).toMatch(/\/next was not sent: the broker paused bucket anonymous:all/);
+    // The limit reopens when the broker said: about a minute from its answer.
+    expect((error as RateLimitError).reopensAt).toBeGreaterThan(Date.now() + 50_000);
+    expect(running.arrivals.map((a) => a.path)).toEqual(["/limited"]);
   });
 
   it("feedback works when only some rate-limit headers are present, and ordinary headers teach nothing", async () => {
