@@ -11,30 +11,9 @@
  * them off (compose-client.ts), as does any body but a string or bytes (a FormData keeps its Request).
  */
 
-/**
- * Signal of a call made without one: nobody holds its controller, so it never aborts. One per process
- * (a registered symbol), so that every copy of this module knows it.
- */
-const NEVER_ABORTED = neverAbortedSignal();
+import { NEVER_ABORTED, neverAborts } from "./never-aborted.js";
 
-function neverAbortedSignal(): AbortSignal {
-  const registry = globalThis as Record<symbol, AbortSignal | undefined>;
-  const key = Symbol.for("brokerkit.neverAborted");
-  if (!registry[key]) {
-    const signal = new AbortController().signal;
-    // Its abort listeners would never be called: keeping none spares every waiting call a listener
-    // entry on this one shared signal (and Node's "possible EventTarget memory leak" warning past 10).
-    signal.addEventListener = () => {};
-    signal.removeEventListener = () => {};
-    registry[key] = signal;
-  }
-  return registry[key];
-}
-
-/** Whether `signal` can never abort (a light request's default): no listener on it is ever called. */
-export function neverAborts(signal: AbortSignal): boolean {
-  return signal === NEVER_ABORTED;
-}
+export { neverAborts };
 
 /** Bodies a light request keeps as they are; others need a real Request to be serialised. */
 type LightBody = string | Uint8Array<ArrayBuffer> | ArrayBuffer;

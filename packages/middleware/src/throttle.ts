@@ -10,7 +10,7 @@
 import type { RateLimitHeaderNames, RateLimitRule } from "./config.js";
 import { declaredLimitState } from "./declared-limit-headers.js";
 import { ConfigError, RateLimitError } from "./errors.js";
-import { neverAborts } from "./light-request.js";
+import { neverAborts } from "./never-aborted.js";
 import { notify } from "./notify.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
 import {

@@ -8,7 +8,7 @@
 import { isBuffered } from "./compose.js";
 import { createDeadlineQueue } from "./deadline-queue.js";
 import { ConfigError, TimeoutError } from "./errors.js";
-import { neverAborts } from "./light-request.js";
+import { neverAborts } from "./never-aborted.js";
 import { redactUrl } from "./redact.js";
 import type { CallContext, Handler, Layer } from "./types.js";
 

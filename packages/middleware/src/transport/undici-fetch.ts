@@ -21,7 +21,8 @@
 import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Dispatcher } from "undici";
-import { isLightRequest, markTakesLightRequests, neverAborts, toTransportRequest } from "../light-request.js";
+import { isLightRequest, markTakesLightRequests, toTransportRequest } from "../light-request.js";
+import { neverAborts } from "../never-aborted.js";
 import type { FetchLike } from "../types.js";
 import { type BufferableResponse, bufferBody } from "./buffer-body.js";
 
