@@ -85,20 +85,35 @@ interface UrlCookies {
    * probe cookies only together with a new jar version, which retires this entry.
    */
   holdsProbeCookiesOf?: ServiceState;
+  /** When liveAndTouched last checked and touched the cookies, and the earliest expiry it found. */
+  touchedAt: number;
+  liveUntil: number;
 }
 
+/** How long a memoised URL's cookies count as touched: calls within it skip the expiry check and the touch. */
+const TOUCH_EVERY_MS = 1000;
+
 /**
- * True when none of `cookies` has expired; then marks them accessed now, as a jar query would. The
- * jar measures Max-Age from the last access, so touching them keeps the jar's own notion of expiry.
+ * True when none of the entry's cookies has expired; then marks them accessed now, as a jar query would.
+ * The jar measures Max-Age from the last access, so touching them keeps the jar's own notion of expiry.
+ * Done at most once a second per URL: until the earliest expiry found then, and within the second,
+ * nothing can have expired, and a last access up to a second old moves Max-Age expiry by as much.
  */
-function liveAndTouched(cookies: readonly Cookie[]): boolean {
+function liveAndTouched(entry: UrlCookies): boolean {
   const now = Date.now();
-  for (const cookie of cookies) {
+  if (now < entry.liveUntil && now - entry.touchedAt < TOUCH_EVERY_MS) return true;
+  for (const cookie of entry.cookies) {
     const expiry = cookie.expiryTime();
     if (expiry !== undefined && expiry <= now) return false;
   }
   const accessed = new Date(now);
-  for (const cookie of cookies) cookie.lastAccessed = accessed;
+  let liveUntil = Number.POSITIVE_INFINITY;
+  for (const cookie of entry.cookies) {
+    cookie.lastAccessed = accessed;
+    liveUntil = Math.min(liveUntil, cookie.expiryTime() ?? Number.POSITIVE_INFINITY);
+  }
+  entry.touchedAt = now;
+  entry.liveUntil = liveUntil;
   return true;
 }
 
@@ -157,7 +172,7 @@ export function sticky(options: StickyOptions): StickyLayer {
     if (jarShared) return undefined;
     const query = url.search(/[?#]/);
     const hit = memo.get(query < 0 ? url : url.slice(0, query));
-    return hit && hit.version === jarVersion && liveAndTouched(hit.cookies) ? hit : undefined;
+    return hit && hit.version === jarVersion && liveAndTouched(hit) ? hit : undefined;
   }
 
   async function cookiesFor(url: string): Promise<UrlCookies> {
@@ -167,7 +182,14 @@ export function sticky(options: StickyOptions): StickyLayer {
     const key = query < 0 ? url : url.slice(0, query);
     const version = jarVersion;
     const cookies = await (await getJar()).getCookies(url, { sort: true });
-    const entry: UrlCookies = { version, cookies, header: cookies.map((c) => c.cookieString()).join("; ") };
+    // Just read from the jar, which touched them: the first memo hit checks them again.
+    const entry: UrlCookies = {
+      version,
+      cookies,
+      header: cookies.map((c) => c.cookieString()).join("; "),
+      touchedAt: Number.NEGATIVE_INFINITY,
+      liveUntil: Number.NEGATIVE_INFINITY,
+    };
     if (!jarShared) {
       if (memo.size >= MAX_MEMOISED_URLS) memo.clear();
       memo.set(key, entry);
@@ -279,18 +301,22 @@ export function sticky(options: StickyOptions): StickyLayer {
     return lastService;
   };
 
-  /** The caller's own Cookie header ("" for none) of each disposable request whose Cookie this layer set in place. */
-  const callerCookies = new WeakMap<Request, string>();
+  /**
+   * Where this layer keeps the caller's own Cookie header ("" for none) on a disposable request whose
+   * Cookie it set in place: a property under a symbol of its own, cheaper per call than a WeakMap entry.
+   */
+  const callerCookie = Symbol("brokerkit.sticky.callerCookie");
+  type Remembering = Request & { [callerCookie]?: string };
 
   /** The request with the caller's own Cookie first, then the jar's; set in place when the request is disposable. */
-  function withCookies(request: Request, fromJar: string): Request {
+  function withCookies(request: Remembering, fromJar: string): Request {
     const current = request.headers.get("cookie") ?? "";
-    const remembered = callerCookies.get(request);
+    const remembered = request[callerCookie];
     const own = remembered ?? current;
     const cookie = own ? (fromJar ? `${own}; ${fromJar}` : own) : fromJar;
     if (cookie === current) return request;
     if (isDisposable(request)) {
-      if (remembered === undefined) callerCookies.set(request, own);
+      if (remembered === undefined) request[callerCookie] = own;
       if (cookie) request.headers.set("cookie", cookie);
       else request.headers.delete("cookie");
       return request;
