@@ -288,11 +288,6 @@ function retryDefaults(config: ApiConfig): RetryOptions {
   };
 }
 
-/**
- * openapi-fetch throws a bare SyntaxError on an unparsable 2xx body; name the call instead. The same
- * wrappers tell CallRequest which Requests only the stack will see: those of a typed call while no
- * openapi-fetch middleware (`use`, or a call's `middleware` option) is there to see them.
- */
 /** What the call wrappers tell CallRequest about the call being made. */
 interface CallState {
   /** The Request is seen by the stack only (no openapi-fetch middleware). */
@@ -303,6 +298,11 @@ interface CallState {
   template: string | undefined;
 }
 
+/**
+ * openapi-fetch throws a bare SyntaxError on an unparsable 2xx body; name the call instead. The same
+ * wrappers tell CallRequest which Requests only the stack will see: those of a typed call while no
+ * openapi-fetch middleware (`use`, or a call's `middleware` option) is there to see them.
+ */
 function wrapMalformedResponses(client: Record<string, unknown>, calls: CallState): void {
   const use = client.use as (...middleware: unknown[]) => void;
   client.use = (...middleware: unknown[]) => {
