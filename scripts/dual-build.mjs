@@ -18,8 +18,8 @@
  * Install size: each declaration is shipped once. The full declarations are the .d.cts files;
  * an entry's .d.ts (the `import` condition's types) is a one-line re-export of its .d.cts (ESM may
  * import CommonJS declarations; the reverse is what TypeScript's node16 refuses), and the other
- * .d.ts files are removed. Declarations and the JavaScript of both builds are re-indented to two
- * spaces, and the JavaScript loses its comments (the declarations keep their JSDoc for editors).
+ * .d.ts files are removed. Declarations and the JavaScript of both builds are re-indented with a tab
+ * per level, and the JavaScript loses its comments (the declarations keep their JSDoc for editors).
  *
  * Usage (from a package directory): node ../../scripts/dual-build.mjs [distDir]
  */
@@ -73,9 +73,9 @@ export function stripComments(text, fileName) {
   }).outputText;
 }
 
-/** tsc indents declarations by four spaces; two carry the same structure in less room. */
+/** tsc indents by four spaces; a tab per level carries the same structure in a quarter of the room. */
 export function reindent(text) {
-  return text.replace(/^((?: {4})+)/gm, (indent) => " ".repeat(indent.length / 2));
+  return text.replace(/^((?: {4})+)/gm, (indent) => "\t".repeat(indent.length / 4));
 }
 
 /**
@@ -114,7 +114,7 @@ function leafBlock(lines, start) {
       if (members.length === 0) return undefined;
       return { text: `${lines[start]} ${members.join(" ")} ${line.trim()}`, end: i };
     }
-    if (depth !== indent + 2 || /[{}`]|\/\/|\/\*|\*\//.test(line)) return undefined;
+    if (depth !== indent + 1 || /[{}`]|\/\/|\/\*|\*\//.test(line)) return undefined;
     members.push(line.trim());
   }
   return undefined;

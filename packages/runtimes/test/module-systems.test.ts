@@ -134,7 +134,7 @@ describe("scripts/dual-build.mjs re-indents code without touching values", () =>
   const fixture = join(PACKAGE_DIR, ".tmp", "reindent-fixture");
   afterAll(() => rmSync(fixture, { recursive: true, force: true }));
 
-  it("two-space indents in both builds; multi-line template and string literals keep their spaces", async () => {
+  it("tab indents in both builds; multi-line template and string literals keep their spaces", async () => {
     rmSync(fixture, { recursive: true, force: true });
     const dist = join(fixture, "node_modules", "indented", "dist");
     mkdirSync(dist, { recursive: true });
@@ -167,7 +167,7 @@ describe("scripts/dual-build.mjs re-indents code without touching values", () =>
     await dualBuild(dist);
     const esm = readFileSync(join(dist, "index.js"), "utf8");
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the expected JavaScript source, placeholder included
-    expect(esm).toContain("\n  if (n) {\n    return `a\n    b ${n}\n        c`");
+    expect(esm).toContain("\n\tif (n) {\n\t\treturn `a\n    b ${n}\n        c`");
     const script =
       'const { text } = require("indented"); import("indented").then((m) => console.log(JSON.stringify([text(1), m.text(1)])))';
     const run = spawnSync(process.execPath, ["-e", script], { cwd: fixture, encoding: "utf8" });
