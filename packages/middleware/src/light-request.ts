@@ -13,8 +13,6 @@
 
 import { NEVER_ABORTED, neverAborts } from "./never-aborted.js";
 
-export { neverAborts };
-
 /** Bodies a light request keeps as they are; others need a real Request to be serialised. */
 type LightBody = string | Uint8Array<ArrayBuffer> | ArrayBuffer;
 

@@ -14,8 +14,8 @@ interface CompiledOperation {
   flags: OperationFlags | undefined;
   /** The template's segments that are plain text, by position: a path that differs there cannot match. */
   literalSegments: readonly (readonly [number, string])[];
-  /** Its non-empty segments (all of them plain text: a literal template). */
-  segmentCount: number;
+  /** No capture and no wildcard: it matches its own text only. */
+  literal: boolean;
 }
 
 export interface OperationTable {
@@ -43,12 +43,12 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
       match: compilePattern(template),
       flags,
       literalSegments: literalSegmentsOf(template),
-      segmentCount: template.split("/").filter((segment) => segment !== "").length,
+      literal: !/[{*]/.test(template),
     };
     list.push(op);
     byMethod.set(method, list);
     const key = `${method} ${template}`;
-    if (!/[{*]/.test(template) && !literals.has(key)) literals.set(key, op);
+    if (op.literal && !literals.has(key)) literals.set(key, op);
   }
   // Templates that no template ahead of them in the ordered list could outrank on any path: a path made
   // from one of them is matched by it, if by anything.
@@ -115,8 +115,7 @@ export function createOperationTable(entries: readonly OperationEntry[], baseUrl
     findByTemplate(method, template, path) {
       const op = unshadowed.get(method)?.get(template);
       if (!op) return undefined;
-      // A template without captures or wildcards matches its own text only.
-      if (op.literalSegments.length === op.segmentCount) return path === template ? found(op, path, {}) : undefined;
+      if (op.literal) return path === template ? found(op, path, {}) : undefined;
       const params = op.match(path);
       return params ? found(op, path, params) : undefined;
     },

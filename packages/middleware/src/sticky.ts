@@ -90,6 +90,12 @@ interface UrlCookies {
   liveUntil: number;
 }
 
+/** A URL without its query and fragment: cookies do not depend on them. */
+function memoKey(url: string): string {
+  const query = url.search(/[?#]/);
+  return query < 0 ? url : url.slice(0, query);
+}
+
 /** How long a memoised URL's cookies count as touched: calls within it skip the expiry check and the touch. */
 const TOUCH_EVERY_MS = 1000;
 
@@ -170,16 +176,14 @@ export function sticky(options: StickyOptions): StickyLayer {
   /** The memoised cookies of `url`, when they are still what the jar would answer. */
   function memoisedCookies(url: string): UrlCookies | undefined {
     if (jarShared) return undefined;
-    const query = url.search(/[?#]/);
-    const hit = memo.get(query < 0 ? url : url.slice(0, query));
+    const hit = memo.get(memoKey(url));
     return hit && hit.version === jarVersion && liveAndTouched(hit) ? hit : undefined;
   }
 
   async function cookiesFor(url: string): Promise<UrlCookies> {
     const hit = memoisedCookies(url);
     if (hit) return hit;
-    const query = url.search(/[?#]/);
-    const key = query < 0 ? url : url.slice(0, query);
+    const key = memoKey(url);
     const version = jarVersion;
     const cookies = await (await getJar()).getCookies(url, { sort: true });
     // Just read from the jar, which touched them: the first memo hit checks them again.

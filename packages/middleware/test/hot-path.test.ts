@@ -14,7 +14,7 @@ import { retry } from "../src/retry.js";
 import { sticky } from "../src/sticky.js";
 import { timeout } from "../src/timeout.js";
 import type { Layer } from "../src/types.js";
-import { clientOf, delay, json, type LocalServer, startLocalServer } from "./support/local-server.js";
+import { clientOf, json, type LocalServer, startLocalServer } from "./support/local-server.js";
 
 const servers: LocalServer[] = [];
 afterEach(async () => {
