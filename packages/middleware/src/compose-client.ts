@@ -33,7 +33,7 @@ import type { StickyLayer, sticky } from "./sticky.js";
 import type { BrokerStore } from "./store.js";
 import { createThrottle, type Throttle, type ThrottleOptions } from "./throttle.js";
 import { type ThrowingClient, throwOnErrors } from "./throw-on-error.js";
-import { timeout } from "./timeout.js";
+import { ownStackTimeout } from "./timeout.js";
 import type { FetchLike, Layer, Observer } from "./types.js";
 
 export interface BrokerClientOptions<
@@ -212,7 +212,7 @@ export function composeBrokerClient<Paths extends {}, Throws extends boolean = f
     throttle?.layer,
     auth(provider, observer ? { observer } : {}),
     stickyLayer,
-    timeoutMs !== undefined && timeout({ timeoutMs }),
+    timeoutMs !== undefined && ownStackTimeout({ timeoutMs }),
     body({
       ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
       ...(options.streamIdleTimeoutMs === undefined ? {} : { streamIdleTimeoutMs: options.streamIdleTimeoutMs }),

@@ -1,3 +1,4 @@
+import { toAbortSignal } from "./attempt-signal.js";
 import { isLightRequest, takesLightRequests, toTransportRequest } from "./light-request.js";
 import type { CallContext, FetchLike, Handler, Layer } from "./types.js";
 
@@ -9,13 +10,17 @@ const transports = new WeakMap<Handler, Transport>();
 
 /**
  * Adapts a plain fetch into the innermost handler. A light request (light-request.ts) becomes a real
- * Request here, once, unless the fetch takes light requests as they are (the undici transport).
+ * Request here, once, and an attempt signal a real AbortSignal, unless the fetch takes both as they are
+ * (the default transport).
  */
 export function fromFetch(fetchImpl: FetchLike = globalThis.fetch): Handler {
-  const prepare = takesLightRequests(fetchImpl) ? (request: Request) => request : toTransportRequest;
+  const light = takesLightRequests(fetchImpl);
   const send = (request: Request, init: RequestInit | undefined): Promise<Response> => {
     try {
-      return fetchImpl(prepare(request), init);
+      if (light) return fetchImpl(request, init);
+      // Any other fetch gets a real Request and a real AbortSignal (attempt-signal.ts).
+      const signal = toAbortSignal(init?.signal ?? undefined);
+      return fetchImpl(toTransportRequest(request), signal ? { ...init, signal } : init);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -299,7 +299,10 @@ export function toTransportRequest(request: Request): Request {
   });
 }
 
-/** Transports that take a light request as it is (the undici transport reads its members directly). */
+/**
+ * Transports that take a light request and an attempt signal (attempt-signal.ts) as they are: the
+ * undici transport reads the request's members directly, and undici takes any EventTarget-like signal.
+ */
 const takesLight = Symbol.for("brokerkit.takesLightRequests");
 
 export function markTakesLightRequests<T extends (...args: never[]) => unknown>(transport: T): T {

@@ -9,6 +9,7 @@
  * - at most `max` hops;
  * - requests the middleware makes on its own (`context.sameOriginRedirects`) never leave the origin.
  */
+import { toAbortSignal } from "./attempt-signal.js";
 import { transportOf } from "./compose.js";
 import { BrokerkitError } from "./errors.js";
 import { copyRequest, hasBody } from "./light-request.js";
@@ -106,7 +107,7 @@ export function redirects(options: RedirectOptions = {}): Layer {
           headers,
           body,
           redirect: "manual",
-          signal: context.signal ?? current.signal,
+          signal: toAbortSignal(context.signal ?? current.signal),
         });
         response = await send(current, context);
       }

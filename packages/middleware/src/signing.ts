@@ -5,6 +5,7 @@
  * runs above the throttle: what signing needs first (the server's clock) is fetched before the call holds a
  * slot, so that fetch, throttled too, never waits behind the call that waits for it.
  */
+import { toAbortSignal } from "./attempt-signal.js";
 import type { CredentialProvider } from "./auth/provider.js";
 import type { Layer } from "./types.js";
 
@@ -13,7 +14,8 @@ export function signing(provider: CredentialProvider): Layer {
   if (!sign) return (next) => next;
   return (next) => async (request, context) => {
     if (!context.operation?.flags?.signed) return next(request, context);
-    return next(await sign.call(provider, request, context.signal ?? request.signal), context);
+    // A credential may hand the signal to a Request or a fetch of its own: it gets a real one.
+    return next(await sign.call(provider, request, toAbortSignal(context.signal ?? request.signal)), context);
   };
 }
 

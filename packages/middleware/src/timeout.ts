@@ -5,6 +5,7 @@
  * layer's idle deadline guards it from there). What the server answers never switches the deadline
  * off: a mislabelled `text/event-stream` answer to a plain operation is still bounded.
  */
+import { AttemptSignal } from "./attempt-signal.js";
 import { isBuffered } from "./compose.js";
 import { createDeadlineQueue } from "./deadline-queue.js";
 import { ConfigError, TimeoutError } from "./errors.js";
@@ -21,6 +22,19 @@ type BodyReader = "arrayBuffer" | "blob" | "formData" | "json" | "text";
 const BODY_READERS: readonly BodyReader[] = ["arrayBuffer", "blob", "formData", "json", "text"];
 
 export function timeout(options: TimeoutOptions): Layer {
+  return timeoutLayer(options, false);
+}
+
+/**
+ * The timeout of a client's own stack (composeBrokerClient): each attempt gets an AttemptSignal instead
+ * of an AbortController, because every layer below it there and the default transport take one
+ * (attempt-signal.ts). A stack of someone else's layers gets `timeout`, with real AbortSignals.
+ */
+export function ownStackTimeout(options: TimeoutOptions): Layer {
+  return timeoutLayer(options, true);
+}
+
+function timeoutLayer(options: TimeoutOptions, attemptSignals: boolean): Layer {
   const timeoutMs = options.timeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new ConfigError(`timeout: timeoutMs must be a finite number > 0, got ${String(timeoutMs)}`);
@@ -32,7 +46,7 @@ export function timeout(options: TimeoutOptions): Layer {
       // A layer above (auth) may hand the caller's signal over in the context instead of on the request.
       const caller = context.signal ?? request.signal;
       if (caller.aborted) return Promise.reject(caller.reason);
-      const controller = new AbortController();
+      const controller = attemptSignals ? new AttemptSignal() : new AbortController();
       let headersReceived = false;
       let deadlineError: TimeoutError | undefined;
       const onCallerAbort = () => controller.abort(caller.reason);
@@ -55,7 +69,7 @@ export function timeout(options: TimeoutOptions): Layer {
       if (listening) caller.addEventListener("abort", onCallerAbort, { once: true });
 
       const outer = context.signal;
-      context.signal = controller.signal;
+      context.signal = controller instanceof AttemptSignal ? (controller as unknown as AbortSignal) : controller.signal;
       let pending: Promise<Response>;
       try {
         pending = next(request, context);

@@ -24,6 +24,9 @@ export interface CallContext {
    * Signal for the current attempt: the caller's signal (handed over by the auth layer, whose
    * credentialed copy of the request does not follow it), joined with the per-attempt deadline below
    * the timeout layer. Layers and the innermost fetch read `context.signal ?? request.signal`.
+   * Below the timeout of a client's own stack (composeBrokerClient) it is an attempt signal
+   * (attempt-signal.ts): the layers there read it, and hand `toAbortSignal(signal)` to anything that
+   * needs a real AbortSignal.
    */
   signal?: AbortSignal;
   /**

@@ -21,6 +21,7 @@
 import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Dispatcher } from "undici";
+import { isAttemptSignal } from "../attempt-signal.js";
 import { isLightRequest, markTakesLightRequests, toTransportRequest } from "../light-request.js";
 import { neverAborts } from "../never-aborted.js";
 import type { FetchLike } from "../types.js";
@@ -60,7 +61,9 @@ export function defaultFetch(): FetchLike {
   let chosen: FetchLike | undefined;
   const choose = async (): Promise<FetchLike> => {
     const module = await loadUndici();
-    chosen ??= module ? createUndiciFetch() : (input, init) => globalThis.fetch(toTransportRequest(input), init);
+    chosen ??= module
+      ? createUndiciFetch()
+      : (input, init) => globalThis.fetch(toTransportRequest(input), realSignal(init));
     return chosen;
   };
   // Once chosen, a call goes straight on: no async frame of its own.
@@ -99,7 +102,7 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
   return markTakesLightRequests(async (input: Request | string | URL, init?: RequestInit) => {
     // A Request with only `signal` and `redirect` in init (what the brokerkit stack passes) is not copied.
     const asIs = (isLightRequest(input) || input instanceof Request) && onlySignalOrRedirect(init);
-    const request = asIs ? input : new Request(toTransportRequest(input as Request), init);
+    const request = asIs ? input : new Request(toTransportRequest(input as Request), realSignal(init));
     const signal = init?.signal ?? request.signal;
     const redirect = init?.redirect ?? request.redirect;
     if (signal.aborted) throw signal.reason;
@@ -144,6 +147,11 @@ export function createUndiciFetch(options: UndiciFetchOptions = {}): UndiciFetch
  */
 function onlySignalOrRedirect(init: RequestInit | undefined): boolean {
   return init === undefined || (init.method === undefined && init.headers === undefined && init.body === undefined);
+}
+
+/** `init` with a real AbortSignal in place of an attempt signal, for a Request or another fetch. */
+function realSignal(init: RequestInit | undefined): RequestInit | undefined {
+  return isAttemptSignal(init?.signal) ? { ...init, signal: init.signal.toAbortSignal() } : init;
 }
 
 function ignore(): void {}
