@@ -59,6 +59,13 @@ export { createOps, type OpsTable } from "./ops.js";
 export type { FlatArgs, NestedArgs, OpArgs, OpInit, OpResult } from "./ops-types.js";
 export { compilePattern, fillTemplate, type PathMatcher } from "./pattern.js";
 export {
+  createRateGate,
+  type RateGate,
+  type RateGateLimit,
+  type RateGateOptions,
+  type RateGateRunOptions,
+} from "./rate-gate.js";
+export {
   isExhausted,
   parseRateLimitDimensions,
   parseRateLimitHeaders,

@@ -11,10 +11,9 @@ import {
   AmbiguousOutcomeError,
   type BrokerRuntime,
   ConfigError,
-  createThrottle,
+  createRateGate,
   type MiddlewareEvent,
   type Observer,
-  type Throttle,
 } from "@brokerkit/middleware";
 import type { ActiveSubscription, Incoming, ProtocolAdapter, SubscribeRequest } from "./adapter.js";
 import { MessageBuffer, valueAt } from "./buffer.js";
@@ -123,7 +122,10 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
   let lingerTimer: ReturnType<typeof setTimeout> | undefined;
   let tokenTimer: ReturnType<typeof setInterval> | undefined;
   let authorizedToken: string | undefined;
-  const limits = streamLimits(spec);
+  // The stream's own message limits need no HTTP throttle: a rate gate, and the channels each limit covers.
+  const ownLimits = createRateGate({ name: label, limits: spec.limits });
+  const limitsOf = (channel: string): string[] =>
+    spec.limits.filter((limit) => !limit.channels || limit.channels.includes(channel)).map((limit) => limit.name);
   const identity = runtime.credentials.identity;
 
   const credentialHeaders = async (): Promise<Headers> => {
@@ -252,21 +254,24 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     } else if (state.lagging && depth * 4 < size) state.lagging = false;
   }
 
-  /** Takes a slot in the REST throttle (same identity) and in the stream's own limits for `channel`. */
-  async function throttled<T>(channel: string, send: () => Promise<T>): Promise<T> {
-    const gates: Throttle[] = [];
-    if (runtime.throttle) gates.push(runtime.throttle);
-    for (const limit of limits) if (!limit.channels || limit.channels.has(channel)) gates.push(limit.throttle);
+  /**
+   * Takes a slot in the REST throttle (same identity, through its layer: the stream's URL stands for the
+   * request) and then in the stream's own limits for `channel`; `signal` ends a wait for either.
+   */
+  async function throttled<T>(channel: string, send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const own = () => ownLimits.run(send, { limits: limitsOf(channel), ...(signal ? { signal } : {}) });
+    const shared = runtime.throttle;
+    if (!shared) return own();
     let result: T | undefined;
-    const innermost = async () => {
-      result = await send();
+    const gated = shared.layer(async () => {
+      result = await own();
       return new Response(null, { status: 204 });
-    };
-    const handler = gates.reduceRight<(request: Request) => Promise<Response>>(
-      (next, gate) => (request) => gate.layer((inner) => next(inner))(request, { attempt: 1, identity }),
-      innermost,
-    );
-    await handler(new Request(`${url.replace(/^ws/, "http")}#${encodeURIComponent(channel)}`, { method: "POST" }));
+    });
+    const request = new Request(`${url.replace(/^ws/, "http")}#${encodeURIComponent(channel)}`, {
+      method: "POST",
+      ...(signal ? { signal } : {}),
+    });
+    await gated(request, { attempt: 1, identity });
     return result as T;
   }
 
@@ -463,14 +468,17 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
           try {
             const socket = await connection.ready();
             await renewToken(socket);
-            ack = await throttled(channel, () =>
-              (adapter.command as NonNullable<ProtocolAdapter["command"]>)(
-                socket,
-                channel,
-                channelSpec,
-                (params ?? {}) as Record<string, unknown>,
-                id,
-              ),
+            ack = await throttled(
+              channel,
+              () =>
+                (adapter.command as NonNullable<ProtocolAdapter["command"]>)(
+                  socket,
+                  channel,
+                  channelSpec,
+                  (params ?? {}) as Record<string, unknown>,
+                  id,
+                ),
+              signal,
             );
           } catch (error) {
             if (!(error instanceof StreamError) || error instanceof StreamRequestError) throw error;
@@ -524,18 +532,4 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
         state.buffer.fail(new StreamClosedError(`${label}: closed`, { stream: label }));
     },
   };
-}
-
-interface CompiledLimit {
-  throttle: Throttle;
-  channels: ReadonlySet<string> | undefined;
-}
-
-function streamLimits(spec: StreamSpec): CompiledLimit[] {
-  return spec.limits.map((limit) => ({
-    throttle: createThrottle({
-      rules: [{ name: `${spec.name}:${limit.name}`, limit: limit.limit, intervalMs: limit.intervalMs }],
-    }),
-    channels: limit.channels ? new Set(limit.channels) : undefined,
-  }));
 }

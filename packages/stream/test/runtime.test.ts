@@ -250,6 +250,37 @@ describe("stream runtime", () => {
     expect([...ws.commands.values()]).toEqual([1]);
   });
 
+  it("the stream's own limits hold per channel: a subscription over its channel's limit waits, others go on", async () => {
+    const { ws, stream } = await setup({
+      limits: [{ name: "quote subscriptions", limit: 1, intervalMs: 60_000, channels: ["quotes"] }],
+    });
+    const first = stream.subscribe("quotes", { topic: "A" });
+    await first.ready;
+    const second = stream.subscribe("quotes", { topic: "B" });
+    // Messages on one socket arrive in order: once ticks is acknowledged, a sent second one would have been seen.
+    const ticks = stream.subscribe("ticks", { topic: "T" });
+    await ticks.ready;
+    expect(ws.subscriptions.get("A")?.size).toBe(1);
+    expect(ws.subscriptions.get("T")?.size).toBe(1);
+    expect(ws.subscriptions.has("B")).toBe(false);
+    await second.unsubscribe();
+  });
+
+  it("a command waiting for its channel's limit ends with its signal's reason and is never sent", async () => {
+    const { ws, stream } = await setup({
+      limits: [{ name: "orders", limit: 1, intervalMs: 60_000, channels: ["place"] }],
+    });
+    await expect(stream.command("place", { symbol: "SBER" })).resolves.toMatchObject({ done: true });
+    const controller = new AbortController();
+    const waiting = stream.command("place", { symbol: "GAZP" }, { signal: controller.signal });
+    // A round trip on the socket: the command has reached its wait by then.
+    await stream.subscribe("ticks", { topic: "T" }).ready;
+    const reason = new Error("the caller gave up");
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    expect(ws.commands.size).toBe(1);
+  });
+
   it("closing ends every subscription and the socket", async () => {
     const { ws, stream } = await setup();
     const ticks = stream.subscribe("ticks", { topic: "T" });
