@@ -10,8 +10,10 @@
  * It sits right above the redirects layer and below the timeout layer, whose deadline thereby covers
  * the whole body.
  */
+
 import { markBuffered } from "./compose.js";
 import { ConfigError, NetworkError, ResponseTooLargeError, TimeoutError } from "./errors.js";
+import { responseHeader } from "./header-snapshot.js";
 import { redactUrl } from "./redact.js";
 import { type BufferableResponse, bufferBody, isBufferable } from "./transport/buffer-body.js";
 import type { CallContext, Handler, Layer } from "./types.js";
@@ -131,7 +133,7 @@ async function readWhole(
 }
 
 function declaredLength(response: Response): number | undefined {
-  const header = response.headers.get("content-length");
+  const header = responseHeader(response, "content-length");
   if (header === null) return undefined;
   const length = Number(header);
   return Number.isSafeInteger(length) && length >= 0 ? length : undefined;

@@ -14,7 +14,7 @@ export interface RateLimitDimension {
   resetAt?: number;
 }
 
-const PREFIX = "x-ratelimit-";
+export const RATE_LIMIT_PREFIX = "x-ratelimit-";
 const DIMENSION_HEADER = /^x-ratelimit-(?:(.+)-)?(limit|remaining|reset)$/;
 /** IMF-fixdate, RFC 850 and asctime forms all start with a day name. */
 const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
@@ -56,7 +56,7 @@ export function parseResetValue(value: string, nowMs: number = Date.now()): numb
 
 /** Every rate-limit dimension in the headers, plain form first. */
 export function parseRateLimitDimensions(headers: Headers, nowMs: number = Date.now()): RateLimitDimension[] {
-  return dimensionsIn(headers, rateLimitHeaderNames(headers), nowMs);
+  return dimensionsIn((name) => headers.get(name), rateLimitHeaderNames(headers), nowMs);
 }
 
 /**
@@ -66,7 +66,7 @@ export function parseRateLimitDimensions(headers: Headers, nowMs: number = Date.
 export function rateLimitHeaderNames(headers: Headers): string[] | undefined {
   let names: string[] | undefined;
   for (const name of headers.keys()) {
-    if (!name.startsWith(PREFIX)) continue;
+    if (!name.startsWith(RATE_LIMIT_PREFIX)) continue;
     if (names) names.push(name);
     else names = [name];
   }
@@ -75,7 +75,7 @@ export function rateLimitHeaderNames(headers: Headers): string[] | undefined {
 
 /** The dimensions that the headers `names` (from rateLimitHeaderNames) report, plain form first. */
 export function dimensionsIn(
-  headers: Headers,
+  read: (name: string) => string | null,
   names: readonly string[] | undefined,
   nowMs: number,
 ): RateLimitDimension[] {
@@ -84,7 +84,7 @@ export function dimensionsIn(
   for (const name of names) {
     const match = DIMENSION_HEADER.exec(name);
     if (!match) continue;
-    const value = headers.get(name) as string;
+    const value = read(name) as string;
     const dimensionName = match[1] ?? "";
     let dimension = byName.get(dimensionName);
     if (!dimension) {

@@ -4,9 +4,11 @@
  * keeps working when a broker retires a version. Also reports, once per route, a route that the
  * spec marks deprecated or that the server answers with Deprecation / Sunset headers.
  */
+
 import type { RouteRule } from "./config.js";
 import { ConfigError } from "./errors.js";
 import type { MiddlewareEvent } from "./events.js";
+import { responseHeader } from "./header-snapshot.js";
 import { copyRequest } from "./light-request.js";
 import { createOperationTable, type OperationTable } from "./operations.js";
 import { compilePattern, fillTemplate, type PathMatcher } from "./pattern.js";
@@ -91,7 +93,7 @@ export function routes(options: RoutesOptions): Layer {
     }
     // Promise callbacks rather than an async function: no frame of its own per call.
     return next(outgoing, context).then((response) => {
-      const notice = deprecationNotice(response.headers);
+      const notice = deprecationNotice(response);
       if (notice) {
         const route = context.operation
           ? routeKey(context.operation)
@@ -104,11 +106,11 @@ export function routes(options: RoutesOptions): Layer {
 }
 
 /** `Deprecation` / `Sunset` headers (RFC 9745, RFC 8594), or a Link with rel=deprecation/sunset. */
-function deprecationNotice(headers: Headers): { sunset?: string; link?: string } | undefined {
-  const link = headers.get("link");
+function deprecationNotice(response: Response): { sunset?: string; link?: string } | undefined {
+  const link = responseHeader(response, "link");
   const linked = link ? /<([^>]*)>\s*;[^,]*rel="?(?:deprecation|sunset)"?/i.exec(link)?.[1] : undefined;
-  const sunset = headers.get("sunset");
-  if (!headers.has("deprecation") && !sunset && linked === undefined) return undefined;
+  const sunset = responseHeader(response, "sunset");
+  if (responseHeader(response, "deprecation") === null && !sunset && linked === undefined) return undefined;
   const notice: { sunset?: string; link?: string } = {};
   if (sunset) notice.sunset = sunset;
   if (linked !== undefined) notice.link = linked;

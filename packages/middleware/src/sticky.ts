@@ -16,12 +16,14 @@
  * sends the cookies itself (the API must answer CORS with credentials allowed). Expired cookies cannot
  * be seen, so a lost session is noticed from `lostStatuses` alone.
  */
+
 import type { Cookie, CookieJar } from "tough-cookie";
 import { abortable } from "./auth/abortable.js";
 import { isDisposable } from "./compose.js";
 import type { StickyRule } from "./config.js";
 import { createCookieJar, storeSetCookies } from "./cookie-jar.js";
 import { ConfigError, HttpError, NetworkError } from "./errors.js";
+import { responseHeader } from "./header-snapshot.js";
 import { copyRequest, hasBody } from "./light-request.js";
 import { createOperationTable } from "./operations.js";
 import { compilePattern, fillTemplate } from "./pattern.js";
@@ -341,7 +343,7 @@ export function sticky(options: StickyOptions): StickyLayer {
       if (fromJar === undefined)
         return cookiesFor(request.url).then((cookies) => send(request, context, cookies.header));
       return next(withCookies(request, fromJar), context).then((response) =>
-        response.headers.has("set-cookie") ? stored(response, request) : response,
+        responseHeader(response, "set-cookie") !== null ? stored(response, request) : response,
       );
     };
     const stored = async (response: Response, request: Request): Promise<Response> => {

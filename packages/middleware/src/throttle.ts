@@ -10,6 +10,7 @@
 import type { RateLimitHeaderNames, RateLimitRule } from "./config.js";
 import { declaredLimitState } from "./declared-limit-headers.js";
 import { ConfigError, RateLimitError } from "./errors.js";
+import { responseHeader, responseHeaderNames } from "./header-snapshot.js";
 import { neverAborts } from "./never-aborted.js";
 import { notify } from "./notify.js";
 import { compilePattern, type PathMatcher } from "./pattern.js";
@@ -17,8 +18,8 @@ import {
   dimensionsIn,
   isExhausted,
   parseRetryAfter,
+  RATE_LIMIT_PREFIX,
   type RateLimitDimension,
-  rateLimitHeaderNames,
 } from "./rate-limit-headers.js";
 import { redactUrl } from "./redact.js";
 import { ThrottleScheduler } from "./throttle-scheduler.js";
@@ -264,7 +265,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
   function learn(response: Response, call: CallBuckets): Response | Promise<Response> {
     const { buckets, rules: callRules } = call;
     const { headers, status } = response;
-    const names = rateLimitHeaderNames(headers);
+    const names = responseHeaderNames(response, RATE_LIMIT_PREFIX);
     // The common answer teaches nothing: no rate-limit header, not a 429, and no rule with bans or header names.
     if (!names && status !== 429 && !ownFeedback) return response;
     const wallNow = Date.now();
@@ -283,7 +284,7 @@ export function createThrottle(options: ThrottleOptions): Throttle {
       const waitMs = (state.resetAt ?? wallNow + rule.intervalMs) - wallNow;
       stored = keep(stored, pauseBuckets([buckets[i] as ThrottleBucket], waitMs, "headers"));
     });
-    const exhausted = dimensionsIn(headers, names, wallNow).filter(isExhausted);
+    const exhausted = dimensionsIn((name) => responseHeader(response, name), names, wallNow).filter(isExhausted);
     if (status === 429) {
       const resetAt = latestReset(exhausted);
       const waitMs =

@@ -5,10 +5,12 @@
  * layer's idle deadline guards it from there). What the server answers never switches the deadline
  * off: a mislabelled `text/event-stream` answer to a plain operation is still bounded.
  */
+
 import { AttemptSignal } from "./attempt-signal.js";
 import { isBuffered } from "./compose.js";
 import { createDeadlineQueue } from "./deadline-queue.js";
 import { ConfigError, TimeoutError } from "./errors.js";
+import { responseHeader } from "./header-snapshot.js";
 import { neverAborts } from "./never-aborted.js";
 import { redactUrl } from "./redact.js";
 import type { CallContext, Handler, Layer } from "./types.js";
@@ -85,7 +87,11 @@ function timeoutLayer(options: TimeoutOptions, attemptSignals: boolean): Layer {
           if (context.operation?.flags?.stream) {
             // The deadline covered the wait for headers; from here only the caller may end the stream.
             deadlines.clear(deadline);
-          } else if (isBuffered(response) || response.body === null || response.headers.get("content-length") === "0") {
+          } else if (
+            isBuffered(response) ||
+            response.body === null ||
+            responseHeader(response, "content-length") === "0"
+          ) {
             release();
           } else {
             releaseWhenBodyRead(response, release);

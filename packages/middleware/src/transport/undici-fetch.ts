@@ -22,6 +22,7 @@ import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Dispatcher } from "undici";
 import { isAttemptSignal } from "../attempt-signal.js";
+import { type HeaderSnapshot, keepHeaderSnapshot } from "../header-snapshot.js";
 import { isLightRequest, markTakesLightRequests, toTransportRequest } from "../light-request.js";
 import { neverAborts } from "../never-aborted.js";
 import type { FetchLike } from "../types.js";
@@ -174,11 +175,17 @@ function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal
   }
   // Name/value pairs straight into the Response: one header list instead of a Headers object copied into it.
   const headers: [string, string][] = [];
+  // undici's header object (lower-case names) is kept as the layers' snapshot (header-snapshot.ts).
+  let snapshot: HeaderSnapshot = data.headers;
   for (const name in data.headers) {
     const value = data.headers[name];
     if (value === undefined) continue;
     // A decoded body no longer has the length or encoding the server declared.
-    if (decoder && (name === "content-encoding" || name === "content-length")) continue;
+    if (decoder && (name === "content-encoding" || name === "content-length")) {
+      const { [name]: _dropped, ...rest } = snapshot;
+      snapshot = rest;
+      continue;
+    }
     if (Array.isArray(value)) for (const item of value) headers.push([name, item]);
     else headers.push([name, value]);
   }
@@ -190,7 +197,7 @@ function toResponse(data: Dispatcher.ResponseData, url: URL, signal: AbortSignal
     stream.once("close", () => signal.removeEventListener("abort", onAbort));
   }
   const init = { status: data.statusCode, statusText: data.statusText, headers };
-  return new NodeBodyResponse(body, init, url.href);
+  return keepHeaderSnapshot(new NodeBodyResponse(body, init, url.href), snapshot);
 }
 
 /**
