@@ -212,6 +212,9 @@ async function planBroker(
         ),
         ...(extracted.commaSeparatedQuery.length ? { commaSeparatedQuery: extracted.commaSeparatedQuery } : {}),
       };
+      // A manifest-wide idempotency rule whose paths match no operation of this API (Alpaca's covers order
+      // creation in trading and broker, not market data) stays out of its config, and its layer out of its client.
+      if (config.idempotency && !coversAnOperation(config.idempotency, config.operations)) delete config.idempotency;
       smokeTargets.push({ name: apiName, factory: api.factory, config });
       // Scaffolding a new package stops here: turbo generates the code, once, after `pnpm install`.
       if (scaffoldOnly && created) return;
@@ -418,6 +421,19 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+/** Whether an idempotency rule applies to one of `operations` (its templates matched against the rule's path patterns). */
+function coversAnOperation(
+  rule: NonNullable<ApiConfig["idempotency"]>,
+  operations: ApiConfig["operations"],
+): boolean {
+  if (!rule.paths) return true;
+  const methods = new Set(rule.methods);
+  const patterns = rule.paths.map((pattern) => compilePattern(pattern));
+  return operations.some(
+    ([method, template]) => methods.has(method) && patterns.some((match) => match(template) !== null),
+  );
 }
 
 /** What the generated types leave to the client: the manifest's `clientFilled` parameters, the idempotency body field. */

@@ -98,6 +98,24 @@ describe("generate", () => {
     expect(client).not.toMatch(/createCache|sticky|oauth2Scheme|refreshExchangeScheme|createBrokerClient/);
   });
 
+  it("leaves out an idempotency rule whose paths match none of the API's operations", async () => {
+    const other = tempWorkspace(["minibroker"]);
+    try {
+      const manifest = join(other.specsDir, "minibroker/broker.yaml");
+      const text = readFileSync(manifest, "utf8");
+      expect(text).toContain("paths: [/v2/orders]");
+      writeFileSync(manifest, text.replace("paths: [/v2/orders]", "paths: [/v9/elsewhere/**]"));
+      await generate({ root: other.root });
+      const generated = join(other.packagesDir, "minibroker/src/generated/trading");
+      expect(readFileSync(join(generated, "config.ts"), "utf8")).not.toContain('"idempotency"');
+      const client = readFileSync(join(generated, "client.ts"), "utf8");
+      expect(client).toContain('{ auth: { "static-headers": staticHeadersScheme }, routes, ops: opsTable }');
+      expect(client).not.toMatch(/\bidempotency\b/);
+    } finally {
+      other.dispose();
+    }
+  });
+
   it("keeps maintainer changes to scaffolded files and unmanaged package.json fields", async () => {
     writeFileSync(join(pkg, "README.md"), "# hand-written\n");
     const packageJson = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));

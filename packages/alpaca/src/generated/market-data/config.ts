@@ -87,17 +87,6 @@ export const config: ApiConfig = {
     "maxDelayMs": 5000
   },
   "timeoutMs": 30000,
-  "idempotency": {
-    "bodyField": "client_order_id",
-    "methods": [
-      "POST"
-    ],
-    "paths": [
-      "/v2/orders",
-      "/v1/trading/accounts/{account_id}/orders"
-    ],
-    "reuse": "rejected"
-  },
   "operations": [
     ["GET","/v1/corporate-actions"],
     ["GET","/v1beta1/crypto-perps/{loc}/latest/bars"],
