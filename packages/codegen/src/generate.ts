@@ -424,10 +424,7 @@ function sha256(text: string): string {
 }
 
 /** Whether an idempotency rule applies to one of `operations` (its templates matched against the rule's path patterns). */
-function coversAnOperation(
-  rule: NonNullable<ApiConfig["idempotency"]>,
-  operations: ApiConfig["operations"],
-): boolean {
+function coversAnOperation(rule: NonNullable<ApiConfig["idempotency"]>, operations: ApiConfig["operations"]): boolean {
   if (!rule.paths) return true;
   const methods = new Set(rule.methods);
   const patterns = rule.paths.map((pattern) => compilePattern(pattern));

@@ -47,7 +47,14 @@ const CASES: { lines: [string, string][]; gzip?: boolean }[] = [
     ],
     gzip: true,
   },
-  { lines: [["Retry-After", "2"], ["X-Empty", ""], ["Vary", "Accept"], ["Vary", "Origin"]] },
+  {
+    lines: [
+      ["Retry-After", "2"],
+      ["X-Empty", ""],
+      ["Vary", "Accept"],
+      ["Vary", "Origin"],
+    ],
+  },
 ];
 
 const PROBED = [
