@@ -59,22 +59,24 @@ export class LightRequest implements Request {
     return true;
   }
 
-  readonly method!: string;
-  readonly headers!: Headers;
-  readonly redirect!: RequestRedirect;
-  readonly credentials!: RequestCredentials;
-  readonly signal!: AbortSignal;
+  // Declared, not defined: `fill` sets every field, in one order, on a new request and on a copy alike,
+  // so the constructor does not define them once more beforehand.
+  declare readonly method: string;
+  declare readonly headers: Headers;
+  declare readonly redirect: RequestRedirect;
+  declare readonly credentials: RequestCredentials;
+  declare readonly signal: AbortSignal;
   // TypeScript-private rather than #private: `copy` fills them in on an object made without the constructor.
-  private href!: string;
-  private parsed!: URL | undefined;
-  private source!: LightBody | null;
-  private used!: boolean;
-  private stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+  declare private href: string;
+  declare private parsed: URL | undefined;
+  declare private source: LightBody | null;
+  declare private used: boolean;
+  declare private stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
   /**
    * The path template of the typed call that made it (`/v2/orders/{order_id}`), set by the client: the
    * operation table then checks that template first. A copy has none (its URL may have changed).
    */
-  template: string | undefined;
+  declare template: string | undefined;
 
   /** The constructor openapi-fetch calls: `new Request(url, init)`, with a light body (see isLightBody). */
   constructor(input: string | URL, init: RequestInit = {}) {

@@ -7,6 +7,7 @@
  * the caller's Request never does.
  */
 import { disposable, isDisposable } from "../compose.js";
+import { hasBody } from "../light-request.js";
 import type { Layer, Observer } from "../types.js";
 import type { CredentialProvider } from "./provider.js";
 
@@ -27,31 +28,60 @@ export function auth(provider: CredentialProvider, options: AuthLayerOptions = {
     const applying = provider.apply(sent.headers, signal);
     return applying ? applying.then(() => disposable(sent)) : disposable(sent);
   };
-  return (next) => async (request, context) => {
+  return (next) => (request, context) => {
     context.identity ??= provider.identity;
     const outer = context.signal;
     const signal = outer ?? request.signal;
     context.signal = signal;
+    const restore = <T>(value: T): T => {
+      context.signal = outer;
+      return value;
+    };
+    const fail = (error: unknown): never => {
+      context.signal = outer;
+      throw error;
+    };
+    let spare: Request | undefined;
+    let prepared: Request | Promise<Request>;
     try {
-      const canReplay = provider.onUnauthorized !== undefined;
       // Copying a request takes its body; without a body the original can be copied again for the replay.
-      const spare = canReplay ? (request.body === null ? request : request.clone()) : undefined;
-      const prepared = withCredentials(request, signal);
-      const sent = "then" in prepared ? await prepared : prepared;
-      const response = await next(sent, context);
-      if (response.status !== 401 || !spare || !provider.onUnauthorized) return response;
+      spare = provider.onUnauthorized ? (hasBody(request) ? request.clone() : request) : undefined;
+      prepared = withCredentials(request, signal);
+    } catch (error) {
+      return Promise.reject(restore(error));
+    }
+    // Promise callbacks rather than an async function: an answer other than 401 goes back without a frame.
+    const send = (sent: Request): Promise<Response> => {
+      let pending: Promise<Response>;
+      try {
+        pending = next(sent, context);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      return pending.then(
+        (response) =>
+          response.status === 401 && spare
+            ? replayAfter401(response, sent, spare).then(restore, fail)
+            : restore(response),
+        fail,
+      );
+    };
+    /** After a 401: the provider refreshes once, and the call is sent once more if it says so. */
+    const replayAfter401 = async (response: Response, sent: Request, original: Request): Promise<Response> => {
       let replay: boolean;
       try {
-        replay = await provider.onUnauthorized(sent.headers, signal);
+        replay = await (provider.onUnauthorized as NonNullable<CredentialProvider["onUnauthorized"]>)(
+          sent.headers,
+          signal,
+        );
       } catch (error) {
         await response.body?.cancel();
         throw error;
       }
       if (!replay) return response;
       await response.body?.cancel();
-      return await next(await withCredentials(spare, signal), context);
-    } finally {
-      context.signal = outer;
-    }
+      return next(await withCredentials(original, signal), context);
+    };
+    return "then" in prepared ? prepared.then(send, fail) : send(prepared);
   };
 }
