@@ -11,7 +11,8 @@
  * follows it, once per attempt, and only on those paths.
  */
 
-type AbortListener = ((this: AbortSignal, event: Event) => unknown) | { handleEvent(event: Event): unknown };
+type OnAbort = (this: AbortSignal, event: Event) => unknown;
+type AbortListener = OnAbort | { handleEvent(event: Event): unknown };
 
 /** One brand per process (a registered symbol), so that every copy of this module knows the others' signals. */
 const BRAND = Symbol.for("brokerkit.attemptSignal");
@@ -20,26 +21,31 @@ export class AttemptSignal {
   aborted = false;
   reason: unknown = undefined;
   #listeners: AbortListener[] | undefined;
-  #onabort: ((this: AbortSignal, event: Event) => unknown) | null = null;
+  /** The `onabort` handler and the listener that calls it, made only when a handler is set. */
+  #onabort: { handler: OnAbort; listener: AbortListener } | undefined;
   #real: AbortController | undefined;
 
   get [BRAND](): true {
     return true;
   }
 
-  get onabort(): ((this: AbortSignal, event: Event) => unknown) | null {
-    return this.#onabort;
+  get onabort(): OnAbort | null {
+    return this.#onabort?.handler ?? null;
   }
 
   /** As on an EventTarget, the handler runs in the place it was first set among the listeners. */
-  set onabort(handler: ((this: AbortSignal, event: Event) => unknown) | null) {
-    const was = this.#onabort;
-    this.#onabort = handler;
-    if (was === null && handler !== null) this.addEventListener("abort", this.#callOnabort);
-    else if (was !== null && handler === null) this.removeEventListener("abort", this.#callOnabort);
+  set onabort(handler: OnAbort | null) {
+    const current = this.#onabort;
+    if (current && handler) current.handler = handler;
+    else if (current) {
+      this.removeEventListener("abort", current.listener);
+      this.#onabort = undefined;
+    } else if (handler) {
+      const slot = { handler, listener: (event: Event) => slot.handler.call(this as unknown as AbortSignal, event) };
+      this.#onabort = slot;
+      this.addEventListener("abort", slot.listener);
+    }
   }
-
-  readonly #callOnabort = (event: Event) => this.#onabort?.call(this as unknown as AbortSignal, event);
 
   /** Aborts with `reason` and calls the listeners once, in the order they were added. */
   abort(reason: unknown = new DOMException("This operation was aborted", "AbortError")): void {
@@ -80,10 +86,6 @@ export class AttemptSignal {
     if (type !== "abort" || !listener || !this.#listeners) return;
     const at = this.#listeners.indexOf(listener);
     if (at >= 0) this.#listeners.splice(at, 1);
-  }
-
-  dispatchEvent(_event: Event): boolean {
-    return true;
   }
 
   /** A real AbortSignal that aborts with this one (made once). */

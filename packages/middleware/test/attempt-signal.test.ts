@@ -128,10 +128,12 @@ describe("a client's own stack with attempt signals", () => {
       environment: "test",
       credentials: { key: "k" },
       servers: { api: server.url },
-      timeoutMs: 150,
+      // Long enough for the request to reach the server first, even on a loaded machine.
+      timeoutMs: 1_000,
     });
     const error = await client.runtime.fetch(new Request(`${server.url}/slow`)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
+    expect(server.arrived).toEqual(["/slow"]);
     await until(() => server.closed.length > 0);
     expect(server.closed).toEqual(["/slow"]);
   });
