@@ -6,21 +6,10 @@
  * that one file serves both. `sdk` holds `saxo` and `alpaca` as the runner loaded them.
  */
 "use strict";
-
-function check(condition, what) {
-  if (!condition) throw new Error(`check failed: ${what}`);
-}
+const { alpacaServers, alpacaTradingClient, check, saxoLogin } = require("./scenarios.cjs");
 
 async function saxo(sdk, sim) {
-  const login = sdk.saxo.startSaxoLogin({
-    environment: "sim",
-    clientId: sim.appKey,
-    redirectUri: sim.redirectUri,
-    servers: { logon: sim.servers.logon },
-  });
-  // The simulator plays the user: it logs in at once and redirects back with a code.
-  const answer = await fetch(login.url, { redirect: "manual" });
-  const credentials = await login.complete(answer.headers.get("location") || "");
+  const credentials = await saxoLogin(sdk, sim);
   check(credentials.refreshToken, "Saxo login gives a refresh token");
   const client = sdk.saxo.createSaxoClient({ environment: "sim", servers: sim.servers, credentials });
   const connection = await sdk.saxo.createStreamingConnection(client, { contextId: "lazy-modules" });
@@ -32,19 +21,14 @@ async function saxo(sdk, sim) {
 }
 
 async function alpaca(sdk, sim) {
-  const servers = { trading: sim.url, data: sim.url, broker: sim.url, authx: sim.url };
-  const trading = sdk.alpaca.createTradingClient({
-    environment: "paper",
-    servers,
-    credentials: { keyId: sim.keyId, secretKey: sim.secretKey },
-  });
+  const trading = alpacaTradingClient(sdk.alpaca.createTradingClient, sim);
   const placed = await trading.POST("/v2/orders", {
     body: { symbol: "AAPL", qty: "1", side: "buy", type: "market", time_in_force: "day" },
   });
   check(placed.data?.id, "Alpaca order placed");
   const broker = sdk.alpaca.createBrokerClient({
     environment: "broker-sandbox",
-    servers,
+    servers: alpacaServers(sim),
     credentials: { username: sim.brokerKey, password: sim.brokerSecret },
   });
   const events = [];
