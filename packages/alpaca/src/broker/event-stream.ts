@@ -1,9 +1,8 @@
 /**
  * Hand-written (not generated). A Server-Sent Events stream of the Broker API as an async iterator of typed
  * events that survives disconnects. Frames are parsed by eventsource-parser; each `data:` frame is one JSON
- * event. The request goes
- * through the client's own stack (`client.runtime.fetch`), so auth, throttle, retry of the connect and the
- * timeout (which spares streaming operations once the headers arrived) all apply.
+ * event. The request goes through the client's own stack (`client.runtime.fetch`), so auth, throttle, retry
+ * of the connect and the timeout (which spares streaming operations once the headers arrived) all apply.
  *
  * After a dropped connection, a server error or an idle connection (no bytes, not even a heartbeat, for
  * `idleTimeoutMs`), it reconnects with exponential backoff and resumes after the last event seen, through the
