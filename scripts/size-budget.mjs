@@ -4,9 +4,10 @@
 // with code splitting on) and gzips each chunk (-9). What an entry loads up front is its own chunk plus
 // the chunks it imports statically, transitively; that must fit its budget (scripts/size-budget.json:
 // 16 kB, or for an entry still over that, a ceiling it may not grow past). What the code loads with
-// `import()` only when a configuration needs it (tough-cookie for sticky sessions, ws where a runtime has
-// no WebSocket, eventsource-parser for Alpaca's event streams, @msgpack/msgpack for MessagePack streams)
-// lands in chunks of its own: the script prints the total with the lazy chunks the entry can reach too.
+// `import()` only when a configuration or an optional feature needs it (tough-cookie for sticky sessions,
+// ws where a runtime has no WebSocket, the connection loop of Alpaca's event streams with
+// eventsource-parser, Saxo's login code exchange and streaming hand-off, @msgpack/msgpack for MessagePack
+// streams) lands in chunks of its own: the script prints the total with the lazy chunks the entry can reach too.
 // Node built-ins stay external. Then prints what each middleware layer adds, measured the way
 // `pnpm bench` does (packages/bench/src/suites/bundle/layers.ts).
 // Needs the packages built (`pnpm exec turbo run build`). Usage: node scripts/size-budget.mjs [--no-layers]

@@ -5,7 +5,7 @@
  * after `maxReconnects`, and the connection goes through the client's stack (auth, and a timeout that
  * does not cut a live stream).
  */
-import { HttpError, MalformedResponseError } from "@brokerkit/middleware";
+import { ConfigError, HttpError, MalformedResponseError } from "@brokerkit/middleware";
 import { describe, expect, it } from "vitest";
 import type { AlpacaSimulator } from "../../testing/src/alpaca/index.js";
 import {
@@ -156,6 +156,28 @@ describe("v2 trade events", () => {
       { since: today(), until: today() },
       { since: today(), until: today() },
     ]);
+  });
+
+  it("check their options when made, and connect only when read", async () => {
+    const sim = await simulator();
+    const client = brokerClient(sim);
+    // Before anything loads or connects: a bad option throws at once.
+    expect(() => streamTradeEvents(client, {}, { maxReconnects: -1 })).toThrow(ConfigError);
+    expect(() => streamTradeEvents(client, {}, { reconnectDelayMs: -1 })).toThrow(/reconnect delays must be ≥ 0 ms/);
+    expect(() => streamTradeEvents(client, {}, { idleTimeoutMs: 0 })).toThrow(
+      "GET /v2/events/trades: idleTimeoutMs must be > 0 or false, got 0",
+    );
+    // A stream closed before its first read never connects.
+    const unread = streamTradeEvents(client, { since: today() });
+    expect(await unread.return()).toEqual({ done: true, value: undefined });
+    expect(sim.counters.sseConnections).toBe(0);
+    // The first read loads the connection loop and connects.
+    await marketOrders(sim, 1);
+    const stream = streamTradeEvents(client, { since: today() });
+    expect((await stream.next()).value).toMatchObject({ event: "new" });
+    expect(sim.counters.sseConnections).toBe(1);
+    expect(stream.lastEventId).toMatch(/^[0-9A-Z]{26}$/);
+    await stream.return();
   });
 
   it("end when the caller aborts, with the caller's reason", async () => {

@@ -29,13 +29,20 @@ async function alor(sdk, sim) {
   return `time + ${found.length} securities`;
 }
 
-async function alpaca(sdk, sim) {
-  const servers = { trading: sim.url, data: sim.url, broker: sim.url, authx: sim.url };
-  const trading = sdk.alpacaTrading.createTradingClient({
+/** Every Alpaca server key on the simulator. */
+const alpacaServers = (sim) => ({ trading: sim.url, data: sim.url, broker: sim.url, authx: sim.url });
+
+/** A Trading API client on the simulator, from the `createTradingClient` of the entry the runner loaded. */
+function alpacaTradingClient(createTradingClient, sim) {
+  return createTradingClient({
     environment: "paper",
-    servers,
+    servers: alpacaServers(sim),
     credentials: { keyId: sim.keyId, secretKey: sim.secretKey },
   });
+}
+
+async function alpaca(sdk, sim) {
+  const trading = alpacaTradingClient(sdk.alpacaTrading.createTradingClient, sim);
   const account = await trading.GET("/v2/account");
   check(account.response.status === 200 && account.data, "Alpaca account answers 200");
   const placed = await trading.POST("/v2/orders", {
@@ -52,20 +59,21 @@ async function alpaca(sdk, sim) {
   return "account, place, list, cancel";
 }
 
+/** Saxo's PKCE login where the runner reads the redirect: the simulator logs in at once and redirects back with a code. */
+async function saxoLogin(sdk, sim) {
+  const login = sdk.saxo.startSaxoLogin({
+    environment: "sim",
+    clientId: sim.appKey,
+    redirectUri: sim.redirectUri,
+    servers: { logon: sim.servers.logon },
+  });
+  const answer = await fetch(login.url, { redirect: "manual" });
+  return login.complete(answer.headers.get("location") || "");
+}
+
 /** Saxo: PKCE login (unless the browser runner already did it), then calls to three sticky services. */
 async function saxo(sdk, sim) {
-  let credentials = sim.credentials;
-  if (!credentials) {
-    const login = sdk.saxo.startSaxoLogin({
-      environment: "sim",
-      clientId: sim.appKey,
-      redirectUri: sim.redirectUri,
-      servers: { logon: sim.servers.logon },
-    });
-    // The simulator plays the user: it logs in at once and redirects back with a code.
-    const answer = await fetch(login.url, { redirect: "manual" });
-    credentials = await login.complete(answer.headers.get("location") || "");
-  }
+  const credentials = sim.credentials || (await saxoLogin(sdk, sim));
   const client = sdk.saxo.createSaxoClient({ environment: "sim", servers: sim.servers, credentials });
   const accounts = await client.GET("/port/v1/accounts/me");
   check(accounts.response.status === 200 && accounts.data.Data.length > 0, "Saxo accounts");
@@ -95,4 +103,4 @@ async function run(broker, sdk, config) {
   }
 }
 
-module.exports = { run, brokers: Object.keys(scenarios) };
+module.exports = { run, brokers: Object.keys(scenarios), check, saxoLogin, alpacaServers, alpacaTradingClient };

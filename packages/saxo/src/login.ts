@@ -8,20 +8,13 @@
  *
  * The logon server and its /authorize and /token URLs come from the generated config (the manifest's
  * environments and oauth scheme); the PKCE pair, the authorize URL and the code exchange are the
- * middleware's. Nothing here logs or puts a secret into an error message.
+ * middleware's. Nothing here logs or puts a secret into an error message. The second half (checking the
+ * redirect, the code exchange) is in login-complete.ts, imported when a login completes: a program that
+ * starts from stored credentials never loads it.
  */
-import {
-  AuthError,
-  ConfigError,
-  createAuthorizationRequest,
-  exchangeAuthorizationCode,
-  expandUrl,
-  type FetchLike,
-  type OAuth2Credentials,
-  resolveServers,
-} from "@brokerkit/middleware";
+import { createAuthorizationRequest, type FetchLike, type OAuth2Credentials } from "@brokerkit/middleware";
 import type { SaxoCredentials, SaxoEnvironment, SaxoServerKey } from "./generated/index.js";
-import { saxoConfig } from "./generated/index.js";
+import { logonUrls } from "./login-urls.js";
 
 export interface SaxoLoginOptions {
   environment: SaxoEnvironment;
@@ -58,8 +51,6 @@ export interface SaxoLogin {
   complete(redirect: string | URL | URLSearchParams): Promise<SaxoLoginCredentials>;
 }
 
-const LOGIN = "saxo login";
-
 /** Builds the authorize URL for the environment's logon server, with a fresh PKCE verifier and state. */
 export function startSaxoLogin(options: SaxoLoginOptions): SaxoLogin {
   const { authorizeUrl } = logonUrls(options);
@@ -91,61 +82,6 @@ export async function completeSaxoLogin(
   callback: SaxoLoginCallback,
 ): Promise<SaxoLoginCredentials> {
   const { tokenUrl } = logonUrls(options);
-  const params = redirectParams(callback.redirect);
-  const error = params.get("error");
-  if (error !== null) {
-    const description = params.get("error_description");
-    throw new AuthError(`${LOGIN}: Saxo's logon answered "${error}"${description ? ` (${description})` : ""}`);
-  }
-  if (params.get("state") !== callback.state) {
-    throw new AuthError(
-      `${LOGIN}: the redirect's "state" does not match the login's; it may not answer this login (CSRF?). Start a new login`,
-    );
-  }
-  const code = params.get("code");
-  if (!code) throw new AuthError(`${LOGIN}: the redirect carries no "code" parameter`);
-  const tokens = await exchangeAuthorizationCode({
-    name: LOGIN,
-    tokenUrl,
-    clientId: options.clientId,
-    redirectUri: options.redirectUri,
-    code,
-    codeVerifier: callback.codeVerifier,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-  });
-  if (tokens.refreshToken === undefined) {
-    throw new AuthError(`${LOGIN}: the token response has no "refresh_token"; the session could not be kept alive`);
-  }
-  return {
-    clientId: options.clientId,
-    accessToken: tokens.accessToken,
-    refreshToken: tokens.refreshToken,
-    ...(tokens.expiresAt !== undefined ? { accessTokenExpiresAt: tokens.expiresAt } : {}),
-    ...(tokens.refreshTokenExpiresAt !== undefined ? { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt } : {}),
-    ...(options.onRefreshToken ? { onRefreshToken: options.onRefreshToken } : {}),
-  };
-}
-
-/** The oauth scheme's /authorize and /token URLs on the chosen environment's logon server. */
-function logonUrls(options: SaxoLoginOptions): { authorizeUrl: string; tokenUrl: string } {
-  for (const field of ["clientId", "redirectUri"] as const) {
-    if (typeof options[field] !== "string" || options[field] === "") {
-      throw new ConfigError(`${LOGIN}: options.${field} is required`);
-    }
-  }
-  const scheme = saxoConfig.auth.find((candidate) => candidate.kind === "oauth2");
-  if (scheme?.kind !== "oauth2" || scheme.authorizeUrl === undefined) {
-    throw new ConfigError(`${LOGIN}: specs/saxo/broker.yaml declares no oauth2 scheme with an authorizeUrl`);
-  }
-  const servers = resolveServers(saxoConfig, options.environment, options.servers);
-  return { authorizeUrl: expandUrl(scheme.authorizeUrl, servers), tokenUrl: expandUrl(scheme.tokenUrl, servers) };
-}
-
-function redirectParams(redirect: string | URL | URLSearchParams): URLSearchParams {
-  if (redirect instanceof URLSearchParams) return redirect;
-  if (redirect instanceof URL) return redirect.searchParams;
-  const text = redirect.trim();
-  if (/^[a-z][a-z0-9+.-]*:/i.test(text)) return new URL(text).searchParams;
-  return new URLSearchParams(text.startsWith("?") ? text.slice(1) : text);
+  const { exchangeRedirect } = await import("./login-complete.js");
+  return exchangeRedirect(options, callback, tokenUrl);
 }

@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import { AuthError, ConfigError } from "@brokerkit/middleware";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SaxoSimulator } from "../../testing/src/saxo/index.js";
-import { createSaxoClient, startSaxoLogin } from "../src/index.js";
+import { completeSaxoLogin, createSaxoClient, startSaxoLogin } from "../src/index.js";
 import { clientFor, simulator, stopSimulators } from "./helpers.js";
 
 afterEach(stopSimulators);
@@ -103,6 +103,30 @@ describe("PKCE login helper", () => {
 
     expect(() => startSaxoLogin({ ...options, clientId: "" })).toThrow(/options\.clientId is required/);
     expect(() => startSaxoLogin({ ...options, redirectUri: undefined as unknown as string })).toThrow(ConfigError);
+  });
+
+  it("completes a login started elsewhere from the redirect, state and verifier kept; checks its options first", async () => {
+    const sim = await simulator();
+    const options = {
+      environment: "sim" as const,
+      clientId: sim.app.appKey,
+      redirectUri: sim.app.redirectUri,
+      servers: { logon: sim.servers.logon },
+    };
+    // The first half, in another process: only the URL, state and verifier travel.
+    const { url, state, codeVerifier } = startSaxoLogin(options);
+    const redirect = await browse(url);
+
+    await expect(completeSaxoLogin({ ...options, redirectUri: "" }, { redirect, state, codeVerifier })).rejects.toThrow(
+      /options\.redirectUri is required/,
+    );
+    expect(sim.counters.codeGrants).toBe(0);
+
+    const credentials = await completeSaxoLogin(options, { redirect, state, codeVerifier });
+    expect(sim.counters.codeGrants).toBe(1);
+    expect(credentials).toMatchObject({ clientId: sim.app.appKey, accessToken: expect.stringMatching(/^ey/) });
+    const client = createSaxoClient({ environment: "sim", servers: sim.servers, credentials });
+    expect((await client.GET("/port/v1/users/me")).response.status).toBe(200);
   });
 });
 
