@@ -22,7 +22,7 @@ export class AttemptSignal {
   reason: unknown = undefined;
   #listeners: AbortListener[] | undefined;
   /** The `onabort` handler and the listener that calls it, made only when a handler is set. */
-  #onabort: { handler: OnAbort; listener: AbortListener } | undefined;
+  #onabort: { handler: OnAbort | null; listener: AbortListener } | undefined;
   #real: AbortController | undefined;
 
   get [BRAND](): true {
@@ -33,15 +33,14 @@ export class AttemptSignal {
     return this.#onabort?.handler ?? null;
   }
 
-  /** As on an EventTarget, the handler runs in the place it was first set among the listeners. */
+  /**
+   * As on an EventTarget, the handler runs in the place it was first set among the listeners. (Set to
+   * null and then to a handler again, it keeps that place where an EventTarget would move it last.)
+   */
   set onabort(handler: OnAbort | null) {
-    const current = this.#onabort;
-    if (current && handler) current.handler = handler;
-    else if (current) {
-      this.removeEventListener("abort", current.listener);
-      this.#onabort = undefined;
-    } else if (handler) {
-      const slot = { handler, listener: (event: Event) => slot.handler.call(this as unknown as AbortSignal, event) };
+    if (this.#onabort) this.#onabort.handler = handler;
+    else if (handler) {
+      const slot = { handler, listener: (event: Event) => slot.handler?.call(this as unknown as AbortSignal, event) };
       this.#onabort = slot;
       this.addEventListener("abort", slot.listener);
     }

@@ -35,13 +35,16 @@ export function responseHeader(response: Response, name: string): string | null 
 /** The lower-case names of the response's headers that start with `prefix` (lower-case), or undefined when none does. */
 export function responseHeaderNames(response: Response, prefix: string): string[] | undefined {
   const snapshot = snapshotOf(response);
+  if (snapshot === undefined) return headerNamesStartingWith(response.headers, prefix);
   const names: string[] = [];
-  if (snapshot === undefined) {
-    for (const name of response.headers.keys()) if (name.startsWith(prefix)) names.push(name);
-  } else {
-    for (const name in snapshot) if (name.startsWith(prefix) && snapshot[name] !== undefined) names.push(name);
-    // In the order a Headers object iterates them.
-    names.sort();
-  }
+  for (const name in snapshot) if (name.startsWith(prefix) && snapshot[name] !== undefined) names.push(name);
+  // In the order a Headers object iterates them.
+  return names.length > 0 ? names.sort() : undefined;
+}
+
+/** The names in `headers` that start with `prefix` (lower-case), or undefined when none does. */
+export function headerNamesStartingWith(headers: Headers, prefix: string): string[] | undefined {
+  const names: string[] = [];
+  for (const name of headers.keys()) if (name.startsWith(prefix)) names.push(name);
   return names.length > 0 ? names : undefined;
 }

@@ -4,6 +4,7 @@
  * `X-RateLimit-<Dimension>-Limit/-Remaining/-Reset` (Saxo). Pure: pass `nowMs` for repeatable results.
  */
 import type { RateLimitInfo } from "./errors.js";
+import { headerNamesStartingWith } from "./header-snapshot.js";
 
 /** One rate-limit dimension a response reported. `name` is "" for the plain `X-RateLimit-*` headers. */
 export interface RateLimitDimension {
@@ -56,24 +57,10 @@ export function parseResetValue(value: string, nowMs: number = Date.now()): numb
 
 /** Every rate-limit dimension in the headers, plain form first. */
 export function parseRateLimitDimensions(headers: Headers, nowMs: number = Date.now()): RateLimitDimension[] {
-  return dimensionsIn((name) => headers.get(name), rateLimitHeaderNames(headers), nowMs);
+  return dimensionsIn((name) => headers.get(name), headerNamesStartingWith(headers, RATE_LIMIT_PREFIX), nowMs);
 }
 
-/**
- * The `X-RateLimit-*` header names present (lower-case, as fetch gives them), or undefined when there are
- * none, as in most responses. Names only: pairing every value with its name costs more.
- */
-export function rateLimitHeaderNames(headers: Headers): string[] | undefined {
-  let names: string[] | undefined;
-  for (const name of headers.keys()) {
-    if (!name.startsWith(RATE_LIMIT_PREFIX)) continue;
-    if (names) names.push(name);
-    else names = [name];
-  }
-  return names;
-}
-
-/** The dimensions that the headers `names` (from rateLimitHeaderNames) report, plain form first. */
+/** The dimensions that the headers `names` (the `X-RateLimit-*` names present) report, plain form first. */
 export function dimensionsIn(
   read: (name: string) => string | null,
   names: readonly string[] | undefined,
