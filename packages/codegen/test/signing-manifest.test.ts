@@ -126,7 +126,7 @@ describe("signed and weighted APIs in the manifest", () => {
     expect(config).toContain('["POST","/query",{"safe":true,"signed":true}]');
     expect(config).toContain('["GET","/book",{"weight":5}]');
     expect(config).toContain('["POST","/orders",{"signed":true}]');
-    expect(config).toMatch(/"scope": \{\s*"param": "account"\s*\}/);
+    expect(config).toMatch(/"scope":\s*\{\s*"param":\s*"account"\s*\}/);
     expect(client).toContain("{ apiKey: string; secretKey: string }");
     expect(client).toContain('"signature": signatureScheme');
     const orders = types.slice(types.indexOf('"/orders"'));

@@ -16,16 +16,26 @@ export function typeStem(factory: string): string {
   return factory.replace(/^create/, "").replace(/Client$/, "");
 }
 
+/**
+ * The config as a data literal: a line per top-level key, environment and operation, each value in
+ * compact JSON. It ships in every install twice (ESM and CommonJS), so it carries no indentation inside
+ * a line; one line per entry keeps it readable and its diffs small.
+ */
 export function emitConfig(config: ApiConfig): string {
-  const { operations, ...rest } = config;
-  const body = JSON.stringify(rest, null, 2);
-  const ops = operations.map((op) => `    ${JSON.stringify(op)}`).join(",\n");
-  const withOps = `${body.slice(0, -2)},\n  "operations": [\n${ops}\n  ]\n}`;
+  const entries = (values: [string, unknown][]) =>
+    values.map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(",\n");
+  const lines = Object.entries(config).map(([key, value]) => {
+    const name = JSON.stringify(key);
+    if (key === "environments") return `  ${name}: {\n${entries(Object.entries(value as object))}\n  }`;
+    if (key === "operations")
+      return `  ${name}: [\n${(value as unknown[]).map((op) => `    ${JSON.stringify(op)}`).join(",\n")}\n  ]`;
+    return `  ${name}: ${JSON.stringify(value)}`;
+  });
   return [
     'import type { ApiConfig } from "@brokerkit/middleware";',
     "",
     "/** Runtime configuration of this API, from the broker manifest and the spec's operations. */",
-    `export const config: ApiConfig = ${withOps};`,
+    `export const config: ApiConfig = {\n${lines.join(",\n")}\n};`,
     "",
   ].join("\n");
 }

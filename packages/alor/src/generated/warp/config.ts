@@ -7,68 +7,17 @@ export const config: ApiConfig = {
   "broker": "alor",
   "api": "warp",
   "environments": {
-    "production": {
-      "servers": {
-        "api": "https://api.alor.ru",
-        "oauth": "https://oauth.alor.ru",
-        "ws": "wss://api.alor.ru/ws",
-        "cws": "wss://api.alor.ru/cws"
-      }
-    },
-    "test": {
-      "servers": {
-        "api": "https://apidev.alor.ru",
-        "oauth": "https://oauthdev.alor.ru",
-        "ws": "wss://apidev.alor.ru/ws",
-        "cws": "wss://apidev.alor.ru/cws"
-      }
-    }
+    "production": {"servers":{"api":"https://api.alor.ru","oauth":"https://oauth.alor.ru","ws":"wss://api.alor.ru/ws","cws":"wss://api.alor.ru/cws"}},
+    "test": {"servers":{"api":"https://apidev.alor.ru","oauth":"https://oauthdev.alor.ru","ws":"wss://apidev.alor.ru/ws","cws":"wss://apidev.alor.ru/cws"}}
   },
   "server": "api",
-  "auth": [
-    {
-      "name": "refresh",
-      "kind": "refresh-exchange",
-      "tokenUrl": "{oauth}/refresh",
-      "tokenIn": "query",
-      "accessTokenField": "AccessToken",
-      "defaultLifetimeMs": 1800000,
-      "skewMs": 30000,
-      "minIntervalMs": 1000
-    }
-  ],
-  "rateLimits": [
-    {
-      "name": "per-user",
-      "limit": 100,
-      "intervalMs": 1000
-    }
-  ],
+  "auth": [{"name":"refresh","kind":"refresh-exchange","tokenUrl":"{oauth}/refresh","tokenIn":"query","accessTokenField":"AccessToken","defaultLifetimeMs":1800000,"skewMs":30000,"minIntervalMs":1000}],
+  "rateLimits": [{"name":"per-user","limit":100,"intervalMs":1000}],
   "routes": [],
-  "retry": {
-    "attempts": 3,
-    "baseDelayMs": 200,
-    "maxDelayMs": 5000
-  },
+  "retry": {"attempts":3,"baseDelayMs":200,"maxDelayMs":5000},
   "timeoutMs": 30000,
-  "idempotency": {
-    "header": "X-REQID",
-    "methods": [
-      "POST",
-      "PUT",
-      "DELETE"
-    ],
-    "paths": [
-      "/commandapi/warptrans/**"
-    ]
-  },
-  "cache": {
-    "routes": [
-      "GET /md/v2/Securities",
-      "GET /md/v2/Securities/{exchange}/{symbol}"
-    ],
-    "sessionBoundaryUtc": "03:30"
-  },
+  "idempotency": {"header":"X-REQID","methods":["POST","PUT","DELETE"],"paths":["/commandapi/warptrans/**"]},
+  "cache": {"routes":["GET /md/v2/Securities","GET /md/v2/Securities/{exchange}/{symbol}"],"sessionBoundaryUtc":"03:30"},
   "operations": [
     ["GET","/commandapi/api/orderGroups"],
     ["POST","/commandapi/api/orderGroups"],

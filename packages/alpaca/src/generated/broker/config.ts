@@ -7,102 +7,19 @@ export const config: ApiConfig = {
   "broker": "alpaca",
   "api": "broker",
   "environments": {
-    "paper": {
-      "servers": {
-        "trading": "https://paper-api.alpaca.markets",
-        "data": "https://data.alpaca.markets",
-        "broker": "https://broker-api.sandbox.alpaca.markets",
-        "authx": "https://authx.sandbox.alpaca.markets",
-        "dataStream": "wss://stream.data.alpaca.markets/v2/iex",
-        "tradingStream": "wss://paper-api.alpaca.markets/stream"
-      }
-    },
-    "live": {
-      "servers": {
-        "trading": "https://api.alpaca.markets",
-        "data": "https://data.alpaca.markets",
-        "broker": "https://broker-api.alpaca.markets",
-        "authx": "https://authx.alpaca.markets",
-        "dataStream": "wss://stream.data.alpaca.markets/v2/iex",
-        "tradingStream": "wss://api.alpaca.markets/stream"
-      }
-    },
-    "broker-sandbox": {
-      "servers": {
-        "trading": "https://paper-api.alpaca.markets",
-        "data": "https://data.sandbox.alpaca.markets",
-        "broker": "https://broker-api.sandbox.alpaca.markets",
-        "authx": "https://authx.sandbox.alpaca.markets",
-        "dataStream": "wss://stream.data.sandbox.alpaca.markets/v2/iex",
-        "tradingStream": "wss://paper-api.alpaca.markets/stream"
-      }
-    },
-    "eu-live": {
-      "servers": {
-        "trading": "https://api.alpaca.markets",
-        "data": "https://data.alpaca.markets",
-        "broker": "https://broker-api.eu.alpaca.markets",
-        "authx": "https://authx.eu.alpaca.markets",
-        "dataStream": "wss://stream.data.alpaca.markets/v2/iex",
-        "tradingStream": "wss://api.alpaca.markets/stream"
-      }
-    },
-    "eu-sandbox": {
-      "servers": {
-        "trading": "https://paper-api.alpaca.markets",
-        "data": "https://data.sandbox.alpaca.markets",
-        "broker": "https://broker-api.sandbox.eu.alpaca.markets",
-        "authx": "https://authx.sandbox.eu.alpaca.markets",
-        "dataStream": "wss://stream.data.sandbox.alpaca.markets/v2/iex",
-        "tradingStream": "wss://paper-api.alpaca.markets/stream"
-      }
-    }
+    "paper": {"servers":{"trading":"https://paper-api.alpaca.markets","data":"https://data.alpaca.markets","broker":"https://broker-api.sandbox.alpaca.markets","authx":"https://authx.sandbox.alpaca.markets","dataStream":"wss://stream.data.alpaca.markets/v2/iex","tradingStream":"wss://paper-api.alpaca.markets/stream"}},
+    "live": {"servers":{"trading":"https://api.alpaca.markets","data":"https://data.alpaca.markets","broker":"https://broker-api.alpaca.markets","authx":"https://authx.alpaca.markets","dataStream":"wss://stream.data.alpaca.markets/v2/iex","tradingStream":"wss://api.alpaca.markets/stream"}},
+    "broker-sandbox": {"servers":{"trading":"https://paper-api.alpaca.markets","data":"https://data.sandbox.alpaca.markets","broker":"https://broker-api.sandbox.alpaca.markets","authx":"https://authx.sandbox.alpaca.markets","dataStream":"wss://stream.data.sandbox.alpaca.markets/v2/iex","tradingStream":"wss://paper-api.alpaca.markets/stream"}},
+    "eu-live": {"servers":{"trading":"https://api.alpaca.markets","data":"https://data.alpaca.markets","broker":"https://broker-api.eu.alpaca.markets","authx":"https://authx.eu.alpaca.markets","dataStream":"wss://stream.data.alpaca.markets/v2/iex","tradingStream":"wss://api.alpaca.markets/stream"}},
+    "eu-sandbox": {"servers":{"trading":"https://paper-api.alpaca.markets","data":"https://data.sandbox.alpaca.markets","broker":"https://broker-api.sandbox.eu.alpaca.markets","authx":"https://authx.sandbox.eu.alpaca.markets","dataStream":"wss://stream.data.sandbox.alpaca.markets/v2/iex","tradingStream":"wss://paper-api.alpaca.markets/stream"}}
   },
   "server": "broker",
-  "auth": [
-    {
-      "name": "basic",
-      "kind": "basic"
-    },
-    {
-      "name": "clientCredentials",
-      "kind": "oauth2",
-      "tokenUrl": "{authx}/v1/oauth2/token",
-      "grant": "client_credentials",
-      "skewMs": 30000,
-      "minIntervalMs": 1000
-    }
-  ],
-  "rateLimits": [
-    {
-      "name": "broker-partner",
-      "limit": 1000,
-      "intervalMs": 60000
-    }
-  ],
+  "auth": [{"name":"basic","kind":"basic"},{"name":"clientCredentials","kind":"oauth2","tokenUrl":"{authx}/v1/oauth2/token","grant":"client_credentials","skewMs":30000,"minIntervalMs":1000}],
+  "rateLimits": [{"name":"broker-partner","limit":1000,"intervalMs":60000}],
   "routes": [],
-  "retry": {
-    "attempts": 3,
-    "baseDelayMs": 200,
-    "maxDelayMs": 5000
-  },
+  "retry": {"attempts":3,"baseDelayMs":200,"maxDelayMs":5000},
   "timeoutMs": 30000,
-  "idempotency": {
-    "bodyField": "client_order_id",
-    "methods": [
-      "POST"
-    ],
-    "paths": [
-      "/v2/orders",
-      "/v1/trading/accounts/{account_id}/orders"
-    ],
-    "reuse": "rejected"
-  },
-  "commaSeparatedQuery": [
-    "account_numbers",
-    "activity_types",
-    "attributes"
-  ],
+  "idempotency": {"bodyField":"client_order_id","methods":["POST"],"paths":["/v2/orders","/v1/trading/accounts/{account_id}/orders"],"reuse":"rejected"},
   "operations": [
     ["GET","/v1/accounts"],
     ["POST","/v1/accounts"],
@@ -245,5 +162,6 @@ export const config: ApiConfig = {
     ["GET","/v2/events/journals/status",{"stream":true}],
     ["GET","/v2/events/system",{"stream":true}],
     ["GET","/v2/events/trades",{"stream":true}]
-  ]
+  ],
+  "commaSeparatedQuery": ["account_numbers","activity_types","attributes"]
 };

@@ -7,101 +7,19 @@ export const config: ApiConfig = {
   "broker": "alpaca",
   "api": "trading",
   "environments": {
-    "paper": {
-      "servers": {
-        "trading": "https://paper-api.alpaca.markets",
-        "data": "https://data.alpaca.markets",
-        "broker": "https://broker-api.sandbox.alpaca.markets",
-        "authx": "https://authx.sandbox.alpaca.markets",
-        "dataStream": "wss://stream.data.alpaca.markets/v2/iex",
-        "tradingStream": "wss://paper-api.alpaca.markets/stream"
-      }
-    },
-    "live": {
-      "servers": {
-        "trading": "https://api.alpaca.markets",
-        "data": "https://data.alpaca.markets",
-        "broker": "https://broker-api.alpaca.markets",
-        "authx": "https://authx.alpaca.markets",
-        "dataStream": "wss://stream.data.alpaca.markets/v2/iex",
-        "tradingStream": "wss://api.alpaca.markets/stream"
-      }
-    },
-    "broker-sandbox": {
-      "servers": {
-        "trading": "https://paper-api.alpaca.markets",
-        "data": "https://data.sandbox.alpaca.markets",
-        "broker": "https://broker-api.sandbox.alpaca.markets",
-        "authx": "https://authx.sandbox.alpaca.markets",
-        "dataStream": "wss://stream.data.sandbox.alpaca.markets/v2/iex",
-        "tradingStream": "wss://paper-api.alpaca.markets/stream"
-      }
-    },
-    "eu-live": {
-      "servers": {
-        "trading": "https://api.alpaca.markets",
-        "data": "https://data.alpaca.markets",
-        "broker": "https://broker-api.eu.alpaca.markets",
-        "authx": "https://authx.eu.alpaca.markets",
-        "dataStream": "wss://stream.data.alpaca.markets/v2/iex",
-        "tradingStream": "wss://api.alpaca.markets/stream"
-      }
-    },
-    "eu-sandbox": {
-      "servers": {
-        "trading": "https://paper-api.alpaca.markets",
-        "data": "https://data.sandbox.alpaca.markets",
-        "broker": "https://broker-api.sandbox.eu.alpaca.markets",
-        "authx": "https://authx.sandbox.eu.alpaca.markets",
-        "dataStream": "wss://stream.data.sandbox.alpaca.markets/v2/iex",
-        "tradingStream": "wss://paper-api.alpaca.markets/stream"
-      }
-    }
+    "paper": {"servers":{"trading":"https://paper-api.alpaca.markets","data":"https://data.alpaca.markets","broker":"https://broker-api.sandbox.alpaca.markets","authx":"https://authx.sandbox.alpaca.markets","dataStream":"wss://stream.data.alpaca.markets/v2/iex","tradingStream":"wss://paper-api.alpaca.markets/stream"}},
+    "live": {"servers":{"trading":"https://api.alpaca.markets","data":"https://data.alpaca.markets","broker":"https://broker-api.alpaca.markets","authx":"https://authx.alpaca.markets","dataStream":"wss://stream.data.alpaca.markets/v2/iex","tradingStream":"wss://api.alpaca.markets/stream"}},
+    "broker-sandbox": {"servers":{"trading":"https://paper-api.alpaca.markets","data":"https://data.sandbox.alpaca.markets","broker":"https://broker-api.sandbox.alpaca.markets","authx":"https://authx.sandbox.alpaca.markets","dataStream":"wss://stream.data.sandbox.alpaca.markets/v2/iex","tradingStream":"wss://paper-api.alpaca.markets/stream"}},
+    "eu-live": {"servers":{"trading":"https://api.alpaca.markets","data":"https://data.alpaca.markets","broker":"https://broker-api.eu.alpaca.markets","authx":"https://authx.eu.alpaca.markets","dataStream":"wss://stream.data.alpaca.markets/v2/iex","tradingStream":"wss://api.alpaca.markets/stream"}},
+    "eu-sandbox": {"servers":{"trading":"https://paper-api.alpaca.markets","data":"https://data.sandbox.alpaca.markets","broker":"https://broker-api.sandbox.eu.alpaca.markets","authx":"https://authx.sandbox.eu.alpaca.markets","dataStream":"wss://stream.data.sandbox.alpaca.markets/v2/iex","tradingStream":"wss://paper-api.alpaca.markets/stream"}}
   },
   "server": "trading",
-  "auth": [
-    {
-      "name": "keys",
-      "kind": "static-headers",
-      "headers": {
-        "APCA-API-KEY-ID": "keyId",
-        "APCA-API-SECRET-KEY": "secretKey"
-      }
-    },
-    {
-      "name": "oauth",
-      "kind": "bearer"
-    }
-  ],
-  "rateLimits": [
-    {
-      "name": "per-account",
-      "limit": 200,
-      "intervalMs": 60000
-    }
-  ],
+  "auth": [{"name":"keys","kind":"static-headers","headers":{"APCA-API-KEY-ID":"keyId","APCA-API-SECRET-KEY":"secretKey"}},{"name":"oauth","kind":"bearer"}],
+  "rateLimits": [{"name":"per-account","limit":200,"intervalMs":60000}],
   "routes": [],
-  "retry": {
-    "attempts": 3,
-    "baseDelayMs": 200,
-    "maxDelayMs": 5000
-  },
+  "retry": {"attempts":3,"baseDelayMs":200,"maxDelayMs":5000},
   "timeoutMs": 30000,
-  "idempotency": {
-    "bodyField": "client_order_id",
-    "methods": [
-      "POST"
-    ],
-    "paths": [
-      "/v2/orders",
-      "/v1/trading/accounts/{account_id}/orders"
-    ],
-    "reuse": "rejected"
-  },
-  "commaSeparatedQuery": [
-    "activity_types",
-    "attributes"
-  ],
+  "idempotency": {"bodyField":"client_order_id","methods":["POST"],"paths":["/v2/orders","/v1/trading/accounts/{account_id}/orders"],"reuse":"rejected"},
   "operations": [
     ["GET","/v1/locates"],
     ["POST","/v1/locates"],
@@ -171,5 +89,6 @@ export const config: ApiConfig = {
     ["GET","/v2beta1/events/activities",{"stream":true}],
     ["GET","/v3/calendar/{market}"],
     ["GET","/v3/clock"]
-  ]
+  ],
+  "commaSeparatedQuery": ["activity_types","attributes"]
 };

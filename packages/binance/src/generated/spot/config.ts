@@ -7,108 +7,16 @@ export const config: ApiConfig = {
   "broker": "binance",
   "api": "spot",
   "environments": {
-    "live": {
-      "servers": {
-        "api": "https://api.binance.com"
-      }
-    },
-    "testnet": {
-      "servers": {
-        "api": "https://testnet.binance.vision"
-      }
-    }
+    "live": {"servers":{"api":"https://api.binance.com"}},
+    "testnet": {"servers":{"api":"https://testnet.binance.vision"}}
   },
   "server": "api",
-  "auth": [
-    {
-      "name": "hmac",
-      "kind": "signature",
-      "algorithm": "HMAC-SHA256",
-      "payload": "query+body",
-      "encoding": "hex",
-      "signature": {
-        "in": "query",
-        "name": "signature"
-      },
-      "keyHeader": "X-MBX-APIKEY",
-      "timestamp": {
-        "in": "query",
-        "name": "timestamp"
-      },
-      "receiveWindow": {
-        "name": "recvWindow",
-        "valueMs": 5000
-      },
-      "serverTime": {
-        "url": "{api}/api/v3/time",
-        "field": "serverTime",
-        "resyncMs": 600000
-      }
-    }
-  ],
-  "rateLimits": [
-    {
-      "name": "weight",
-      "limit": 6000,
-      "intervalMs": 60000,
-      "unit": "weight",
-      "scope": "ip",
-      "headers": {
-        "used": "X-MBX-USED-WEIGHT-1M"
-      },
-      "banStatuses": [
-        418
-      ]
-    },
-    {
-      "name": "raw-requests",
-      "limit": 61000,
-      "intervalMs": 300000,
-      "scope": "ip",
-      "banStatuses": [
-        418
-      ]
-    },
-    {
-      "name": "orders",
-      "limit": 50,
-      "intervalMs": 10000,
-      "path": "/api/v3/order",
-      "methods": [
-        "POST"
-      ],
-      "headers": {
-        "used": "X-MBX-ORDER-COUNT-10S"
-      }
-    },
-    {
-      "name": "orders-daily",
-      "limit": 160000,
-      "intervalMs": 86400000,
-      "path": "/api/v3/order",
-      "methods": [
-        "POST"
-      ]
-    }
-  ],
+  "auth": [{"name":"hmac","kind":"signature","algorithm":"HMAC-SHA256","payload":"query+body","encoding":"hex","signature":{"in":"query","name":"signature"},"keyHeader":"X-MBX-APIKEY","timestamp":{"in":"query","name":"timestamp"},"receiveWindow":{"name":"recvWindow","valueMs":5000},"serverTime":{"url":"{api}/api/v3/time","field":"serverTime","resyncMs":600000}}],
+  "rateLimits": [{"name":"weight","limit":6000,"intervalMs":60000,"unit":"weight","scope":"ip","headers":{"used":"X-MBX-USED-WEIGHT-1M"},"banStatuses":[418]},{"name":"raw-requests","limit":61000,"intervalMs":300000,"scope":"ip","banStatuses":[418]},{"name":"orders","limit":50,"intervalMs":10000,"path":"/api/v3/order","methods":["POST"],"headers":{"used":"X-MBX-ORDER-COUNT-10S"}},{"name":"orders-daily","limit":160000,"intervalMs":86400000,"path":"/api/v3/order","methods":["POST"]}],
   "routes": [],
-  "retry": {
-    "attempts": 3,
-    "baseDelayMs": 200,
-    "maxDelayMs": 5000
-  },
+  "retry": {"attempts":3,"baseDelayMs":200,"maxDelayMs":5000},
   "timeoutMs": 10000,
-  "idempotency": {
-    "query": "newClientOrderId",
-    "methods": [
-      "POST",
-      "DELETE"
-    ],
-    "paths": [
-      "/api/v3/order"
-    ],
-    "reuse": "rejected"
-  },
+  "idempotency": {"query":"newClientOrderId","methods":["POST","DELETE"],"paths":["/api/v3/order"],"reuse":"rejected"},
   "operations": [
     ["GET","/api/v3/account",{"weight":20,"signed":true}],
     ["GET","/api/v3/depth",{"weight":5}],

@@ -7,102 +7,17 @@ export const config: ApiConfig = {
   "broker": "saxo",
   "api": "openapi",
   "environments": {
-    "sim": {
-      "servers": {
-        "gateway": "https://gateway.saxobank.com/sim/openapi",
-        "logon": "https://sim.logonvalidation.net",
-        "streaming": "https://sim-streaming.saxobank.com/sim/oapi/streaming",
-        "streamingws": "wss://streaming.saxobank.com/sim/openapi/streamingws"
-      }
-    },
-    "live": {
-      "servers": {
-        "gateway": "https://gateway.saxobank.com/openapi",
-        "logon": "https://live.logonvalidation.net",
-        "streaming": "https://live-streaming.saxobank.com/oapi/streaming",
-        "streamingws": "wss://streaming.saxobank.com/openapi/streamingws"
-      }
-    }
+    "sim": {"servers":{"gateway":"https://gateway.saxobank.com/sim/openapi","logon":"https://sim.logonvalidation.net","streaming":"https://sim-streaming.saxobank.com/sim/oapi/streaming","streamingws":"wss://streaming.saxobank.com/sim/openapi/streamingws"}},
+    "live": {"servers":{"gateway":"https://gateway.saxobank.com/openapi","logon":"https://live.logonvalidation.net","streaming":"https://live-streaming.saxobank.com/oapi/streaming","streamingws":"wss://streaming.saxobank.com/openapi/streamingws"}}
   },
   "server": "gateway",
-  "auth": [
-    {
-      "name": "oauth",
-      "kind": "oauth2",
-      "authorizeUrl": "{logon}/authorize",
-      "tokenUrl": "{logon}/token",
-      "grant": "refresh_token",
-      "skewMs": 30000,
-      "minIntervalMs": 1000
-    }
-  ],
-  "rateLimits": [
-    {
-      "name": "service-group",
-      "limit": 120,
-      "intervalMs": 60000,
-      "path": "/{service}/**"
-    },
-    {
-      "name": "orders",
-      "limit": 1,
-      "intervalMs": 1000,
-      "path": "/trade/*/orders/**",
-      "methods": [
-        "POST",
-        "PATCH",
-        "DELETE"
-      ]
-    }
-  ],
-  "routes": [
-    {
-      "from": "/trade/v1/orders",
-      "to": "/trade/v2/orders"
-    },
-    {
-      "from": "/trade/v1/orders/{OrderIds}",
-      "to": "/trade/v2/orders/{OrderIds}"
-    },
-    {
-      "from": "/chart/v1/charts",
-      "to": "/chart/v3/charts"
-    }
-  ],
-  "retry": {
-    "attempts": 3,
-    "baseDelayMs": 200,
-    "maxDelayMs": 5000
-  },
+  "auth": [{"name":"oauth","kind":"oauth2","authorizeUrl":"{logon}/authorize","tokenUrl":"{logon}/token","grant":"refresh_token","skewMs":30000,"minIntervalMs":1000}],
+  "rateLimits": [{"name":"service-group","limit":120,"intervalMs":60000,"path":"/{service}/**"},{"name":"orders","limit":1,"intervalMs":1000,"path":"/trade/*/orders/**","methods":["POST","PATCH","DELETE"]}],
+  "routes": [{"from":"/trade/v1/orders","to":"/trade/v2/orders"},{"from":"/trade/v1/orders/{OrderIds}","to":"/trade/v2/orders/{OrderIds}"},{"from":"/chart/v1/charts","to":"/chart/v3/charts"}],
+  "retry": {"attempts":3,"baseDelayMs":200,"maxDelayMs":5000},
   "timeoutMs": 30000,
-  "sticky": {
-    "service": "/{service}/**",
-    "probe": "/{service}/isalive",
-    "lostStatuses": [
-      503
-    ],
-    "lostErrorCodes": [
-      "SessionNotAvailable"
-    ]
-  },
-  "idempotency": {
-    "header": "x-request-id",
-    "methods": [
-      "POST",
-      "PATCH",
-      "DELETE"
-    ],
-    "paths": [
-      "/trade/*/orders/**"
-    ]
-  },
-  "commaSeparatedQuery": [
-    "AssetTypes",
-    "Class",
-    "FieldGroups",
-    "Tags",
-    "Uics"
-  ],
+  "sticky": {"service":"/{service}/**","probe":"/{service}/isalive","lostStatuses":[503],"lostErrorCodes":["SessionNotAvailable"]},
+  "idempotency": {"header":"x-request-id","methods":["POST","PATCH","DELETE"],"paths":["/trade/*/orders/**"]},
   "operations": [
     ["GET","/chart/isalive"],
     ["GET","/chart/v1/charts",{"deprecated":true}],
@@ -192,5 +107,6 @@ export const config: ApiConfig = {
     ["POST","/trade/v2/orders"],
     ["POST","/trade/v2/orders/precheck"],
     ["DELETE","/trade/v2/orders/{OrderIds}"]
-  ]
+  ],
+  "commaSeparatedQuery": ["AssetTypes","Class","FieldGroups","Tags","Uics"]
 };
