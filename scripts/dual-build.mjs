@@ -19,7 +19,8 @@
  * an entry's .d.ts (the `import` condition's types) is a one-line re-export of its .d.cts (ESM may
  * import CommonJS declarations; the reverse is what TypeScript's node16 refuses), and the other
  * .d.ts files are removed. Declarations and the JavaScript of both builds are re-indented with a tab
- * per level, and the JavaScript loses its comments (the declarations keep their JSDoc for editors).
+ * per level, and the JavaScript loses its comments (the declarations keep their JSDoc for editors, but
+ * not the module header comments written for the source's maintainers).
  *
  * Usage (from a package directory): node ../../scripts/dual-build.mjs [distDir]
  */
@@ -71,6 +72,16 @@ export function stripComments(text, fileName) {
       removeComments: true,
     },
   }).outputText;
+}
+
+/**
+ * The declarations without the module's header comment. tsc keeps a source file's leading comment when
+ * the first statement survives into the declarations (a type import): it explains the module to its
+ * maintainers, not a type to its users. Only a comment directly followed by an import is a header: the
+ * JSDoc of a declaration is followed by that declaration, and stays.
+ */
+export function withoutModuleHeader(text) {
+  return text.replace(/^\/\*\*[\s\S]*?\*\/\n(?=import[\s{*])/, "");
 }
 
 /** tsc indents by four spaces; a tab per level carries the same structure in a quarter of the room. */
@@ -187,7 +198,8 @@ export async function dualBuild(distDir) {
       if (entries.has(path) && /^export default /m.test(text)) {
         throw new Error(`${path}: an entry with a default export cannot re-export its .d.cts; use named exports`);
       }
-      await writeFile(path.replace(/\.d\.ts$/, ".d.cts"), compactDeclarations(reindent(toCjsSpecifiers(text))));
+      const declarations = compactDeclarations(reindent(toCjsSpecifiers(withoutModuleHeader(text))));
+      await writeFile(path.replace(/\.d\.ts$/, ".d.cts"), declarations);
       if (entries.has(path)) await writeFile(path, stub);
       else await rm(path);
       count++;

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script without declarations
-import { dualBuild } from "../../../scripts/dual-build.mjs";
+import { dualBuild, withoutModuleHeader } from "../../../scripts/dual-build.mjs";
 import { CLIENTS, PACKAGE_DIR } from "../src/cells.js";
 import { publishedPackages } from "../src/entries.js";
 import { runtimeBinary } from "../src/runtimes.js";
@@ -173,5 +173,17 @@ describe("scripts/dual-build.mjs re-indents code without touching values", () =>
     const run = spawnSync(process.execPath, ["-e", script], { cwd: fixture, encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(JSON.parse(run.stdout)).toEqual([value, value]);
+  });
+});
+
+describe("scripts/dual-build.mjs ships declarations without module header comments", () => {
+  it("drops a leading comment followed by an import; keeps every declaration's JSDoc", () => {
+    const header = "/**\n * Why this module exists, for its maintainers.\n */\n";
+    const body = 'import type { A } from "./a.js";\n/** The JSDoc of b. */\nexport declare function b(a: A): void;\n';
+    expect(withoutModuleHeader(header + body)).toBe(body);
+    const documented = "/** The JSDoc of c, the first declaration. */\nexport declare const c: number;\n";
+    expect(withoutModuleHeader(documented)).toBe(documented);
+    const reExport = '/** The JSDoc of a re-export. */\nexport { d } from "./d.js";\n';
+    expect(withoutModuleHeader(reExport)).toBe(reExport);
   });
 });
