@@ -10,7 +10,6 @@
  * It sits right above the redirects layer and below the timeout layer, whose deadline thereby covers
  * the whole body.
  */
-
 import { markBuffered } from "./compose.js";
 import { ConfigError, NetworkError, ResponseTooLargeError, TimeoutError } from "./errors.js";
 import { responseHeader } from "./header-snapshot.js";

@@ -4,7 +4,6 @@
  * keeps working when a broker retires a version. Also reports, once per route, a route that the
  * spec marks deprecated or that the server answers with Deprecation / Sunset headers.
  */
-
 import type { RouteRule } from "./config.js";
 import { ConfigError } from "./errors.js";
 import type { MiddlewareEvent } from "./events.js";

@@ -16,7 +16,6 @@
  * sends the cookies itself (the API must answer CORS with credentials allowed). Expired cookies cannot
  * be seen, so a lost session is noticed from `lostStatuses` alone.
  */
-
 import type { Cookie, CookieJar } from "tough-cookie";
 import { abortable } from "./auth/abortable.js";
 import { isDisposable } from "./compose.js";

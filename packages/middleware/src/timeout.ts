@@ -5,7 +5,6 @@
  * layer's idle deadline guards it from there). What the server answers never switches the deadline
  * off: a mislabelled `text/event-stream` answer to a plain operation is still bounded.
  */
-
 import { AttemptSignal } from "./attempt-signal.js";
 import { isBuffered } from "./compose.js";
 import { createDeadlineQueue } from "./deadline-queue.js";
