@@ -11,7 +11,7 @@ import { responseHeader } from "./header-snapshot.js";
 import { copyRequest } from "./light-request.js";
 import { createOperationTable, type OperationTable } from "./operations.js";
 import { compilePattern, fillTemplate, type PathMatcher } from "./pattern.js";
-import type { Layer, MatchedOperation, Observer } from "./types.js";
+import type { CallContext, Layer, MatchedOperation, Observer } from "./types.js";
 
 export interface RoutesOptions {
   rules: readonly RouteRule[];
@@ -51,6 +51,7 @@ export function routes(options: RoutesOptions): Layer {
   const paths = createOperationTable([], options.baseUrl);
   const base = options.baseUrl.replace(/\/+$/, "");
   const rewritten = new Set<string>();
+  const missed: { path: string | undefined; method: string | undefined } = { path: undefined, method: undefined };
   const deprecated = new Set<string>();
 
   const report = (event: MiddlewareEvent & { type: "deprecation" }) => {
@@ -60,6 +61,26 @@ export function routes(options: RoutesOptions): Layer {
   };
   const routeKey = (operation: MatchedOperation) => `${operation.method.toUpperCase()} ${operation.template}`;
 
+  /** The request sent to the first rule's target that matches, with its operation in the context; else the request. */
+  const rewrite = (request: Request, context: CallContext, method: string, path: string): Request => {
+    for (const rule of compiled) {
+      if (rule.methods && !rule.methods.has(method)) continue;
+      const params = rule.match(path);
+      if (!params) continue;
+      const target = fillTemplate(rule.to, params);
+      const key = `${rule.from} ${rule.to}`;
+      if (!rewritten.has(key)) {
+        rewritten.add(key);
+        observer?.({ type: "route.rewrite", from: rule.from, to: rule.to });
+      }
+      context.operation = options.table?.find(method, target) ?? { method, template: rule.to, path: target, params };
+      if (context.operation.deprecated)
+        report({ type: "deprecation", route: routeKey(context.operation), reason: "spec" });
+      return copyRequest(request, { url: base + target + new URL(request.url).search });
+    }
+    return request;
+  };
+
   return (next) => (request, context) => {
     // The URL decides (not context.operation.path): only calls under this API's base are rewritten.
     const path = paths.relativePath(request.url);
@@ -68,26 +89,13 @@ export function routes(options: RoutesOptions): Layer {
       if (context.operation?.deprecated)
         report({ type: "deprecation", route: routeKey(context.operation), reason: "spec" });
       const method = request.method.toUpperCase();
-      for (const rule of compiled) {
-        if (rule.methods && !rule.methods.has(method)) continue;
-        const params = rule.match(path);
-        if (!params) continue;
-        const target = fillTemplate(rule.to, params);
-        outgoing = copyRequest(request, { url: base + target + new URL(request.url).search });
-        const key = `${rule.from} ${rule.to}`;
-        if (!rewritten.has(key)) {
-          rewritten.add(key);
-          observer?.({ type: "route.rewrite", from: rule.from, to: rule.to });
+      // Most calls match no rule, and an app calls the same paths again and again: the last miss is remembered.
+      if (path !== missed.path || method !== missed.method) {
+        outgoing = rewrite(request, context, method, path);
+        if (outgoing === request) {
+          missed.path = path;
+          missed.method = method;
         }
-        context.operation = options.table?.find(method, target) ?? {
-          method,
-          template: rule.to,
-          path: target,
-          params,
-        };
-        if (context.operation.deprecated)
-          report({ type: "deprecation", route: routeKey(context.operation), reason: "spec" });
-        break;
       }
     }
     // Promise callbacks rather than an async function: no frame of its own per call.

@@ -45,6 +45,40 @@ function capture(into: (MatchedOperation | undefined)[]): Layer {
 }
 
 describe("routes", () => {
+  it("a call that matched no rule is remembered by path and method; rules still apply to other calls", async () => {
+    const api = await startVersionedApi();
+    const fetch = clientOf(
+      compose(fromFetch(), [
+        routes({
+          rules: [
+            { from: "/v1/accounts/{account_id}/orders", to: "/v2/accounts/{account_id}/orders", methods: ["POST"] },
+          ],
+          baseUrl: api.base,
+        }),
+      ]),
+    );
+    const sent: string[] = [];
+    const call = async (method: string, path: string) => {
+      const response = await fetch(`${api.base}${path}`, { method, ...(method === "POST" ? { body: "{}" } : {}) });
+      const echo = (await response.json()) as { method?: string; path?: string; message?: string };
+      sent.push(`${method} ${path} -> ${response.status} ${echo.path ?? ""}`);
+    };
+    await call("GET", "/v1/accounts/7/orders");
+    await call("GET", "/v1/accounts/7/orders");
+    await call("POST", "/v1/accounts/7/orders");
+    await call("GET", "/v2/old/1");
+    await call("POST", "/v1/accounts/7/orders");
+    await call("GET", "/v1/accounts/7/orders");
+    expect(sent).toEqual([
+      "GET /v1/accounts/7/orders -> 410 ",
+      "GET /v1/accounts/7/orders -> 410 ",
+      "POST /v1/accounts/7/orders -> 200 /api/v2/accounts/7/orders",
+      "GET /v2/old/1 -> 200 /api/v2/old/1",
+      "POST /v1/accounts/7/orders -> 200 /api/v2/accounts/7/orders",
+      "GET /v1/accounts/7/orders -> 410 ",
+    ]);
+  });
+
   it("sends a retired v1 route to v2 with path params, query and body kept", async () => {
     const api = await startVersionedApi();
     const events: MiddlewareEvent[] = [];
