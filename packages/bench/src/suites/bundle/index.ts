@@ -1,9 +1,10 @@
 /**
- * Suite 4, bundle size: esbuild (bundle, minify, ESM, platform neutral) of each entry, min and gzip -9
- * sizes. Node built-ins stay external (a browser or edge bundle needs them polyfilled, so the table
- * names the ones each entry imports). tough-cookie is loaded by dynamic import only when a manifest
- * declares stickiness, so every brokerkit entry is measured without it (what loads up front) and with
- * it inlined (everything).
+ * Suite 4, bundle size: esbuild (bundle, minify, ESM, platform neutral, code splitting) of each entry,
+ * min and gzip -9 sizes, measured as CI's size budget measures them (measure.ts). Node built-ins stay
+ * external (a browser or edge bundle needs them polyfilled, so the table names the ones each entry
+ * imports). What the code loads with `import()` only when it is used (tough-cookie when a manifest
+ * declares stickiness, a login's second half, an event stream's loop) is in chunks of their own: every
+ * entry is measured up front, and with every chunk it can load.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,11 @@ const ENTRIES: readonly Entry[] = [
   { name: "@brokerkit/alpaca/market-data", source: 'export * from "@brokerkit/alpaca/market-data";', kind: "broker" },
   { name: "@brokerkit/alpaca/broker", source: 'export * from "@brokerkit/alpaca/broker";', kind: "broker" },
   { name: "@brokerkit/saxo", source: 'export * from "@brokerkit/saxo";', kind: "broker" },
+  { name: "@brokerkit/alpaca", source: 'export * from "@brokerkit/alpaca";', kind: "broker" },
+  { name: "@brokerkit/binance", source: 'export * from "@brokerkit/binance";', kind: "broker" },
+  { name: "@brokerkit/alor/streams", source: 'export * from "@brokerkit/alor/streams";', kind: "broker" },
+  { name: "@brokerkit/alpaca/streams", source: 'export * from "@brokerkit/alpaca/streams";', kind: "broker" },
+  { name: "@brokerkit/saxo/streams", source: 'export * from "@brokerkit/saxo/streams";', kind: "broker" },
   {
     name: "createAlorClient only",
     source: 'export { createAlorClient } from "@brokerkit/alor";',
@@ -67,56 +73,47 @@ export const bundleSuite: Suite = {
   name: "bundle",
   title: "4. Bundle size (esbuild, minify, ESM, platform neutral)",
   async run() {
-    const results: { entry: Entry; without?: Size; with: Size }[] = [];
+    const results: { entry: Entry; size: Size }[] = [];
     for (const entry of ENTRIES) {
       progress(`bundling ${entry.name}`);
-      const brokerkit = entry.kind !== "peer" && entry.kind !== "openapi-fetch";
-      const all = await bundle(entry.source, BENCH_DIR, []);
-      const without = brokerkit ? await bundle(entry.source, BENCH_DIR, ["tough-cookie"]) : undefined;
-      results.push({ entry, with: all, ...(without ? { without } : {}) });
+      results.push({ entry, size: await bundle(entry.source, BENCH_DIR, []) });
     }
     const layers = await measureLayers(BENCH_DIR, (name) => progress(`bundling the core + ${name}`));
     progressDone();
     const targets: TargetCheck[] = [
       ...results
         .filter((r) => r.entry.kind === "broker")
-        .map((r) => {
-          const up = r.without ?? r.with;
-          return {
-            target: `${r.entry.name} (middleware included, tough-cookie lazy) ≤ ${TARGET_GZIP_KB} kB gzip`,
-            measured: `${kb(up.gzipBytes)} kB (with tough-cookie inlined: ${kb(r.with.gzipBytes)} kB)`,
-            met: up.gzipBytes <= TARGET_GZIP_KB * 1000,
-          };
-        }),
+        .map((r) => ({
+          target: `${r.entry.name} (middleware included, tough-cookie lazy) ≤ ${TARGET_GZIP_KB} kB gzip up front`,
+          measured: `${kb(r.size.gzipBytes)} kB (with every lazy chunk: ${kb(r.size.all.gzipBytes)} kB)`,
+          met: r.size.gzipBytes <= TARGET_GZIP_KB * 1000,
+        })),
     ];
     return {
       method: [
-        "Bundle: esbuild 0.28 bundle+minify, format esm, platform neutral (mainFields module, main), Node built-ins external; gzip -9 of the output; kB = 1,000 bytes.",
+        "Bundle: esbuild 0.28 bundle+minify, format esm, platform neutral (mainFields module, main), code splitting, Node built-ins external; gzip -9 of each chunk; kB = 1,000 bytes. Up front = the entry's chunk and the chunks it imports statically (as scripts/size-budget.mjs measures in CI).",
       ],
       tables: [
         {
           title: "Bundle sizes (kB)",
           headers: [
             "entry",
-            "min",
-            "gzip",
-            "min with tough-cookie",
-            "gzip with tough-cookie",
+            "min up front",
+            "gzip up front",
+            "min with lazy chunks",
+            "gzip with lazy chunks",
             "Node built-ins left external",
           ],
-          rows: results.map((r) => {
-            const up = r.without ?? r.with;
-            return [
-              r.entry.name,
-              kb(up.minBytes),
-              kb(up.gzipBytes),
-              r.without ? kb(r.with.minBytes) : "",
-              r.without ? kb(r.with.gzipBytes) : "",
-              up.builtins.join(", ") || "none",
-            ];
-          }),
+          rows: results.map((r) => [
+            r.entry.name,
+            kb(r.size.minBytes),
+            kb(r.size.gzipBytes),
+            r.size.all.gzipBytes === r.size.gzipBytes ? "" : kb(r.size.all.minBytes),
+            r.size.all.gzipBytes === r.size.gzipBytes ? "" : kb(r.size.all.gzipBytes),
+            r.size.builtins.join(", ") || "none",
+          ]),
           notes: [
-            "brokerkit rows: min/gzip without tough-cookie (it is imported lazily, only when the manifest declares sticky sessions); the next two columns inline it.",
+            "Lazy chunks: what an entry loads with import() only when it is used (tough-cookie where the manifest declares sticky sessions, Saxo's login completion and streaming hand-off, Alpaca's event-stream loop); empty when it has none.",
             "Peers: as published; @alpacahq/alpaca-trade-api/rest leaves out its streaming code.",
           ],
         },
@@ -151,7 +148,7 @@ export const bundleSuite: Suite = {
       ],
       targets,
       data: {
-        entries: results.map((r) => ({ name: r.entry.name, kind: r.entry.kind, without: r.without, with: r.with })),
+        entries: results.map((r) => ({ name: r.entry.name, kind: r.entry.kind, size: r.size })),
         layers,
       },
     };
