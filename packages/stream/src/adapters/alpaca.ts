@@ -71,8 +71,11 @@ function loadMsgpack(): Promise<MsgpackCodec> {
         encode: () => null,
         decode: (data) => rfc3339(module.decodeTimestampToTimeSpec(data)),
       });
+      // One Decoder for every frame: module.decode() builds a new one per call. A Decoder is re-entrant
+      // (it clones itself when a decode is already under way).
+      const decoder = new module.Decoder({ extensionCodec });
       msgpack = {
-        decode: (frame) => module.decode(frame, { extensionCodec }),
+        decode: (frame) => decoder.decode(frame),
         encode: (value) => module.encode(value),
       };
       return msgpack;
