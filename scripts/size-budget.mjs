@@ -155,6 +155,9 @@ if (!process.argv.includes("--no-layers")) {
   console.log(`\nWhat each middleware layer adds on top of the core (${kb(budget.core.gzipBytes)} kB gzip)\n`);
   for (const part of budget.parts)
     console.log(`${pad(part.name, 72)}${pad(kb(part.minBytes), 7)}${kb(part.gzipBytes)}`);
+  console.log("\nThe core and the parts of issue 3's set one broker's default stack composes, bundled together\n");
+  for (const { broker, size } of budget.floors)
+    console.log(`${pad(broker, 72)}${pad(kb(size.minBytes), 7)}${kb(size.gzipBytes)}`);
 }
 
 if (over.length > 0) {

@@ -45,6 +45,17 @@ const LAYER_PARTS: readonly LayerPart[] = [
   },
 ];
 
+/**
+ * The parts of issue 3's set that one broker's default stack composes: the least its entry can weigh with
+ * these implementations, before its generated config and the parts later issues added.
+ */
+const BROKER_FLOORS: readonly { broker: string; exports: string }[] = [
+  // ALOR and Alpaca Trading declare no route rules, so their stacks compose no routes layer.
+  { broker: "ALOR", exports: "createThrottle, auth, refreshExchange, retry, timeout, redirects" },
+  { broker: "Alpaca Trading", exports: "createThrottle, auth, staticHeaders, bearer, retry, timeout, redirects" },
+  { broker: "Saxo", exports: "createThrottle, auth, oauth2, routes, sticky, retry, timeout, redirects" },
+];
+
 export interface LayerCost {
   name: string;
   required: boolean;
@@ -58,6 +69,8 @@ export interface LayerBudget {
   parts: LayerCost[];
   /** The core plus every part issue 3 requires, bundled together (shared helpers counted once). */
   required: Size;
+  /** Per broker: the core plus the parts of issue 3's set its default stack composes, bundled together. */
+  floors: { broker: string; size: Size }[];
 }
 
 export async function measureLayers(resolveDir: string, onPart: (name: string) => void): Promise<LayerBudget> {
@@ -75,7 +88,12 @@ export async function measureLayers(resolveDir: string, onPart: (name: string) =
   }
   const requiredExports = LAYER_PARTS.filter((part) => part.required).map((part) => part.exports);
   const required = await bundle(withCore(requiredExports.join(", ")), resolveDir, ["tough-cookie"]);
-  return { core, parts, required };
+  const floors = [];
+  for (const { broker, exports } of BROKER_FLOORS) {
+    onPart(`the parts ${broker}'s stack composes`);
+    floors.push({ broker, size: await bundle(withCore(exports), resolveDir, ["tough-cookie"]) });
+  }
+  return { core, parts, required, floors };
 }
 
 function withCore(exports: string): string {
