@@ -17,7 +17,8 @@ import { checkSemantics, type FetchLike, type SemanticsCheck } from "../../trans
 import { type Call, OVERHEAD_CLIENTS } from "./clients.js";
 
 const CONCURRENCIES = [1, 64] as const;
-const ROUNDS = quick ? 2 : 5;
+// Nine rounds: with five, one machine hiccup in two rounds moved a paired ratio by ±0.15 from run to run.
+const ROUNDS = quick ? 2 : 9;
 const ROUND_MS = quick ? 150 : 350;
 const WARMUP_CALLS = quick ? 200 : 600;
 const BASELINE = "raw fetch (baseline)";
