@@ -364,8 +364,12 @@ export function sticky(options: StickyOptions): StickyLayer {
       const spare = replayable ? (hasBody(request) ? request.clone() : request) : undefined;
       const generation = stateOf(service).generation;
       // Most answers are no lost-session status: decided without an async frame.
-      return send(request, context, fromJar).then((response) =>
-        lostStatuses.has(response.status) ? afterLostStatus(response, context, service, spare, generation) : response,
+      const settle = (response: Response) =>
+        lostStatuses.has(response.status) ? afterLostStatus(response, context, service, spare, generation) : response;
+      if (browserCookies) return next(withBrowserCookies(request), context).then(settle);
+      // One promise hop for an answer with no Set-Cookie, rather than one for `send` and one for this check.
+      return next(withCookies(request, fromJar), context).then((response) =>
+        responseHeader(response, "set-cookie") !== null ? stored(response, request).then(settle) : settle(response),
       );
     };
     const afterLostStatus = async (
