@@ -22,6 +22,16 @@ async function refreshAtSimulator(
 }
 
 /** Plays the browser: follows the simulator's /authorize, which redirects at once as after a login. */
+/** The options of a PKCE login against the simulator's logon server. */
+function loginOptions(sim: SaxoSimulator) {
+  return {
+    environment: "sim" as const,
+    clientId: sim.app.appKey,
+    redirectUri: sim.app.redirectUri,
+    servers: { logon: sim.servers.logon },
+  };
+}
+
 async function browse(url: string): Promise<string> {
   const response = await fetch(url, { redirect: "manual" });
   expect(response.status).toBe(302);
@@ -85,12 +95,7 @@ describe("PKCE login helper", () => {
 
   it("rejects a redirect with another state, an error, or no code; and names missing options", async () => {
     const sim = await simulator();
-    const options = {
-      environment: "sim" as const,
-      clientId: sim.app.appKey,
-      redirectUri: sim.app.redirectUri,
-      servers: { logon: sim.servers.logon },
-    };
+    const options = loginOptions(sim);
     const login = startSaxoLogin(options);
     const redirect = new URL(await browse(login.url));
     redirect.searchParams.set("state", "forged");
@@ -107,12 +112,7 @@ describe("PKCE login helper", () => {
 
   it("completes a login started elsewhere from the redirect, state and verifier kept; checks its options first", async () => {
     const sim = await simulator();
-    const options = {
-      environment: "sim" as const,
-      clientId: sim.app.appKey,
-      redirectUri: sim.app.redirectUri,
-      servers: { logon: sim.servers.logon },
-    };
+    const options = loginOptions(sim);
     // The first half, in another process: only the URL, state and verifier travel.
     const { url, state, codeVerifier } = startSaxoLogin(options);
     const redirect = await browse(url);
