@@ -86,6 +86,8 @@ interface SubscriptionState {
   seen: Set<string> | undefined;
   lagging: boolean;
   ending: boolean;
+  /** Aborted when the subscription ends: a wait for a rate slot ends with it, and the subscribe is never sent. */
+  ended: AbortController;
 }
 
 export function createStreamClient<S extends SubscriptionMap, C extends CommandMap = Record<never, never>>(
@@ -120,6 +122,8 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
   const routes = new Map<string, SubscriptionState[]>();
   let pendingCommands = 0;
   let lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Aborted by close(), then replaced: commands waiting for a rate slot then end, and are never sent. */
+  let closing = new AbortController();
   let tokenTimer: ReturnType<typeof setInterval> | undefined;
   let authorizedToken: string | undefined;
   // The stream's own message limits need no HTTP throttle: a rate gate, and the channels each limit covers.
@@ -288,7 +292,7 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     };
     let active: ActiveSubscription;
     try {
-      active = await throttled(state.channel, () => adapter.subscribe(socket, request));
+      active = await throttled(state.channel, () => adapter.subscribe(socket, request), state.ended.signal);
     } catch (error) {
       if (early && state.active === early) setActive(state, undefined, state.generation);
       throw error;
@@ -356,6 +360,7 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
   async function end(state: SubscriptionState): Promise<void> {
     if (state.ending) return;
     state.ending = true;
+    state.ended.abort(new StreamClosedError(`${label}: the "${state.channel}" subscription ended`, { stream: label }));
     state.buffer.end();
     const active = state.active;
     if (active && connection.isLive) {
@@ -400,6 +405,7 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
         seen: channelSpec.dedupeBy && channelSpec.dedupeBy.length > 0 ? new Set() : undefined,
         lagging: false,
         ending: false,
+        ended: new AbortController(),
       };
       subscriptions.add(state);
       const ready = (async () => {
@@ -410,6 +416,8 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
           try {
             return await subscribeNow(state, socket);
           } catch (error) {
+            // Ended (unsubscribed or closed) while it waited: nothing to retry.
+            if (state.ending) return;
             if (!(error instanceof StreamClosedError) || attempt >= spec.reconnect.maxAttempts) throw error;
           }
         }
@@ -453,8 +461,10 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
       if (channelSpec.kind !== "command" || !adapter.command) {
         throw new ConfigError(`${label}: "${channel}" is not a command channel`);
       }
-      const signal = commandOptions.signal;
-      if (signal?.aborted) throw signal.reason;
+      const own = commandOptions.signal;
+      if (own?.aborted) throw own.reason;
+      // The caller's signal or close(), whichever comes first, ends a command still waiting.
+      const signal = own ? AbortSignal.any([own, closing.signal]) : closing.signal;
       clearTimeout(lingerTimer);
       pendingCommands++;
       const id = crypto.randomUUID();
@@ -463,7 +473,7 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
       try {
         let lastError: unknown;
         for (let attempt = 0; attempt <= resends; attempt++) {
-          if (signal?.aborted) throw signal.reason;
+          if (signal.aborted) throw signal.reason;
           let ack: Awaited<ReturnType<NonNullable<ProtocolAdapter["command"]>>>;
           try {
             const socket = await connection.ready();
@@ -481,6 +491,8 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
               signal,
             );
           } catch (error) {
+            // Ended by the caller or by close() while it waited for a slot: never sent, so not a lost reply.
+            if (signal.aborted && error === signal.reason) throw error;
             if (!(error instanceof StreamError) || error instanceof StreamRequestError) throw error;
             lastError = error;
             continue;
@@ -523,10 +535,12 @@ export function createStreamClient<S extends SubscriptionMap, C extends CommandM
     },
 
     async close() {
+      closing.abort(new StreamClosedError(`${label}: closed`, { stream: label }));
+      closing = new AbortController();
       clearTimeout(lingerTimer);
       clearInterval(tokenTimer);
-      const closing = [...subscriptions].map((state) => end(state));
-      await Promise.allSettled(closing);
+      const ending = [...subscriptions].map((state) => end(state));
+      await Promise.allSettled(ending);
       connection.close(true);
       for (const state of subscriptions)
         state.buffer.fail(new StreamClosedError(`${label}: closed`, { stream: label }));

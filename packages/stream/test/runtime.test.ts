@@ -6,7 +6,7 @@ import { type ApiConfig, createBrokerClient, type MiddlewareEvent } from "@broke
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningServer, sendJson, startServer } from "../../testing/src/server.js";
 import { createStreamClient, type StreamClient } from "../src/client.js";
-import { StreamOverflowError } from "../src/errors.js";
+import { StreamClosedError, StreamOverflowError } from "../src/errors.js";
 import type { SubscriptionChannelSpec } from "../src/spec.js";
 import { startTestServer, testAdapter, testSpec } from "./support.js";
 
@@ -264,6 +264,22 @@ describe("stream runtime", () => {
     expect(ws.subscriptions.get("T")?.size).toBe(1);
     expect(ws.subscriptions.has("B")).toBe(false);
     await second.unsubscribe();
+    // Ending it ends its wait for a slot at once (not a minute later), and the subscribe is never sent.
+    await expect(second.ready).resolves.toBeUndefined();
+    await stream.subscribe("ticks", { topic: "U" }).ready;
+    expect(ws.subscriptions.has("B")).toBe(false);
+  });
+
+  it("close() ends a command waiting for its channel's limit: StreamClosedError, never sent, not ambiguous", async () => {
+    const { ws, stream } = await setup({
+      limits: [{ name: "orders", limit: 1, intervalMs: 60_000, channels: ["place"] }],
+    });
+    await expect(stream.command("place", { symbol: "SBER" })).resolves.toMatchObject({ done: true });
+    const waiting = stream.command("place", { symbol: "GAZP" });
+    await stream.subscribe("ticks", { topic: "T" }).ready;
+    await stream.close();
+    await expect(waiting).rejects.toBeInstanceOf(StreamClosedError);
+    expect(ws.commands.size).toBe(1);
   });
 
   it("a command waiting for its channel's limit ends with its signal's reason and is never sent", async () => {
