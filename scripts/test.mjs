@@ -45,6 +45,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
+const erred = [];
 for (const p of packages) {
   const file = join(root, "packages", p, REPORT);
   if (!existsSync(file)) {
@@ -55,8 +56,13 @@ for (const p of packages) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
-  console.log(`  ${p}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  // Vitest marks a run unsuccessful for errors outside any test too (an unhandled rejection, a suite that failed to load).
+  const outside = !report.success && report.numFailedTests === 0 ? " (and errors outside the tests: see above)" : "";
+  if (outside) erred.push(p);
+  console.log(`  ${p}: ${report.numPassedTests} passed, ${report.numFailedTests} failed${outside}`);
 }
 if (missing.length) console.log(`  no test report from: ${missing.join(", ")}`);
-console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(
+  `\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped${erred.length ? `; errors outside the tests in: ${erred.join(", ")}` : ""}`,
+);
 process.exit(status === 0 && failed === 0 ? 0 : 1);
