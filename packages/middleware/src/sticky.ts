@@ -97,6 +97,8 @@ function memoKey(url: string): string {
   return query < 0 ? url : url.slice(0, query);
 }
 
+const asIs = (response: Response): Response => response;
+
 /** How long a memoised URL's cookies count as touched: calls within it skip the expiry check and the touch. */
 const TOUCH_EVERY_MS = 1000;
 
@@ -336,13 +338,21 @@ export function sticky(options: StickyOptions): StickyLayer {
 
   const layer: Layer = (next) => {
     composedNext = next;
-    /** Sends with the jar's cookies (`fromJar` when the caller just read them) and stores any Set-Cookie. */
-    const send = (request: Request, context: CallContext, fromJar?: string): Promise<Response> => {
-      if (browserCookies) return next(withBrowserCookies(request), context);
+    /**
+     * Sends with the jar's cookies (`fromJar` when the caller just read them), stores any Set-Cookie, then
+     * hands the answer to `settle` in the same promise callback (one hop per call, not one per check).
+     */
+    const send = (
+      request: Request,
+      context: CallContext,
+      fromJar?: string,
+      settle: (response: Response) => Response | Promise<Response> = asIs,
+    ): Promise<Response> => {
+      if (browserCookies) return next(withBrowserCookies(request), context).then(settle);
       if (fromJar === undefined)
-        return cookiesFor(request.url).then((cookies) => send(request, context, cookies.header));
+        return cookiesFor(request.url).then((cookies) => send(request, context, cookies.header, settle));
       return next(withCookies(request, fromJar), context).then((response) =>
-        responseHeader(response, "set-cookie") !== null ? stored(response, request) : response,
+        responseHeader(response, "set-cookie") !== null ? stored(response, request).then(settle) : settle(response),
       );
     };
     const stored = async (response: Response, request: Request): Promise<Response> => {
@@ -364,12 +374,8 @@ export function sticky(options: StickyOptions): StickyLayer {
       const spare = replayable ? (hasBody(request) ? request.clone() : request) : undefined;
       const generation = stateOf(service).generation;
       // Most answers are no lost-session status: decided without an async frame.
-      const settle = (response: Response) =>
-        lostStatuses.has(response.status) ? afterLostStatus(response, context, service, spare, generation) : response;
-      if (browserCookies) return next(withBrowserCookies(request), context).then(settle);
-      // One promise hop for an answer with no Set-Cookie, rather than one for `send` and one for this check.
-      return next(withCookies(request, fromJar), context).then((response) =>
-        responseHeader(response, "set-cookie") !== null ? stored(response, request).then(settle) : settle(response),
+      return send(request, context, fromJar, (response) =>
+        lostStatuses.has(response.status) ? afterLostStatus(response, context, service, spare, generation) : response,
       );
     };
     const afterLostStatus = async (
