@@ -21,7 +21,6 @@ async function refreshAtSimulator(
   return { status: response.status, body: await response.json() };
 }
 
-/** Plays the browser: follows the simulator's /authorize, which redirects at once as after a login. */
 /** The options of a PKCE login against the simulator's logon server. */
 function loginOptions(sim: SaxoSimulator) {
   return {
@@ -32,6 +31,7 @@ function loginOptions(sim: SaxoSimulator) {
   };
 }
 
+/** Plays the browser: follows the simulator's /authorize, which redirects at once as after a login. */
 async function browse(url: string): Promise<string> {
   const response = await fetch(url, { redirect: "manual" });
   expect(response.status).toBe(302);
